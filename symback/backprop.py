@@ -1,0 +1,150 @@
+"""Reverse-mode backpropagation over node symbols.
+
+One symbol per node; each node's local partial derivatives come from the rule table
+(:func:`symback.rules.differentiate`) and are written back in node symbols (sigma(l1) -> o), and
+adjoints are accumulated in reverse topological order, summing over fan-out. The composed loss is
+never differentiated per parameter. The walk knows no operation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import sympy as sp
+
+from .graph import Graph
+from .rules import differentiate, notes_for
+
+if TYPE_CHECKING:
+    from .substitute import Numbers
+
+#: closed forms with more operations than this are kept as built (nested), not simplified
+TIDY_LIMIT = 80
+
+
+@dataclass(frozen=True)
+class Term:
+    """One child's contribution to a node's adjoint: dL/dchild * local, local = dchild/dnode."""
+
+    child: str
+    local: sp.Expr
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BackStep:
+    """The adjoint of one node: its fan-out terms and its closed (textbook) form."""
+
+    node: str
+    terms: tuple[Term, ...]          #: empty for the loss itself (dL/dL = 1)
+    closed: sp.Expr                  #: dL/dnode in node symbols, textbook form
+    raw: sp.Expr                     #: sum of closed(child) * local before tidying
+    assumptions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A graph and its backward steps (loss first); :func:`symback.substitute.substitute` adds numbers."""
+
+    graph: Graph
+    steps: tuple[BackStep, ...]
+    assumptions: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    numbers: "Numbers | None" = None
+
+    @cached_property
+    def by_node(self) -> dict[str, BackStep]:
+        return {s.node: s for s in self.steps}
+
+    def gradient(self, name: str) -> sp.Expr:
+        """dL/d(name) in node symbols (0 where ``name`` does not reach the loss)."""
+        self.graph.node(name)
+        step = self.by_node.get(name)
+        return step.closed if step is not None else sp.S.Zero
+
+    def with_numbers(self, numbers: "Numbers") -> "Derivation":
+        return replace(self, numbers=numbers)
+
+
+def assumed_groups(graph: Graph) -> tuple[tuple[str, ...], ...]:
+    """Cross-entropy target groups whose given values sum to exactly 1 (so Sigma t = 1 holds)."""
+    return tuple(g for g in graph.target_groups if sp.Add(*(graph.point[t] for t in g)) == 1)
+
+
+def sum_to_one_text(group: tuple[str, ...]) -> str:
+    return " + ".join(group) + " = 1"
+
+
+def backprop(graph: Graph) -> Derivation:
+    """The symbolic backward pass of ``graph``: one :class:`BackStep` per node the loss uses.
+
+    >>> from symback.spec import spec_from_dict
+    >>> from symback.graph import build_graph
+    >>> d = backprop(build_graph(spec_from_dict({"loss": "f", "inputs": {"x": 5},
+    ...     "params": {"w": -2, "b": 3}, "nodes": {"g": "w*x", "f": "g + b"}})))
+    >>> d.gradient("w")
+    x
+    """
+    symbols = graph.symbols
+    back_map = {n.expr: n.symbol for n in graph.nodes
+                if n.expr is not None and not (n.expr.is_Symbol or n.expr.is_Number)}
+    groups = [tuple(symbols[t] for t in g) for g in assumed_groups(graph)]
+    relevant = graph.ancestors_of_loss
+    incoming: dict[str, list[Term]] = {name: [] for name in relevant}
+    closed: dict[str, sp.Expr] = {}
+    steps: list[BackStep] = []
+    used_assumptions: list[str] = []
+    notes: list[str] = []
+    for node in reversed(graph.nodes):
+        if node.name not in relevant:
+            continue
+        if node.name == graph.loss:
+            raw = tidy = sp.S.One
+            applied: tuple[str, ...] = ()
+        else:
+            terms = incoming[node.name]
+            raw = sp.Add(*(closed[t.child] * t.local for t in terms))
+            simple = len(terms) == 1 and (terms[0].local.is_Symbol or terms[0].local.is_Number)
+            tidy, applied = (raw, ()) if simple else _tidy(raw, groups)
+            used_assumptions.extend(applied)
+        closed[node.name] = tidy
+        steps.append(BackStep(node.name, tuple(incoming[node.name]), tidy, raw, applied))
+        if node.is_leaf:
+            continue
+        notes.extend(notes_for(node.expr))
+        for parent in node.parents:
+            local, rules = differentiate(node.expr, symbols[parent], graph.conventions)
+            if local != 0:
+                incoming[parent].append(Term(node.name, local.xreplace(back_map), rules))
+    return Derivation(graph, tuple(steps), tuple(dict.fromkeys(used_assumptions)), tuple(dict.fromkeys(notes)))
+
+
+def _tidy(expr: sp.Expr, groups) -> tuple[sp.Expr, tuple[str, ...]]:
+    """The shortest of a few textbook rewrites of a small expression, and the assumptions used.
+
+    Candidates: the expression as built, ``cancel`` and ``factor`` (sigmoid + BCE gives y - t),
+    and for each cross-entropy target group t1..tK whose sum is 1, the expression with one t_k
+    eliminated (softmax + cross-entropy gives y - t). Large expressions are kept as built.
+    """
+    if sp.count_ops(expr) > TIDY_LIMIT:
+        return expr, ()
+    candidates = [(expr, ()), (sp.factor_terms(expr), ()), (sp.cancel(expr), ()), (sp.factor(expr), ())]
+    free = expr.free_symbols
+    for group in groups:
+        if len(free.intersection(group)) < 2:
+            continue
+        for k, t in enumerate(group):
+            rest = sp.Add(*(s for i, s in enumerate(group) if i != k))
+            rewritten = sp.expand(expr.xreplace({t: 1 - rest}))
+            candidates.append((sp.factor(rewritten), (sum_to_one_text(tuple(s.name for s in group)),)))
+    return min(candidates, key=lambda c: _score(c[0]))
+
+
+_OPS_WEIGHT = {"NEG": 2}
+
+
+def _score(expr: sp.Expr) -> int:
+    """Operation count with negations weighted double: textbook forms read (y - t), not -(t - y)."""
+    visual = sp.count_ops(expr, visual=True)
+    return int(visual.xreplace({s: _OPS_WEIGHT.get(s.name, 1) for s in visual.free_symbols}))

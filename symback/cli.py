@@ -1,0 +1,134 @@
+"""The ``symback`` command: parses arguments and calls the API (exit 0 ok, 2 bad input)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .api import example_names, example_path, grad, load_example, solve
+from .errors import SymbackError
+from .spec import load_spec
+
+FORMATS = ("json",)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        self.exit(2, f"symback: {message}; run '{self.prog} --help'\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except SymbackError as exc:
+        print(f"symback: {exc.line()}", file=sys.stderr)
+        return 2
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="symback", description="Symbolic backpropagation, written out as a worked solution.")
+    parser.add_argument("--version", action="version", version=f"symback {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    derive = sub.add_parser("derive", help="solve spec files and write the results")
+    derive.add_argument("specs", nargs="*", metavar="SPEC", help="TOML spec files")
+    derive.add_argument("--example", action="append", default=[], metavar="NAME", help="a built-in example (repeatable)")
+    derive.add_argument("--format", default="json", help="output formats, comma-separated: " + ", ".join(FORMATS))
+    derive.add_argument("-o", "--output", default="output", metavar="DIR", help="output directory ('-' for stdout)")
+    derive.set_defaults(run=_derive)
+
+    examples = sub.add_parser("examples", help="list the built-in examples")
+    examples.set_defaults(run=_examples)
+
+    gradient = sub.add_parser("grad", help="the gradient of one formula")
+    gradient.add_argument("formula", help='e.g. "w*x + b"')
+    gradient.add_argument("--wrt", required=True, help="names to differentiate by, comma-separated")
+    gradient.add_argument("--at", default=None, help="values, e.g. w=1,x=2")
+    gradient.add_argument("--digits", type=int, default=6, help="significant digits shown (default 6)")
+    gradient.set_defaults(run=_grad)
+    return parser
+
+
+def _derive(args) -> int:
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    for f in formats:
+        if f not in FORMATS:
+            raise SymbackError("--format", f"unknown format '{f}'", "use: " + ", ".join(FORMATS))
+    jobs = [(Path(s).stem, lambda s=s: load_spec(s)) for s in args.specs]
+    for name in args.example:
+        example_path(name)  # an unknown example is a usage error: report it before any work
+        jobs.append((name, lambda name=name: load_example(name)))
+    if not jobs:
+        raise SymbackError("derive", "no spec given", "name a spec file or use --example NAME (see 'symback examples')")
+    failures = 0
+    for stem, load in jobs:
+        try:
+            solution = solve(load())
+        except SymbackError as exc:
+            print(f"symback: {exc.line()}", file=sys.stderr)
+            failures += 1
+            continue
+        text = json.dumps(solution.to_json(), indent=2, ensure_ascii=False) + "\n"
+        if args.output == "-":
+            sys.stdout.write(text)
+        else:
+            target = Path(args.output) / f"{stem}.json"
+            write_atomic(target, text)
+            print(f"wrote {target}")
+    return 2 if failures else 0
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _examples(args) -> int:
+    for name in example_names():
+        title = load_example(name).title or ""
+        print(f"{name:28s} {title}")
+    return 0
+
+
+def _grad(args) -> int:
+    wrt = [w.strip() for w in args.wrt.split(",") if w.strip()]
+    at = None
+    if args.at is not None:
+        at = {}
+        for item in args.at.split(","):
+            name, sep, value = item.partition("=")
+            try:
+                at[name.strip()] = float(value) if any(c in value for c in ".eE") else int(value)
+            except ValueError:
+                raise SymbackError("--at", f"'{item}' is not name=number", "write e.g. --at w=1,x=2.5") from None
+            if not sep:
+                raise SymbackError("--at", f"'{item}' is not name=number", "write e.g. --at w=1,x=2.5")
+    result = grad(args.formula, wrt, at)
+    for name, entry in result.items():
+        line = f"d/d{name} = {entry['symbolic']}"
+        if entry["value"] is not None and not entry["symbolic"].is_Number:
+            value = entry["value"]
+            shown = str(value) if value.is_Rational else f"{float(value):.{args.digits}g}"
+            line += f" = {shown}"
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,283 @@
+"""Activation functions as SymPy ``Function`` classes.
+
+Each class evaluates itself at exact points (``sigmoid(0) = 1/2``), evaluates numerically at any
+precision, rewrites to ``exp`` form, prints itself in LaTeX and NumPy, and differentiates through
+the one rule table in :mod:`symback.rules` (so ``sympy.diff`` of an expression built from these
+classes gives the textbook derivative, e.g. ``sigma*(1 - sigma)``).
+"""
+from __future__ import annotations
+
+import math
+
+import mpmath
+import sympy as sp
+from sympy import S
+
+
+def _table_fdiff(expr: sp.Function, argindex: int) -> sp.Expr:
+    from .rules import partial  # the rule table owns every derivative
+
+    return partial(expr, argindex - 1)
+
+
+def _np(printer, name: str) -> str:
+    return printer._module_format(f"numpy.{name}")
+
+
+class sigmoid(sp.Function):
+    """The logistic function sigma(x) = 1 / (1 + e^(-x))."""
+
+    nargs = 1
+    is_real = True
+    is_positive = True
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_zero:
+            return S.Half
+        if x is S.Infinity:
+            return S.One
+        if x is S.NegativeInfinity:
+            return S.Zero
+        return None
+
+    fdiff = _table_fdiff
+
+    def _eval_rewrite_as_exp(self, x, **kwargs):
+        return 1 / (1 + sp.exp(-x))
+
+    def _eval_evalf(self, prec):
+        x = self.args[0]._eval_evalf(prec)
+        if x is None or not x.is_Number:
+            return None
+        with mpmath.workprec(prec):
+            return sp.Float(1 / (1 + mpmath.exp(-x._to_mpmath(prec))), precision=prec)
+
+    def _latex(self, printer):
+        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
+
+    def _numpycode(self, printer):
+        x = printer._print(self.args[0])
+        return f"(1/(1 + {_np(printer, 'exp')}(-({x}))))"
+
+
+class relu(sp.Function):
+    """The rectifier max(0, x)."""
+
+    nargs = 1
+    is_real = True
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_positive or x.is_zero:
+            return x
+        if x.is_negative:
+            return S.Zero
+        return None
+
+    fdiff = _table_fdiff
+
+    def _eval_is_nonnegative(self):
+        return True
+
+    def _eval_rewrite_as_Max(self, x, **kwargs):
+        return sp.Max(0, x)
+
+    def _latex(self, printer):
+        return r"\operatorname{ReLU}\left(%s\right)" % printer._print(self.args[0])
+
+    def _numpycode(self, printer):
+        return f"({_np(printer, 'maximum')}(0, {printer._print(self.args[0])}))"
+
+
+class leaky_relu(sp.Function):
+    """leaky_relu(x, a) = x for x > 0, a*x otherwise."""
+
+    nargs = 2
+    is_real = True
+
+    @classmethod
+    def eval(cls, x, a):
+        if x.is_positive or x.is_zero:
+            return x
+        if x.is_negative and a.is_Number:
+            return a * x
+        return None
+
+    fdiff = _table_fdiff
+
+    def _latex(self, printer):
+        x, a = (printer._print(arg) for arg in self.args)
+        return r"\operatorname{LeakyReLU}_{%s}\left(%s\right)" % (a, x)
+
+    def _numpycode(self, printer):
+        x, a = (printer._print(arg) for arg in self.args)
+        return f"({_np(printer, 'where')}(({x}) > 0, {x}, ({a})*({x})))"
+
+
+class softplus(sp.Function):
+    """softplus(x) = log(1 + e^x)."""
+
+    nargs = 1
+    is_real = True
+    is_positive = True
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_zero:
+            return sp.log(2)
+        return None
+
+    fdiff = _table_fdiff
+
+    def _eval_rewrite_as_exp(self, x, **kwargs):
+        return sp.log(1 + sp.exp(x))
+
+    def _eval_evalf(self, prec):
+        return self.rewrite(sp.exp)._eval_evalf(prec)
+
+    def _latex(self, printer):
+        return r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
+
+    def _numpycode(self, printer):
+        return f"({_np(printer, 'logaddexp')}(0, {printer._print(self.args[0])}))"
+
+
+class step(sp.Function):
+    """The step function: 1 for x > 0, 0 for x <= 0 (the perceptron's activation)."""
+
+    nargs = 1
+    is_real = True
+    is_nonnegative = True
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_positive:
+            return S.One
+        if x.is_nonpositive:
+            return S.Zero
+        return None
+
+    fdiff = _table_fdiff
+
+    def _latex(self, printer):
+        return r"\operatorname{step}\left(%s\right)" % printer._print(self.args[0])
+
+    def _numpycode(self, printer):
+        return f"({_np(printer, 'where')}(({printer._print(self.args[0])}) > 0, 1.0, 0.0))"
+
+
+class Indicator(sp.Function):
+    """Indicator(x, c): 1 for x > 0, 0 for x < 0 and the convention c at x = 0.
+
+    It is the derivative of ReLU; c is the spec's ``relu_at_zero`` (0 by default, as in PyTorch).
+    """
+
+    nargs = 2
+    is_real = True
+
+    @classmethod
+    def eval(cls, x, c):
+        if x.is_positive:
+            return S.One
+        if x.is_negative:
+            return S.Zero
+        if x.is_zero:
+            return c
+        return None
+
+    def fdiff(self, argindex=1):
+        return S.Zero
+
+    def _latex(self, printer):
+        return r"\mathbf{1}\left[%s > 0\right]" % printer._print(self.args[0])
+
+    def _numpycode(self, printer):
+        x, c = (printer._print(arg) for arg in self.args)
+        where = _np(printer, "where")
+        return f"({where}(({x}) > 0, 1.0, {where}(({x}) < 0, 0.0, {c})))"
+
+
+class softmax(sp.Function):
+    """softmax(k, z1, ..., zK) = e^(zk) / (e^(z1) + ... + e^(zK)); k counts from 1."""
+
+    is_real = True
+    is_positive = True
+
+    @classmethod
+    def eval(cls, k, *zs):
+        if not (k.is_Integer and 1 <= int(k) <= len(zs)):
+            raise ValueError(f"softmax index must be an integer from 1 to {len(zs)}")
+        if len(zs) == 1:
+            return S.One
+        return None
+
+    fdiff = _table_fdiff
+
+    @property
+    def index(self) -> int:
+        return int(self.args[0])
+
+    def _eval_rewrite_as_exp(self, k, *zs, **kwargs):
+        return sp.exp(zs[int(k) - 1]) / sp.Add(*(sp.exp(z) for z in zs))
+
+    def _eval_evalf(self, prec):
+        zs = [z._eval_evalf(prec) for z in self.args[1:]]
+        if any(z is None or not z.is_Number for z in zs):
+            return None
+        with mpmath.workprec(prec):
+            values = [z._to_mpmath(prec) for z in zs]
+            top = max(values)
+            exps = [mpmath.exp(v - top) for v in values]
+            return sp.Float(exps[self.index - 1] / mpmath.fsum(exps), precision=prec)
+
+    def _latex(self, printer):
+        zs = ", ".join(printer._print(z) for z in self.args[1:])
+        return r"\operatorname{softmax}_{%d}\left(%s\right)" % (self.index, zs)
+
+    def _numpycode(self, printer):
+        zs = ", ".join(printer._print(z) for z in self.args[1:])
+        return f"(_softmax({self.index}, {zs}))"
+
+
+def numpy_softmax(k, *zs):
+    """Numerically stable softmax component k (1-based) over broadcast arrays."""
+    import numpy
+
+    top = zs[0]
+    for z in zs[1:]:
+        top = numpy.maximum(top, z)
+    exps = [numpy.exp(z - top) for z in zs]
+    return exps[k - 1] / sum(exps)
+
+
+def _mp_softmax(k, *zs):
+    top = max(zs)
+    exps = [mpmath.exp(z - top) for z in zs]
+    return exps[int(k) - 1] / mpmath.fsum(exps)
+
+
+#: Namespace for ``sympy.lambdify(..., modules=[MPMATH_NAMESPACE, "mpmath"])``.
+MPMATH_NAMESPACE = {
+    "sigmoid": lambda x: 1 / (1 + mpmath.exp(-x)),
+    "relu": lambda x: x if x > 0 else mpmath.mpf(0),
+    "leaky_relu": lambda x, a: x if x > 0 else a * x,
+    "softplus": lambda x: mpmath.log1p(mpmath.exp(x)),
+    "step": lambda x: mpmath.mpf(1) if x > 0 else mpmath.mpf(0),
+    "Indicator": lambda x, c: mpmath.mpf(1) if x > 0 else (mpmath.mpf(0) if x < 0 else c),
+    "softmax": _mp_softmax,
+}
+
+#: Namespace for ``sympy.lambdify(..., modules=[MATH_NAMESPACE, "math"])``.
+MATH_NAMESPACE = {
+    "sigmoid": lambda x: 1 / (1 + math.exp(-x)),
+    "relu": lambda x: max(0.0, x),
+    "leaky_relu": lambda x, a: x if x > 0 else a * x,
+    "softplus": lambda x: math.log1p(math.exp(x)),
+    "step": lambda x: 1.0 if x > 0 else 0.0,
+    "Indicator": lambda x, c: 1.0 if x > 0 else (0.0 if x < 0 else c),
+    "softmax": lambda k, *zs: math.exp(zs[int(k) - 1] - max(zs)) / sum(math.exp(z - max(zs)) for z in zs),
+}
+
+#: Namespace the generated NumPy programs run in (besides ``numpy`` itself).
+NUMPY_NAMESPACE = {"_softmax": numpy_softmax}

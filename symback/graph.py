@@ -1,0 +1,154 @@
+"""Computational graphs: named leaves and nodes, their formulas, parents and topological order."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Mapping
+
+import sympy as sp
+
+from .errors import SpecError
+from .expr import parse_formula, symbol
+from .rules import Conventions
+from .spec import NetworkSpec, Spec
+
+INPUT, PARAM, NODE = "input", "param", "node"
+
+
+@dataclass(frozen=True)
+class Node:
+    """A named quantity: a leaf (input or parameter) or a node defined by a formula."""
+
+    name: str
+    kind: str                       #: "input", "param" or "node"
+    expr: sp.Expr | None = None     #: the formula in the symbols of other names (None for leaves)
+    parents: tuple[str, ...] = ()   #: names the formula uses, in definition order
+
+    @property
+    def symbol(self) -> sp.Symbol:
+        return symbol(self.name)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.kind != NODE
+
+
+@dataclass(frozen=True)
+class Graph:
+    """An immutable computational graph with the point (leaf values) it is evaluated at.
+
+    ``nodes`` are in topological order: leaves first (inputs, then parameters), then each node
+    after every node it uses.
+    """
+
+    nodes: tuple[Node, ...]
+    loss: str
+    point: Mapping[str, sp.Expr]
+    title: str | None = None
+    learning_rate: sp.Expr | None = None
+    steps: int = 1
+    frozen: tuple[str, ...] = ()
+    conventions: Conventions = field(default_factory=Conventions)
+    target_groups: tuple[tuple[str, ...], ...] = ()  #: targets of cross-entropy losses
+    network: NetworkSpec | None = None
+
+    @cached_property
+    def by_name(self) -> dict[str, Node]:
+        return {n.name: n for n in self.nodes}
+
+    def node(self, name: str) -> Node:
+        """The node called ``name`` (KeyError naming the known names otherwise)."""
+        try:
+            return self.by_name[name]
+        except KeyError:
+            raise KeyError(f"no node, input or parameter named {name!r}") from None
+
+    @cached_property
+    def inputs(self) -> tuple[str, ...]:
+        return tuple(n.name for n in self.nodes if n.kind == INPUT)
+
+    @cached_property
+    def params(self) -> tuple[str, ...]:
+        return tuple(n.name for n in self.nodes if n.kind == PARAM)
+
+    @cached_property
+    def symbols(self) -> dict[str, sp.Symbol]:
+        return {n.name: n.symbol for n in self.nodes}
+
+    @cached_property
+    def ancestors_of_loss(self) -> frozenset[str]:
+        """Names the loss depends on, the loss included."""
+        seen = {self.loss}
+        for node in reversed(self.nodes):
+            if node.name in seen:
+                seen.update(node.parents)
+        return frozenset(seen)
+
+    @cached_property
+    def children(self) -> dict[str, tuple[str, ...]]:
+        kids: dict[str, list[str]] = {n.name: [] for n in self.nodes}
+        for node in self.nodes:
+            for parent in node.parents:
+                kids[parent].append(node.name)
+        return {k: tuple(v) for k, v in kids.items()}
+
+
+def build_graph(spec: Spec) -> Graph:
+    """The graph of a spec: parsed formulas in topological order, or the network's neurons.
+
+    >>> from symback.spec import spec_from_dict
+    >>> g = build_graph(spec_from_dict({"loss": "f", "inputs": {"x": 5}, "params": {"w": -2},
+    ...                                 "nodes": {"f": "w*x"}}))
+    >>> [n.name for n in g.nodes]
+    ['x', 'w', 'f']
+    """
+    conventions = Conventions(relu_at_zero=spec.relu_at_zero)
+    common = dict(title=spec.title, learning_rate=spec.learning_rate, steps=spec.steps,
+                  frozen=spec.frozen, conventions=conventions)
+    if spec.network is not None:
+        from .network import network_graph
+        nodes, point, loss, groups = network_graph(spec.network, conventions)
+        return Graph(nodes=nodes, loss=loss, point=point, target_groups=groups,
+                     network=spec.network, **common)
+    names = [n for n, _ in spec.inputs] + [n for n, _ in spec.params] + [n for n, _ in spec.nodes]
+    symbols = {n: symbol(n) for n in names}
+    leaves = [Node(n, INPUT) for n, _ in spec.inputs] + [Node(n, PARAM) for n, _ in spec.params]
+    defined: dict[str, Node] = {}
+    groups: list[tuple[str, ...]] = []
+    for name, text in spec.nodes:
+        parsed = parse_formula(text, symbols, where=f"{spec.source}: nodes.{name}")
+        used = {s.name for s in parsed.expr.free_symbols}
+        if name in used:
+            raise SpecError(f"{spec.source}: nodes.{name}", f"'{name}' uses itself in '{text}'",
+                            "a node cannot depend on itself; introduce a new node name")
+        parents = tuple(n for n in names if n in used)
+        defined[name] = Node(name, NODE, parsed.expr, parents)
+        groups.extend(tuple(s.name for s in g) for g in parsed.target_groups)
+    ordered = _topological(defined, spec.source)
+    point = dict(spec.inputs) | dict(spec.params)
+    return Graph(nodes=tuple(leaves) + ordered, loss=spec.loss, point=point,
+                 target_groups=tuple(dict.fromkeys(groups)), **common)
+
+
+def _topological(defined: dict[str, Node], source: str) -> tuple[Node, ...]:
+    """Nodes ordered so each comes after the nodes it uses; a cycle is an error naming it."""
+    order: list[Node] = []
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+
+    def visit(name: str, path: list[str]) -> None:
+        if state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            cycle = path[path.index(name):] + [name]
+            raise SpecError(f"{source}: nodes.{name}", "the nodes " + " -> ".join(cycle) + " form a cycle",
+                            "a graph must not loop back; break the cycle")
+        state[name] = 1
+        for parent in defined[name].parents:
+            if parent in defined:
+                visit(parent, path + [name])
+        state[name] = 2
+        order.append(defined[name])
+
+    for name in defined:
+        visit(name, [])
+    return tuple(order)

@@ -1,0 +1,59 @@
+"""Output formats of a solution. JSON now; Markdown, LaTeX and PDF arrive with the documents."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping
+
+import sympy as sp
+
+if TYPE_CHECKING:
+    from .api import Solution
+
+
+def number(value: Any) -> float | int:
+    """A JSON number: exact integers stay integers, everything else becomes a float."""
+    if isinstance(value, sp.Integer) or isinstance(value, int):
+        return int(value)
+    return float(value)
+
+
+def _exact(values: Mapping[str, sp.Expr]) -> dict[str, str]:
+    return {k: str(v) for k, v in values.items() if isinstance(v, sp.Rational) and not isinstance(v, sp.Integer)}
+
+
+def solution_json(solution: "Solution") -> dict:
+    """The JSON document of a solution (see README 'JSON output')."""
+    graph, numbers, derivation = solution.graph, solution.numbers, solution.derivation
+    checks = numbers.check
+    locals_ = []
+    for step in derivation.steps:
+        for term in step.terms:
+            locals_.append({"node": step.node, "child": term.child, "derivative": str(term.local),
+                            "rules": list(term.rules), "value": number(numbers.locals[(term.child, step.node)])})
+    return {
+        "title": solution.title,
+        "source": solution.spec.source,
+        "loss": {"name": graph.loss, "value": number(solution.loss)},
+        "values": {k: number(v) for k, v in numbers.values.items()},
+        "gradients": {k: number(v) for k, v in numbers.gradients.items()},
+        "learning_rate": None if graph.learning_rate is None else number(graph.learning_rate),
+        "steps": graph.steps,
+        "frozen": list(graph.frozen),
+        "updated": {k: number(v) for k, v in solution.updated.items()},
+        "history": list(solution.history),
+        "symbolic": {
+            "nodes": {n.name: str(n.expr) for n in graph.nodes if not n.is_leaf},
+            "gradients": {n.name: str(derivation.gradient(n.name)) for n in graph.nodes},
+            "chains": {p: solution.chain(p) for p in graph.params + graph.inputs},
+            "locals": locals_,
+        },
+        "exact": {"values": _exact(numbers.values), "gradients": _exact(numbers.gradients)},
+        "assumptions": list(derivation.assumptions),
+        "conventions": {"relu_at_zero": number(graph.conventions.relu_at_zero)},
+        "notes": list(derivation.notes),
+        "gradient_check": {
+            "method": f"mpmath central differences at {numbers.precision} digits",
+            "max_relative_error": max((c.relative_error for c in checks.values()), default=0.0),
+            "leaves": {p: {"finite_difference": float(c.numeric), "relative_error": c.relative_error}
+                           for p, c in checks.items()},
+        },
+    }

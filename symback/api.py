@@ -170,7 +170,7 @@ def chain_text(derivation: Derivation, name: str, limit: int = 8) -> str:
         return " + ".join(f"d{graph.loss}/d{t.child} * d{t.child}/d{name}" for t in derivation.by_node[name].terms)
     texts = []
     for path in paths:
-        chain = [graph.loss] + list(reversed(path))
+        chain = [graph.loss] + path
         texts.append(" * ".join(f"d{a}/d{b}" for a, b in zip(chain, chain[1:])))
     return " + ".join(texts)
 

@@ -23,7 +23,6 @@ import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
 from .backprop import Derivation
-from .functions import NUMPY_NAMESPACE
 from .losses import LOSSES
 from .network import activation_expr
 from .rules import Conventions, partial
@@ -35,7 +34,7 @@ def _printer() -> NumPyPrinter:
 
 
 def _load(source: str, name: str) -> Callable:
-    namespace = {"numpy": numpy, "reduce": functools.reduce, "_row_softmax": _row_softmax, **NUMPY_NAMESPACE}
+    namespace = {"numpy": numpy, "reduce": functools.reduce, "_row_softmax": _row_softmax}
     exec(compile(source, f"<symback:{name}>", "exec"), namespace)  # generated from our own SymPy objects
     return namespace[name]
 

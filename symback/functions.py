@@ -80,8 +80,8 @@ class relu(sp.Function):
     def _eval_is_nonnegative(self):
         return True
 
-    def _eval_rewrite_as_Max(self, x, **kwargs):
-        return sp.Max(0, x)
+    def _eval_rewrite_as_Piecewise(self, x, **kwargs):
+        return sp.Piecewise((x, x > 0), (0, True))
 
     def _latex(self, printer):
         return r"\operatorname{ReLU}\left(%s\right)" % printer._print(self.args[0])
@@ -105,6 +105,9 @@ class leaky_relu(sp.Function):
         return None
 
     fdiff = _table_fdiff
+
+    def _eval_rewrite_as_Piecewise(self, x, a, **kwargs):
+        return sp.Piecewise((x, x > 0), (a * x, True))
 
     def _latex(self, printer):
         x, a = (printer._print(arg) for arg in self.args)
@@ -160,6 +163,9 @@ class step(sp.Function):
 
     fdiff = _table_fdiff
 
+    def _eval_rewrite_as_Piecewise(self, x, **kwargs):
+        return sp.Piecewise((1, x > 0), (0, True))
+
     def _latex(self, printer):
         return r"\operatorname{step}\left(%s\right)" % printer._print(self.args[0])
 
@@ -186,8 +192,10 @@ class Indicator(sp.Function):
             return c
         return None
 
-    def fdiff(self, argindex=1):
-        return S.Zero
+    fdiff = _table_fdiff
+
+    def _eval_rewrite_as_Piecewise(self, x, c, **kwargs):
+        return sp.Piecewise((1, x > 0), (0, x < 0), (c, True))
 
     def _latex(self, printer):
         return r"\mathbf{1}\left[%s > 0\right]" % printer._print(self.args[0])
@@ -236,19 +244,10 @@ class softmax(sp.Function):
         return r"\operatorname{softmax}_{%d}\left(%s\right)" % (self.index, zs)
 
     def _numpycode(self, printer):
-        zs = ", ".join(printer._print(z) for z in self.args[1:])
-        return f"(_softmax({self.index}, {zs}))"
-
-
-def numpy_softmax(k, *zs):
-    """Numerically stable softmax component k (1-based) over broadcast arrays."""
-    import numpy
-
-    top = zs[0]
-    for z in zs[1:]:
-        top = numpy.maximum(top, z)
-    exps = [numpy.exp(z - top) for z in zs]
-    return exps[k - 1] / sum(exps)
+        zs = [printer._print(z) for z in self.args[1:]]
+        top = f"{_np(printer, 'maximum')}.reduce([{', '.join(zs)}])"
+        exps = [f"{_np(printer, 'exp')}(({z}) - {top})" for z in zs]
+        return f"({exps[self.index - 1]}/({' + '.join(exps)}))"
 
 
 def _mp_softmax(k, *zs):
@@ -278,6 +277,3 @@ MATH_NAMESPACE = {
     "Indicator": lambda x, c: 1.0 if x > 0 else (0.0 if x < 0 else c),
     "softmax": lambda k, *zs: math.exp(zs[int(k) - 1] - max(zs)) / sum(math.exp(z - max(zs)) for z in zs),
 }
-
-#: Namespace the generated NumPy programs run in (besides ``numpy`` itself).
-NUMPY_NAMESPACE = {"_softmax": numpy_softmax}

@@ -1,6 +1,8 @@
 """Computational graphs: named leaves and nodes, their formulas, parents and topological order."""
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Mapping
@@ -125,9 +127,22 @@ def build_graph(spec: Spec) -> Graph:
         defined[name] = Node(name, NODE, parsed.expr, parents)
         groups.extend(tuple(s.name for s in g) for g in parsed.target_groups)
     ordered = _topological(defined, spec.source)
-    point = dict(spec.inputs) | dict(spec.params)
+    point = {name: exact_number(value, name) for name, value in spec.inputs + spec.params}
     return Graph(nodes=tuple(leaves) + ordered, loss=spec.loss, point=point,
                  target_groups=tuple(dict.fromkeys(groups)), **common)
+
+
+def exact_number(value, name: str) -> sp.Expr:
+    """A leaf value as an exact SymPy number (floats through their shortest repr: 0.05 -> 1/20)."""
+    if isinstance(value, sp.Basic) and value.is_Number:
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float, numbers.Real)):
+        raise SpecError(name, f"expected a number, got {type(value).__name__}", "give a finite number")
+    if isinstance(value, numbers.Integral):
+        return sp.Integer(int(value))
+    if not math.isfinite(float(value)):
+        raise SpecError(name, f"the value {value} is not finite", "use a finite number")
+    return sp.Rational(repr(float(value)))
 
 
 def _topological(defined: dict[str, Node], source: str) -> tuple[Node, ...]:

@@ -63,7 +63,7 @@ def parameter_names(net: NetworkSpec) -> list[str]:
 
 def network_graph(net: NetworkSpec, conventions: Conventions):
     """Nodes (topological), leaf values, loss name and target groups of a network spec."""
-    from .graph import INPUT, NODE, PARAM, Node
+    from .graph import INPUT, NODE, PARAM, Node, exact_number
 
     depth = len(net.layers) - 1
     m = len(net.x)
@@ -73,7 +73,7 @@ def network_graph(net: NetworkSpec, conventions: Conventions):
 
     def leaf(name: str, kind: str, value) -> sp.Symbol:
         leaves.append(Node(name, kind))
-        point[name] = value
+        point[name] = exact_number(value, name)
         return symbol(name)
 
     def node(name: str, expr: sp.Expr) -> sp.Symbol:

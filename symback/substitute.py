@@ -52,12 +52,12 @@ def evaluate(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr], where: str,
     result = expr.xreplace(values)
     if not result.is_Number:
         result = result.evalf(precision)
-    if result.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not result.is_Number or not result.is_finite:
-        if result.has(sp.I) or (result.is_Number is False and result.is_real is False):
-            raise EvaluationError(where, "the value is not a real number at the given point (log or sqrt of a negative?)",
-                                  "change the values so the formula stays real")
+    if result.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise EvaluationError(where, "the value is undefined at the given point (division by zero or log(0))",
                               "change the input or parameter values, or the formula")
+    if not (result.is_Number and result.is_finite):
+        raise EvaluationError(where, "the value is not a real number at the given point (log or sqrt of a negative?)",
+                              "change the values so the formula stays real")
     return result
 
 

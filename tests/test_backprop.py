@@ -1,0 +1,83 @@
+"""The reverse walk: structure of the steps, fan-out sums, textbook forms, no diff of the composed loss."""
+import pytest
+import sympy as sp
+
+import symback
+from symback import backprop, build_graph, spec_from_dict
+
+FANOUT = {"loss": "L", "inputs": {"x": 3}, "params": {"w": 0.5},
+          "nodes": {"u": "w*x", "v": "u^2", "q": "exp(u)", "L": "v + q"}}
+
+
+def test_steps_are_reverse_topological_with_fanout_terms():
+    d = backprop(build_graph(spec_from_dict(FANOUT)))
+    order = [s.node for s in d.steps]
+    assert order[0] == "L"
+    position = {n: i for i, n in enumerate(order)}
+    for step in d.steps:
+        for term in step.terms:
+            assert position[term.child] < position[step.node]
+    u = d.by_node["u"]
+    assert sorted(t.child for t in u.terms) == ["q", "v"]           # fan-out: summed over both children
+    g = d.graph.symbols
+    assert {t.child: t.local for t in u.terms} == {"v": 2 * g["u"], "q": g["q"]}  # exp(u) written back as q
+    assert sp.expand(d.gradient("u") - (2 * g["u"] + g["q"])) == 0
+
+
+def test_local_derivatives_are_written_in_node_symbols():
+    d = backprop(build_graph(spec_from_dict({"loss": "L", "inputs": {"x": 1}, "params": {"w": 2},
+                                             "nodes": {"z": "w*x", "a": "tanh(z)", "L": "a^2"}})))
+    a = d.graph.symbols["a"]
+    (term,) = d.by_node["z"].terms
+    assert term.local == 1 - a ** 2 and term.rules == ("tanh derivative",)
+
+
+def test_backprop_never_calls_sympy_diff(monkeypatch):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("backprop must use the rule table, not sympy.diff")
+    monkeypatch.setattr(sp, "diff", forbidden)
+    monkeypatch.setattr(sp.Expr, "diff", forbidden)
+    monkeypatch.setattr(sp.Basic, "diff", forbidden, raising=False)
+    spec = symback.load_example("softmax_233")
+    d = backprop(build_graph(spec))
+    assert len(d.steps) > 20
+
+
+def test_unreachable_nodes_get_zero_and_no_step():
+    d = backprop(build_graph(spec_from_dict({"loss": "L", "inputs": {"x": 1}, "params": {"w": 2, "unused": 1},
+                                             "nodes": {"L": "w*x", "side": "unused*x"}})))
+    assert "side" not in d.by_node and "unused" not in d.by_node
+    assert d.gradient("unused") == 0
+
+
+def test_targets_not_summing_to_one_keep_the_general_form():
+    spec = symback.load_example("softmax_233")
+    net = spec.network
+    from dataclasses import replace
+    bad = replace(spec, network=replace(net, t=((sp.Rational(1, 2), sp.Rational(1, 2), sp.Rational(1, 2)),)))
+    d = backprop(build_graph(bad))
+    assert d.assumptions == ()
+    g = d.graph.symbols
+    general = g["y1"] * (g["t1"] + g["t2"] + g["t3"]) - g["t1"]
+    assert sp.expand(d.gradient("z2_1") - general) == 0
+
+
+def test_bce_with_sigmoid_gives_y_minus_t():
+    d = backprop(build_graph(spec_from_dict({"loss": "L", "inputs": {"x": 1, "t": 1}, "params": {"w": 0.3},
+                                             "nodes": {"z": "w*x", "y": "sigmoid(z)", "L": "bce(y, t)"}})))
+    g = d.graph.symbols
+    assert d.gradient("z") - (g["y"] - g["t"]) == 0
+
+
+def test_closed_forms_reuse_the_upstream_closed_form():
+    net = {"layers": [6, 6, 6], "activation": "sigmoid", "bias": "neuron", "loss": "half_sse",
+           "values": {"x": [0.1] * 6, "t": [0.5] * 6, "W1": [[0.1] * 6] * 6, "b1": [0.0] * 6,
+                      "W2": [[0.2] * 6] * 6, "b2": [0.0] * 6}}
+    d = backprop(build_graph(spec_from_dict({"network": net})))
+    g = d.graph.symbols
+    # delta form: dL/dw1_1_1 = delta(z1_1) * x1, and delta(z1_1) = a(1 - a) * sum_j w2_j1 delta(z2_j)
+    assert d.gradient("w1_1_1") == d.gradient("z1_1") * g["x1"]
+    a = g["a1_1"]
+    expected = a * (1 - a) * sum(g[f"w2_{j}_1"] * d.gradient(f"z2_{j}") for j in range(1, 7))
+    assert sp.expand(d.gradient("z1_1") - expected) == 0
+    assert d.gradient("z2_3") == g["y3"] * (1 - g["y3"]) * (g["y3"] - g["t3"])

@@ -6,14 +6,14 @@ For n = 4, 8, 16, 32 (sigmoid, neuron biases, half_sse, one sample, seeded rando
 * ``symback_s``: ``backprop(build_graph(spec))``, the symbolic gradients of every parameter (best
   of up to 3 cold-cache runs, fewer once 30 s are spent).
 * ``naive_s``: the baseline: compose the loss into one SymPy expression of inputs and parameters,
-  then ``sympy.diff`` once per parameter. Parameters are taken in a seeded random order, so if the
-  time cap (``--cap``, per n) stops it, the fraction done is representative and the total is
-  extrapolated from it (marked "extrapolated (>cap)"); if composing alone exceeds the cap, naive is
-  skipped for that n. A SIGALRM timer enforces the cap, so the run never hangs.
+  then ``sympy.diff`` once per parameter. Parameters are taken shuffled and interleaved across
+  W1, b1, W2, b2 (whose diffs cost differently), so if the time cap (``--cap``, per n) stops it,
+  the total is extrapolated per group from the diffs done (marked "extrapolated (>cap)"); if
+  composing alone exceeds the cap, naive is skipped for that n. A SIGALRM timer enforces the cap.
 * ``speedup`` = naive_s / symback_s; ``growth`` = symback_s(n) / symback_s(n/2) (edges grow 4x).
-* Gradient evaluation on a batch of 1000 samples (best of 9 interleaved ``timeit`` repeats): the layer-level
-  ``compile_network`` program vs hand-written NumPy in this file (their gradients are asserted to
-  agree to 1e-10 relative), and, for information, the scalar straight-line ``compile_graph`` program.
+* Gradient evaluation on a batch of 1000 samples (best of 9 interleaved ``timeit`` repeats): the
+  layer-level ``compile_network`` program vs hand-written NumPy in this file (their gradients are
+  asserted to agree to 1e-10 relative), and, for information, the scalar ``compile_graph`` program.
 
 Absolute times depend on the machine and its load; the ratios, measured in one process on the same
 inputs with the SymPy cache cleared before each symbolic timing, are what the targets are about.
@@ -66,13 +66,19 @@ def _on_alarm(signum: int, frame: object) -> None:
 
 def naive_time(graph: symback.Graph, cap: float) -> tuple[float | None, str]:
     """Seconds to compose the loss and ``sympy.diff`` it per parameter (extrapolated past ``cap``)."""
-    params = [graph.node(p).symbol for p in graph.params]
-    random.Random(SEED).shuffle(params)
+    groups: dict[str, list[sp.Symbol]] = {}  # w1, b1, w2, b2: diffs cost differently per group
+    for name in graph.params:
+        groups.setdefault(name.split("_")[0], []).append(graph.node(name).symbol)
+    order = []
+    for key, members in groups.items():
+        random.Random(SEED).shuffle(members)
+        order += [((i + 0.5) / len(members), key, p) for i, p in enumerate(members)]
+    order.sort(key=lambda item: item[:2])  # proportional interleave: every prefix samples each group
+    spent = {key: [0.0, 0] for key in groups}
     clear_cache()
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     composed_at: float | None = None
-    done, start = 0, time.perf_counter()
-    last = start
+    start = time.perf_counter()
     try:
         signal.setitimer(signal.ITIMER_REAL, cap)
         composed: dict[sp.Symbol, sp.Expr] = {}
@@ -80,24 +86,26 @@ def naive_time(graph: symback.Graph, cap: float) -> tuple[float | None, str]:
             if not node.is_leaf:
                 composed[node.symbol] = node.expr.xreplace(composed)
         loss = composed[graph.node(graph.loss).symbol]
-        composed_at = last = time.perf_counter() - start
-        for p in params:
+        composed_at = time.perf_counter() - start
+        for _, key, p in order:
+            t0 = time.perf_counter()
             sp.diff(loss, p)
-            done, last = done + 1, time.perf_counter() - start
+            spent[key][0] += time.perf_counter() - t0
+            spent[key][1] += 1
         signal.setitimer(signal.ITIMER_REAL, 0)
     except _CapHit:
         pass
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-    if composed_at is None:
-        return None, f"skipped: composing took > {cap:g} s"
-    if done == len(params):
-        return last, "complete"
-    if done == 0:
-        return None, f"skipped: no diff done in {cap:g} s"
-    total = composed_at + (last - composed_at) * len(params) / done
-    return total, f"extrapolated (>cap): {done}/{len(params)} diffs"
+    done = sum(c for _, c in spent.values())
+    if composed_at is None or done == 0:
+        return None, f"skipped: {'composing' if composed_at is None else 'composing + first diff'} took > {cap:g} s"
+    mean = sum(t for t, _ in spent.values()) / done  # for a group not reached yet
+    total = composed_at + sum(len(groups[k]) * (t / c if c else mean) for k, (t, c) in spent.items())
+    if done == len(order):
+        return total, "complete"
+    return total, f"extrapolated (>cap): {done}/{len(order)} diffs"
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:

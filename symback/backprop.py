@@ -19,8 +19,10 @@ from .rules import differentiate, notes_for
 if TYPE_CHECKING:
     from .substitute import Numbers
 
-#: closed forms with more operations than this are kept as built (nested), not simplified
-TIDY_LIMIT = 80
+#: closed forms with more tree nodes than this are kept as built (nested), not simplified
+TIDY_NODES = 120
+#: factor/cancel (multivariate gcds, costly) only run on expressions with at most this many symbols
+FACTOR_SYMBOLS = 6
 
 
 @dataclass(frozen=True)
@@ -123,22 +125,33 @@ def backprop(graph: Graph) -> Derivation:
 def _tidy(expr: sp.Expr, groups) -> tuple[sp.Expr, tuple[str, ...]]:
     """The shortest of a few textbook rewrites of a small expression, and the assumptions used.
 
-    Candidates: the expression as built, ``cancel`` and ``factor`` (sigmoid + BCE gives y - t),
-    and for each cross-entropy target group t1..tK whose sum is 1, the expression with one t_k
-    eliminated (softmax + cross-entropy gives y - t). Large expressions are kept as built.
+    Candidates: the expression as built, with common factors pulled out, ``cancel`` and ``factor``
+    for expressions in few symbols (sigmoid + BCE gives y - t), and for each cross-entropy target
+    group t1..tK whose sum is 1, the expansion with one t_k eliminated (softmax + cross-entropy gives
+    y - t). Large expressions are kept as built: tidying must not cost more than the walk.
     """
-    if sp.count_ops(expr) > TIDY_LIMIT:
+    if not _within(expr, TIDY_NODES):
         return expr, ()
-    candidates = [(expr, ()), (sp.factor_terms(expr), ()), (sp.cancel(expr), ()), (sp.factor(expr), ())]
+    candidates = [(expr, ()), (sp.factor_terms(expr), ())]
     free = expr.free_symbols
+    if len(free) <= FACTOR_SYMBOLS:
+        candidates += [(sp.cancel(expr), ()), (sp.factor(expr), ())]
     for group in groups:
         if len(free.intersection(group)) < 2:
             continue
+        assumption = (sum_to_one_text(tuple(s.name for s in group)),)
         for k, t in enumerate(group):
             rest = sp.Add(*(s for i, s in enumerate(group) if i != k))
-            rewritten = sp.expand(expr.xreplace({t: 1 - rest}))
-            candidates.append((sp.factor(rewritten), (sum_to_one_text(tuple(s.name for s in group)),)))
+            candidates.append((sp.factor_terms(sp.expand(expr.xreplace({t: 1 - rest}))), assumption))
     return min(candidates, key=lambda c: _score(c[0]))
+
+
+def _within(expr: sp.Expr, limit: int) -> bool:
+    """Whether ``expr`` has at most ``limit`` tree nodes (stops counting early: big trees are cheap)."""
+    for count, _ in enumerate(sp.preorder_traversal(expr), start=1):
+        if count > limit:
+            return False
+    return True
 
 
 _OPS_WEIGHT = {"NEG": 2}

@@ -7,7 +7,7 @@ Two generators, both driven by the rule table and both checked against the exact
   and gradients then come per sample.
 * :func:`compile_network`: a layered network, at layer level (matrix products), so a batch of 1000
   costs what hand-written NumPy costs. Activation derivatives are printed from the rule table, the
-  loss gradient from the loss formula, one column per output.
+  loss gradient from the loss's elementwise term, on whole arrays.
 
 The source is generated from SymPy objects we built (never from user text) with node names
 replaced by ``v0, v1, ...``; ``program.source`` shows it.
@@ -25,7 +25,7 @@ from sympy.printing.numpy import NumPyPrinter
 from .backprop import Derivation
 from .losses import LOSSES
 from .network import activation_expr
-from .rules import Conventions, partial
+from .rules import Conventions, differentiate, partial
 from .spec import NetworkSpec
 
 
@@ -34,7 +34,8 @@ def _printer() -> NumPyPrinter:
 
 
 def _load(source: str, name: str) -> Callable:
-    namespace = {"numpy": numpy, "reduce": functools.reduce, "_row_softmax": _row_softmax}
+    namespace = {"numpy": numpy, "reduce": functools.reduce, "_row_softmax": _row_softmax,
+                 "_row_log_softmax": _row_log_softmax}
     exec(compile(source, f"<symback:{name}>", "exec"), namespace)  # generated from our own SymPy objects
     return namespace[name]
 
@@ -124,23 +125,20 @@ def compile_network(net: NetworkSpec, conventions: Conventions = Conventions()) 
             lines.append(f"    A{l} = _row_softmax(Z{l})")
         else:
             lines.append(f"    A{l} = {printer.doprint(activation_expr(name, Z).xreplace({Z: sp.Symbol(f'Z{l}')}))}")
-    K = net.layers[-1]
-    ys = [sp.Symbol(f"Y_{k}") for k in range(K)]
-    ts = [sp.Symbol(f"T_{k}") for k in range(K)]
-    fused = net.activations[-1] == "softmax" and net.loss in ("cross_entropy", "softmax_cross_entropy")
-    loss = LOSSES["cross_entropy" if net.loss == "softmax_cross_entropy" else net.loss].build(ys, ts)
-    for k in range(K):
-        lines.append(f"    Y_{k} = A{depth}[:, {k}]; T_{k} = T[:, {k}]")
-    lines.append(f"    per_sample = {printer.doprint(loss)} + 0.0*Y_0")
-    lines.append("    loss = numpy.mean(per_sample)")
+    loss = LOSSES[net.loss]
+    Ysym, Tsym = sp.Symbol(f"A{depth}"), sp.Symbol("T")
+    term = loss.term(Ysym, Tsym)
+    scale = f" / {net.layers[-1]}" if loss.reduction == "mean" else ""
+    fused = net.activations[-1] == "softmax" and loss.term is LOSSES["cross_entropy"].term
+    if fused:  # -t log softmax(z) through a stable log-softmax: no 0 * log(0) when a y underflows
+        term = -Tsym * sp.Symbol(f"_row_log_softmax(Z{depth})")
+    lines.append(f"    loss = numpy.mean(numpy.sum({printer.doprint(term)}, axis=1){scale})")
     if fused:
         # dL/dz_j = -t_j + y_j * sum_k t_k: the softmax Jacobian contracted with -t/y (no division)
         lines.append(f"    dZ{depth} = (A{depth} * T.sum(axis=1, keepdims=True) - T) / m")
     else:
-        lines.append(f"    dA{depth} = numpy.empty_like(A{depth})")
-        for k in range(K):
-            d = _loss_partial(loss, ys[k], conventions)
-            lines.append(f"    dA{depth}[:, {k}] = ({printer.doprint(d)}) / m")
+        d = differentiate(term, Ysym, conventions)[0]
+        lines.append(f"    dA{depth} = ({printer.doprint(d)}){scale} / m")
     for l in range(depth, 0, -1):
         name = net.activations[l - 1]
         if not (fused and l == depth):
@@ -166,10 +164,9 @@ def compile_network(net: NetworkSpec, conventions: Conventions = Conventions()) 
     return NetworkProgram(net.layers, net.bias, source, function)
 
 
-def _loss_partial(loss: sp.Expr, y: sp.Symbol, conventions: Conventions) -> sp.Expr:
-    from .rules import differentiate
-
-    return differentiate(loss, y, conventions)[0]
+def _row_log_softmax(Z):
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    return shifted - numpy.log(numpy.exp(shifted).sum(axis=1, keepdims=True))
 
 
 def _row_softmax(Z):

@@ -52,3 +52,18 @@ def test_source_uses_generated_names_only():
     program = s.compiled()
     assert "lambda" not in program.source.replace("def program", "") and "import" not in program.source
     assert program({"lambda": 2.0, "import": 1.0})[1]["import"] == pytest.approx(8.0)
+
+
+def test_fused_softmax_cross_entropy_is_stable_for_huge_logits():
+    s = symback.solve(symback.load_example("softmax_233"), check=False)
+    net = s.graph.network
+    X, T = np.array(net.x, float), np.array(net.t, float)
+    weights = [np.array(W, float) * 1000 for W in net.weights]
+    loss, dws, _ = s.compiled_network()(X, T, weights, [None, None])
+    assert np.isfinite(loss) and all(np.isfinite(dW).all() for dW in dws)
+    # independent: z = W2 sigmoid(W1 x); log-softmax by the log-sum-exp identity in exact arithmetic
+    import mpmath
+    a = [1 / (1 + mpmath.exp(-mpmath.mpf(sum(w * x for w, x in zip(row, X[0]))))) for row in weights[0]]
+    z = [sum(mpmath.mpf(w) * ai for w, ai in zip(row, a)) for row in weights[1]]
+    expected = -sum(t * (zk - mpmath.log(sum(mpmath.exp(zi) for zi in z))) for t, zk in zip(T[0], z))
+    assert loss == pytest.approx(float(expected), rel=1e-12)

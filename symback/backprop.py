@@ -89,10 +89,11 @@ def backprop(graph: Graph) -> Derivation:
     x
     """
     symbols = graph.symbols
-    back_map = {n.expr: n.symbol for n in graph.nodes
-                if n.expr is not None and not (n.expr.is_Symbol or n.expr.is_Number)}
-    groups = [tuple(symbols[t] for t in g) for g in assumed_groups(graph)]
     relevant = graph.ancestors_of_loss
+    # a local derivative may name a node only if that node is computed on the way to the loss
+    back_map = {n.expr: n.symbol for n in graph.nodes
+                if n.name in relevant and n.expr is not None and not (n.expr.is_Symbol or n.expr.is_Number)}
+    groups = [tuple(symbols[t] for t in g) for g in assumed_groups(graph)]
     incoming: dict[str, list[Term]] = {name: [] for name in relevant}
     closed: dict[str, sp.Expr] = {}
     steps: list[BackStep] = []

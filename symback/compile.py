@@ -34,7 +34,7 @@ def _printer() -> NumPyPrinter:
 
 
 def _load(source: str, name: str) -> Callable:
-    namespace = {"numpy": numpy, "reduce": functools.reduce, "_row_softmax": _row_softmax,
+    namespace = {"numpy": numpy, "functools": functools, "reduce": functools.reduce, "_row_softmax": _row_softmax,
                  "_row_log_softmax": _row_log_softmax}
     exec(compile(source, f"<symback:{name}>", "exec"), namespace)  # generated from our own SymPy objects
     return namespace[name]
@@ -56,8 +56,11 @@ class GraphProgram:
 def compile_graph(derivation: Derivation) -> GraphProgram:
     """Compile a derivation's forward and backward passes into one NumPy function.
 
-    >>> program = compile_graph(derivation)  # doctest: +SKIP
-    >>> loss, grads = program({"x": 5.0, "w": -2.0, "b": 3.0})  # doctest: +SKIP
+    >>> from symback import backprop, build_graph, load_example
+    >>> program = compile_graph(backprop(build_graph(load_example("chain_rule"))))
+    >>> loss, grads = program({"x": 5.0, "w": -2.0, "b": 3.0})
+    >>> float(loss), float(grads["w"]), float(grads["x"])
+    (-7.0, 5.0, -2.0)
     """
     graph = derivation.graph
     index = {n.name: i for i, n in enumerate(graph.nodes)}

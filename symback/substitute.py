@@ -51,7 +51,11 @@ def evaluate(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr], where: str,
     """``expr`` at ``values``: an exact number when possible, else a Float of ``precision`` digits."""
     result = expr.xreplace(values)
     if not result.is_Number:
+        # evalf may return a zero (or a cancelled sum) carried at fewer digits than asked for; held at
+        # that precision it would round every sum it joins, so it is restored to ``precision`` digits
         result = result.evalf(precision)
+        if result.is_Float:
+            result = sp.Float(result, precision)
     if result.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise EvaluationError(where, "the value is undefined at the given point (division by zero or log(0))",
                               "change the input or parameter values, or the formula")
@@ -137,6 +141,7 @@ def gradient_check(graph: Graph, gradients: Mapping[str, sp.Expr], point=None,
     with mpmath.workdps(precision):
         base = {n: mpmath.mpf(sp.Float(v, precision)._mpf_) if v.is_Float else _mp(v) for n, v in point.items()}
         h = mpmath.mpf(10) ** (-(precision // 3))
+        floor = h ** 1.5  # gradients below this count as zero: the relative error is taken against it
         for p in graph.inputs + graph.params:
             up, down = dict(base), dict(base)
             up[p] += h
@@ -146,8 +151,8 @@ def gradient_check(graph: Graph, gradients: Mapping[str, sp.Expr], point=None,
             except (ZeroDivisionError, ValueError):
                 continue
             symbolic = _mp(gradients[p])
-            scale = max(abs(symbolic), abs(estimate))
-            error = float(abs(symbolic - estimate) / scale) if scale > 0 else 0.0
+            scale = max(abs(symbolic), abs(estimate), floor)
+            error = float(abs(symbolic - estimate) / scale)
             checks[p] = Check(gradients[p], estimate, error)
     return checks
 

@@ -54,6 +54,7 @@ def test_derive_writes_json(tmp_path, capsys):
     assert data["updated"]["w2"] == float(solution.updated["w2"])
     assert data["symbolic"]["gradients"]["w1"] == str(solution.gradient("w1"))
     assert set(data) >= {"title", "loss", "values", "gradients", "updated", "history", "symbolic", "assumptions"}
+    assert data["gradient_check"]["agrees"] is True and data["gradient_check"]["max_relative_error"] < 1e-20
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["neuron.json"]  # no temp files left
 
 

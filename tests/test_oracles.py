@@ -371,13 +371,13 @@ def check_graph_against_fd(case) -> None:
         assert_close(n, closed[n], g, floor, what="closed form ")
 
 
-@cases(100)
+@cases(150)
 @given(graphs())
 def test_random_graph_vs_mpmath_central_differences(case):
     check_graph_against_fd(case)
 
 
-@cases(50)
+@cases(70)
 @given(graphs(kinks=True))
 def test_random_graph_with_kinks_vs_mpmath_central_differences(case):
     """relu, leaky_relu (default and given slope), abs, max, min: every kink operand >= 1/8 away."""
@@ -390,7 +390,7 @@ def tb():
     return torch_backend()
 
 
-@cases(60)
+@cases(80)
 @given(case=graphs(kinks=None))
 def test_random_graph_vs_torch_autograd(tb, case):
     B = tb
@@ -645,7 +645,7 @@ def check_network(net, B, solution=None):
 
 
 @pytest.mark.parametrize("loss", LOSS_KINDS)  # each parametrization has its own derandomized cases
-@cases(5)
+@cases(8)
 @given(data=st.data())
 def test_random_network_vs_torch(tb, loss, data):
     """Depth 1-3, layers of 1-4 neurons, batches of 1-3: gradients, closed forms, both compiled programs."""

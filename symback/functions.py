@@ -24,11 +24,27 @@ def _np(printer, name: str) -> str:
     return printer._module_format(f"numpy.{name}")
 
 
-class sigmoid(sp.Function):
-    """The logistic function sigma(x) = 1 / (1 + e^(-x))."""
+class _Tabled(sp.Function):
+    """A function whose derivative comes from the rule table."""
+
+    fdiff = _table_fdiff
+
+
+class _Activation(_Tabled):
+    """One-argument, real-valued activations, printed in LaTeX as ``latex_name(x)``."""
 
     nargs = 1
     is_real = True
+    latex_name = ""
+
+    def _latex(self, printer):
+        return r"%s\left(%s\right)" % (self.latex_name, printer._print(self.args[0]))
+
+
+class sigmoid(_Activation):
+    """The logistic function sigma(x) = 1 / (1 + e^(-x))."""
+
+    latex_name = r"\sigma"
     is_positive = True
 
     @classmethod
@@ -41,8 +57,6 @@ class sigmoid(sp.Function):
             return S.Zero
         return None
 
-    fdiff = _table_fdiff
-
     def _eval_rewrite_as_exp(self, x, **kwargs):
         return 1 / (1 + sp.exp(-x))
 
@@ -53,19 +67,15 @@ class sigmoid(sp.Function):
         with mpmath.workprec(prec):
             return sp.Float(1 / (1 + mpmath.exp(-x._to_mpmath(prec))), precision=prec)
 
-    def _latex(self, printer):
-        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
-
     def _numpycode(self, printer):
         x = printer._print(self.args[0])
         return f"(1/(1 + {_np(printer, 'exp')}(-({x}))))"
 
 
-class relu(sp.Function):
+class relu(_Activation):
     """The rectifier max(0, x)."""
 
-    nargs = 1
-    is_real = True
+    latex_name = r"\operatorname{ReLU}"
 
     @classmethod
     def eval(cls, x):
@@ -75,22 +85,17 @@ class relu(sp.Function):
             return S.Zero
         return None
 
-    fdiff = _table_fdiff
-
     def _eval_is_nonnegative(self):
         return True
 
     def _eval_rewrite_as_Piecewise(self, x, **kwargs):
         return sp.Piecewise((x, x > 0), (0, True))
 
-    def _latex(self, printer):
-        return r"\operatorname{ReLU}\left(%s\right)" % printer._print(self.args[0])
-
     def _numpycode(self, printer):
         return f"({_np(printer, 'maximum')}(0, {printer._print(self.args[0])}))"
 
 
-class leaky_relu(sp.Function):
+class leaky_relu(_Tabled):
     """leaky_relu(x, a) = x for x > 0, a*x otherwise."""
 
     nargs = 2
@@ -104,8 +109,6 @@ class leaky_relu(sp.Function):
             return a * x
         return None
 
-    fdiff = _table_fdiff
-
     def _eval_rewrite_as_Piecewise(self, x, a, **kwargs):
         return sp.Piecewise((x, x > 0), (a * x, True))
 
@@ -118,11 +121,10 @@ class leaky_relu(sp.Function):
         return f"({_np(printer, 'where')}(({x}) > 0, {x}, ({a})*({x})))"
 
 
-class softplus(sp.Function):
+class softplus(_Activation):
     """softplus(x) = log(1 + e^x)."""
 
-    nargs = 1
-    is_real = True
+    latex_name = r"\operatorname{softplus}"
     is_positive = True
 
     @classmethod
@@ -131,26 +133,20 @@ class softplus(sp.Function):
             return sp.log(2)
         return None
 
-    fdiff = _table_fdiff
-
     def _eval_rewrite_as_exp(self, x, **kwargs):
         return sp.log(1 + sp.exp(x))
 
     def _eval_evalf(self, prec):
         return self.rewrite(sp.exp)._eval_evalf(prec)
 
-    def _latex(self, printer):
-        return r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
-
     def _numpycode(self, printer):
         return f"({_np(printer, 'logaddexp')}(0, {printer._print(self.args[0])}))"
 
 
-class step(sp.Function):
+class step(_Activation):
     """The step function: 1 for x > 0, 0 for x <= 0 (the perceptron's activation)."""
 
-    nargs = 1
-    is_real = True
+    latex_name = r"\operatorname{step}"
     is_nonnegative = True
 
     @classmethod
@@ -161,19 +157,14 @@ class step(sp.Function):
             return S.Zero
         return None
 
-    fdiff = _table_fdiff
-
     def _eval_rewrite_as_Piecewise(self, x, **kwargs):
         return sp.Piecewise((1, x > 0), (0, True))
-
-    def _latex(self, printer):
-        return r"\operatorname{step}\left(%s\right)" % printer._print(self.args[0])
 
     def _numpycode(self, printer):
         return f"({_np(printer, 'where')}(({printer._print(self.args[0])}) > 0, 1.0, 0.0))"
 
 
-class Indicator(sp.Function):
+class Indicator(_Tabled):
     """Indicator(x, c): 1 for x > 0, 0 for x < 0 and the convention c at x = 0.
 
     It is the derivative of ReLU; c is the spec's ``relu_at_zero`` (0 by default, as in PyTorch).
@@ -192,8 +183,6 @@ class Indicator(sp.Function):
             return c
         return None
 
-    fdiff = _table_fdiff
-
     def _eval_rewrite_as_Piecewise(self, x, c, **kwargs):
         return sp.Piecewise((1, x > 0), (0, x < 0), (c, True))
 
@@ -206,7 +195,7 @@ class Indicator(sp.Function):
         return f"({where}(({x}) > 0, 1.0, {where}(({x}) < 0, 0.0, {c})))"
 
 
-class softmax(sp.Function):
+class softmax(_Tabled):
     """softmax(k, z1, ..., zK) = e^(zk) / (e^(z1) + ... + e^(zK)); k counts from 1."""
 
     is_real = True
@@ -219,8 +208,6 @@ class softmax(sp.Function):
         if len(zs) == 1:
             return S.One
         return None
-
-    fdiff = _table_fdiff
 
     @property
     def index(self) -> int:

@@ -15,6 +15,7 @@ from .rules import Conventions
 from .spec import NetworkSpec, Spec
 
 INPUT, PARAM, NODE = "input", "param", "node"
+MAX_WEIGHTS = 20_000  #: per sample; a neuron-level derivation of more is a wait, not a worked solution
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,12 @@ def build_graph(spec: Spec) -> Graph:
                   frozen=spec.frozen, conventions=conventions)
     if spec.network is not None:
         from .network import network_graph
+        layers = spec.network.layers
+        weights = sum(a * b for a, b in zip(layers, layers[1:]))
+        if weights > MAX_WEIGHTS:
+            raise SpecError(f"{spec.source}: network.layers",
+                            f"{weights} weights is more than a neuron-level derivation handles ({MAX_WEIGHTS})",
+                            "use fewer neurons, or symback.compile_network(load_spec(path).network) for numeric gradients")
         nodes, point, loss, groups = network_graph(spec.network, conventions)
         return Graph(nodes=nodes, loss=loss, point=point, target_groups=groups,
                      network=spec.network, **common)

@@ -23,7 +23,6 @@ TOP_KEYS = ("title", "loss", "learning_rate", "steps", "frozen", "relu_at_zero",
             "inputs", "params", "nodes", "network")
 NETWORK_KEYS = ("layers", "activation", "bias", "loss", "values")
 MAX_STEPS = 10_000_000
-MAX_WEIGHTS = 20_000  #: per sample; a neuron-level derivation of more is a wait, not a worked solution
 RESERVED = set(FUNCTIONS) | set(LOSSES) | {"softmax", "e", "pi", "diff"}
 
 Matrix = tuple[tuple[sp.Rational, ...], ...]
@@ -233,10 +232,6 @@ class _Reader:
             raise self.fail("network.layers", "expected a list of at least 2 layer sizes (1 to 4096)",
                             "write e.g. layers = [2, 2, 2] (input layer first)")
         layers = tuple(layers)
-        weights = sum(a * b for a, b in zip(layers, layers[1:]))
-        if weights > MAX_WEIGHTS:
-            raise self.fail("network.layers", f"{weights} weights is more than a neuron-level derivation handles ({MAX_WEIGHTS})",
-                            "use fewer neurons, or symback.compile_network for fast numeric gradients")
         activations = self.activations(net.get("activation", "sigmoid"), len(layers) - 1)
         bias = net.get("bias", "neuron")
         if bias not in BIAS_MODES:

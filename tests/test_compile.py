@@ -67,3 +67,24 @@ def test_fused_softmax_cross_entropy_is_stable_for_huge_logits():
     z = [sum(mpmath.mpf(w) * ai for w, ai in zip(row, a)) for row in weights[1]]
     expected = -sum(t * (zk - mpmath.log(sum(mpmath.exp(zi) for zi in z))) for t, zk in zip(T[0], z))
     assert loss == pytest.approx(float(expected), rel=1e-12)
+
+
+def test_large_networks_compile_but_are_not_derived_neuron_by_neuron(tmp_path):
+    from symback.errors import SpecError
+    rng = np.random.default_rng(0)
+    values = {"x": rng.uniform(-1, 1, 784).tolist(), "t": [0.0] * 9 + [1.0],
+              "W1": rng.normal(0, 0.05, (64, 784)).tolist(), "W2": rng.normal(0, 0.1, (10, 64)).tolist()}
+    spec = symback.spec_from_dict({"network": {"layers": [784, 64, 10], "activation": ["relu", "softmax"],
+                                               "bias": "none", "loss": "cross_entropy", "values": values}})
+    with pytest.raises(SpecError, match="compile_network"):
+        symback.solve(spec)
+    program = symback.compile_network(spec.network)
+    X, T = np.array([values["x"]]), np.array([values["t"]])
+    W1, W2 = np.array(values["W1"]), np.array(values["W2"])
+    loss, (dW1, dW2), _ = program(X, T, [W1, W2], [None, None])
+    # independent: the same network by hand in NumPy
+    a = np.maximum(0, X @ W1.T)
+    z = a @ W2.T
+    y = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    assert loss == pytest.approx(-np.log(y[0, 9]), rel=1e-12)
+    assert np.allclose(dW2, (y - T).T @ a, rtol=1e-12, atol=1e-15)

@@ -24,27 +24,30 @@ def _np(printer, name: str) -> str:
     return printer._module_format(f"numpy.{name}")
 
 
+def _printer_latex(expr: sp.Function, printer) -> str:
+    from .printing import SymbackLatexPrinter  # all notation lives in the one printer
+
+    return SymbackLatexPrinter()._print(expr)
+
+
 class _Tabled(sp.Function):
-    """A function whose derivative comes from the rule table."""
+    """A function whose derivative comes from the rule table and whose LaTeX from the printer."""
 
     fdiff = _table_fdiff
+    _latex = _printer_latex
 
 
 class _Activation(_Tabled):
-    """One-argument, real-valued activations, printed in LaTeX as ``latex_name(x)``."""
+    """One-argument, real-valued activations."""
 
     nargs = 1
     is_real = True
-    latex_name = ""
 
-    def _latex(self, printer):
-        return r"%s\left(%s\right)" % (self.latex_name, printer._print(self.args[0]))
 
 
 class sigmoid(_Activation):
     """The logistic function sigma(x) = 1 / (1 + e^(-x))."""
 
-    latex_name = r"\sigma"
     is_positive = True
 
     @classmethod
@@ -75,7 +78,6 @@ class sigmoid(_Activation):
 class relu(_Activation):
     """The rectifier max(0, x)."""
 
-    latex_name = r"\operatorname{ReLU}"
 
     @classmethod
     def eval(cls, x):
@@ -112,9 +114,6 @@ class leaky_relu(_Tabled):
     def _eval_rewrite_as_Piecewise(self, x, a, **kwargs):
         return sp.Piecewise((x, x > 0), (a * x, True))
 
-    def _latex(self, printer):
-        x, a = (printer._print(arg) for arg in self.args)
-        return r"\operatorname{LeakyReLU}_{%s}\left(%s\right)" % (a, x)
 
     def _numpycode(self, printer):
         x, a = (printer._print(arg) for arg in self.args)
@@ -124,7 +123,6 @@ class leaky_relu(_Tabled):
 class softplus(_Activation):
     """softplus(x) = log(1 + e^x)."""
 
-    latex_name = r"\operatorname{softplus}"
     is_positive = True
 
     @classmethod
@@ -146,7 +144,6 @@ class softplus(_Activation):
 class step(_Activation):
     """The step function: 1 for x > 0, 0 for x <= 0 (the perceptron's activation)."""
 
-    latex_name = r"\operatorname{step}"
     is_nonnegative = True
 
     @classmethod
@@ -186,8 +183,6 @@ class Indicator(_Tabled):
     def _eval_rewrite_as_Piecewise(self, x, c, **kwargs):
         return sp.Piecewise((1, x > 0), (0, x < 0), (c, True))
 
-    def _latex(self, printer):
-        return r"\mathbf{1}\left[%s > 0\right]" % printer._print(self.args[0])
 
     def _numpycode(self, printer):
         x, c = (printer._print(arg) for arg in self.args)
@@ -226,9 +221,6 @@ class softmax(_Tabled):
             exps = [mpmath.exp(v - top) for v in values]
             return sp.Float(exps[self.index - 1] / mpmath.fsum(exps), precision=prec)
 
-    def _latex(self, printer):
-        zs = ", ".join(printer._print(z) for z in self.args[1:])
-        return r"\operatorname{softmax}_{%d}\left(%s\right)" % (self.index, zs)
 
     def _numpycode(self, printer):
         zs = [printer._print(z) for z in self.args[1:]]

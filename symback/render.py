@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import sympy as sp
 
+from .printing import latex, name_latex
+
 if TYPE_CHECKING:
     from .api import Solution
 
@@ -49,6 +51,11 @@ def solution_json(solution: "Solution") -> dict:
             "gradients": {n.name: str(derivation.gradient(n.name)) for n in graph.nodes},
             "chains": {p: solution.chain(p) for p in graph.params + graph.inputs},
             "locals": locals_,
+            "latex": {
+                "names": {n.name: name_latex(n.name) for n in graph.nodes},
+                "nodes": {n.name: latex(n.expr) for n in graph.nodes if not n.is_leaf},
+                "gradients": {n.name: latex(derivation.gradient(n.name)) for n in graph.nodes},
+            },
         },
         "exact": {"values": _exact(numbers.values), "gradients": _exact(numbers.gradients)},
         "assumptions": list(derivation.assumptions),

@@ -64,6 +64,8 @@ def test_derive_example_to_stdout(capsys):
     data = json.loads(out)
     assert data["assumptions"] == ["t1 + t2 + t3 = 1"]
     assert data["symbolic"]["gradients"]["z2_2"] in ("-t2 + y2", "y2 - t2")
+    assert data["symbolic"]["latex"]["gradients"]["z2_2"] == "y_{2} - t_{2}"
+    assert data["symbolic"]["latex"]["names"]["w2_2_3"] == "w^{(2)}_{2,3}"
 
 
 def test_examples_lists_every_example(capsys):

@@ -51,6 +51,12 @@ def _build_parser() -> argparse.ArgumentParser:
     examples = sub.add_parser("examples", help="list the built-in examples")
     examples.set_defaults(run=_examples)
 
+    identity = sub.add_parser("identity", help="checked step-by-step derivations of textbook identities")
+    identity.add_argument("name", nargs="?", help="an identity (omit to list them)")
+    identity.add_argument("--format", default="text", choices=("text", "json"), help="text (default) or json")
+    identity.add_argument("-o", "--output", default="-", metavar="DIR", help="output directory (default: stdout)")
+    identity.set_defaults(run=_identity)
+
     gradient = sub.add_parser("grad", help="the gradient of one formula")
     gradient.add_argument("formula", help='e.g. "w*x + b"')
     gradient.add_argument("--wrt", required=True, help="names to differentiate by, comma-separated")
@@ -106,6 +112,26 @@ def _examples(args) -> int:
     for name in example_names():
         title = load_example(name).title or ""
         print(f"{name:28s} {title}")
+    return 0
+
+
+def _identity(args) -> int:
+    from .identities import IDENTITIES, derive_identity
+    from .render import identity_json, identity_text
+
+    if args.name is None:
+        for name in IDENTITIES:
+            print(name)
+        return 0
+    identity = derive_identity(args.name)  # every line checked equal to the previous one
+    text = identity_text(identity) if args.format == "text" else \
+        json.dumps(identity_json(identity), indent=2, ensure_ascii=False) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        target = Path(args.output) / f"identity_{identity.name}.{'txt' if args.format == 'text' else 'json'}"
+        write_atomic(target, text)
+        print(f"wrote {target}")
     return 0
 
 

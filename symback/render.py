@@ -9,6 +9,7 @@ from .printing import latex, name_latex
 
 if TYPE_CHECKING:
     from .api import Solution
+    from .identities import Identity, Line
 
 
 CHECK_TOLERANCE = 1e-10  #: relative error up to which the gradient check counts as agreeing
@@ -69,3 +70,38 @@ def solution_json(solution: "Solution") -> dict:
                            for p, c in checks.items()},
         },
     }
+
+
+def _line_json(line: "Line") -> dict:
+    return {"expr": sp.sstr(line.expr, order="none"), "latex": latex(line.expr, order="none"),
+            "reason": line.reason, "assumed": line.assumed}
+
+
+def identity_json(identity: "Identity") -> dict:
+    """The JSON document of a checked identity derivation (``symback identity NAME -o DIR``)."""
+    return {
+        "name": identity.name, "title": identity.title, "conclusion": identity.conclusion,
+        "assumptions": list(identity.assumptions), "remarks": list(identity.remarks),
+        "routes": [{"title": r.title, "lines": [_line_json(l) for l in r.lines]} for r in identity.all_routes],
+        "wrong": {"lines": [_line_json(l) for l in identity.wrong], "explanation": identity.wrong_explanation,
+                  "counterexample": {s.name: str(v) for s, v in identity.counterexample}} if identity.wrong else None,
+    }
+
+
+def identity_text(identity: "Identity") -> str:
+    """A derivation as plain text: one line per step, each with its reason."""
+    out = [identity.title, ""]
+    for route in identity.all_routes:
+        if route.title:
+            out.append(f"[{route.title}]")
+        for i, line in enumerate(route.lines):
+            prefix = "  " if i == 0 else "  = "
+            reason = f"    ({line.reason}{', assumed' if line.assumed else ''})" if line.reason else ""
+            out.append(f"{prefix}{sp.sstr(line.expr, order='none')}{reason}")
+        out.append("")
+    if identity.wrong:
+        out.append("[tempting but wrong]")
+        out += [f"  {'=' if i else ' '} {sp.sstr(l.expr, order='none')}    ({l.reason})" for i, l in enumerate(identity.wrong)]
+        out += [f"  {identity.wrong_explanation}", ""]
+    out += [f"Result: {identity.conclusion}"] + [f"Assumption: {a}" for a in identity.assumptions] + list(identity.remarks)
+    return "\n".join(out) + "\n"

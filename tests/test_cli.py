@@ -82,6 +82,20 @@ def test_grad(capsys):
     assert out.strip().endswith("= 0.3932")  # 2*s*(1-s), s = sigma(1): 0.39322386...
 
 
+def test_identity_lists_and_derives(tmp_path, capsys):
+    from symback.identities import IDENTITIES
+    code, out, _ = run(["identity"], capsys)
+    assert code == 0 and out.split() == list(IDENTITIES)
+    code, out, _ = run(["identity", "sigmoid"], capsys)
+    assert code == 0 and out.count("\n  = ") == 10 and "add and subtract 1" in out
+    code, out, _ = run(["identity", "softmax_cross_entropy", "--format", "json", "-o", tmp_path], capsys)
+    data = json.loads((tmp_path / "identity_softmax_cross_entropy.json").read_text())
+    assert len(data["routes"]) == 2 and data["wrong"]["explanation"] and data["assumptions"] == ["t1 + t2 + t3 = 1"]
+    assert all(line["latex"] for route in data["routes"] for line in route["lines"])
+    code, _, err = run(["identity", "sigmod"], capsys)
+    assert code == 2 and "did you mean 'sigmoid'?" in err and err.count("\n") == 1
+
+
 def test_one_failure_does_not_stop_the_others(tmp_path, capsys):
     (tmp_path / "good.toml").write_text(GOOD)
     (tmp_path / "bad.toml").write_text("loss = ")

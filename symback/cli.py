@@ -85,14 +85,18 @@ def _derive(args) -> int:
             print(f"symback: {exc.line()}", file=sys.stderr)
             failures += 1
             continue
-        text = json.dumps(solution.to_json(), indent=2, ensure_ascii=False) + "\n"
-        if args.output == "-":
-            sys.stdout.write(text)
-        else:
-            target = Path(args.output) / f"{stem}.json"
-            write_atomic(target, text)
-            print(f"wrote {target}")
+        _emit(json.dumps(solution.to_json(), indent=2, ensure_ascii=False) + "\n", args.output, f"{stem}.json")
     return 2 if failures else 0
+
+
+def _emit(text: str, output: str, filename: str) -> None:
+    """Write ``text`` to stdout (output ``-``) or atomically to ``output/filename``."""
+    if output == "-":
+        sys.stdout.write(text)
+        return
+    target = Path(output) / filename
+    write_atomic(target, text)
+    print(f"wrote {target}")
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -124,14 +128,11 @@ def _identity(args) -> int:
             print(name)
         return 0
     identity = derive_identity(args.name)  # every line checked equal to the previous one
-    text = identity_text(identity) if args.format == "text" else \
-        json.dumps(identity_json(identity), indent=2, ensure_ascii=False) + "\n"
-    if args.output == "-":
-        sys.stdout.write(text)
+    if args.format == "text":
+        _emit(identity_text(identity), args.output, f"identity_{identity.name}.txt")
     else:
-        target = Path(args.output) / f"identity_{identity.name}.{'txt' if args.format == 'text' else 'json'}"
-        write_atomic(target, text)
-        print(f"wrote {target}")
+        _emit(json.dumps(identity_json(identity), indent=2, ensure_ascii=False) + "\n", args.output,
+              f"identity_{identity.name}.json")
     return 0
 
 

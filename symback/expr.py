@@ -179,7 +179,7 @@ class _Builder:
             self.fail(node, f"'{ident}' is a function", f"call it, e.g. {ident}(x)")
         hint = did_you_mean(ident, list(self.names or ()))
         self.fail(node, f"unknown name '{ident}'",
-                  f"define it under [inputs], [params] or [nodes]" + (f" ({hint})" if hint else ""))
+                  "define it under [inputs], [params] or [nodes]" + (f" ({hint})" if hint else ""))
 
     def power(self, node) -> sp.Expr:
         base, exponent = self.build(node.left), self.build(node.right)

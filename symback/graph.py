@@ -87,14 +87,6 @@ class Graph:
                 seen.update(node.parents)
         return frozenset(seen)
 
-    @cached_property
-    def children(self) -> dict[str, tuple[str, ...]]:
-        kids: dict[str, list[str]] = {n.name: [] for n in self.nodes}
-        for node in self.nodes:
-            for parent in node.parents:
-                kids[parent].append(node.name)
-        return {k: tuple(v) for k, v in kids.items()}
-
 
 def build_graph(spec: Spec) -> Graph:
     """The graph of a spec: parsed formulas in topological order, or the network's neurons.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -57,7 +57,6 @@ class Spec:
     params: tuple[tuple[str, sp.Rational], ...] = ()
     nodes: tuple[tuple[str, str], ...] = ()
     network: NetworkSpec | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 def load_spec(path: str | Path, name: str | None = None) -> Spec:

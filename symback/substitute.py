@@ -41,10 +41,6 @@ class Numbers:
     check: Mapping[str, Check] = field(default_factory=dict)
     precision: int = PRECISION
 
-    @property
-    def loss(self):
-        raise AttributeError("use Numbers.values[graph.loss]")
-
 
 def evaluate(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr], where: str,
              precision: int = PRECISION) -> sp.Expr:

@@ -1,5 +1,4 @@
 """The reverse walk: structure of the steps, fan-out sums, textbook forms, no diff of the composed loss."""
-import pytest
 import sympy as sp
 
 import symback

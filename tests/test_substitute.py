@@ -3,7 +3,6 @@ import pytest
 import sympy as sp
 
 import symback
-from symback import spec_from_dict
 from symback.errors import EvaluationError
 
 

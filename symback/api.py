@@ -111,6 +111,15 @@ class Solution:
             raise ValueError("compiled_network() needs a network spec; use compiled()")
         return compile_network(self.graph.network, self.graph.conventions)
 
+    def markdown(self, lang: str = "en", digits: int = 4) -> str:
+        """The worked solution as Markdown (KaTeX/MathJax math) in ``lang`` ("en" or "ko")."""
+        from .render import render_markdown
+
+        return render_markdown(self, lang, digits)
+
+    def _repr_markdown_(self) -> str:  # Jupyter shows a solved problem as its worked solution
+        return self.markdown()
+
     def to_json(self) -> dict:
         """The JSON document ``symback derive --format json`` writes."""
         from .render import solution_json

@@ -11,10 +11,12 @@ from typing import Sequence
 
 from . import __version__
 from .api import example_names, example_path, grad, load_example, solve
+from .document import LANGUAGES, messages
+from .render import render_markdown
 from .errors import SymbackError
 from .spec import load_spec
 
-FORMATS = ("json",)
+FORMATS = ("json", "md")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,7 +48,14 @@ def _build_parser() -> argparse.ArgumentParser:
     derive.add_argument("--example", action="append", default=[], metavar="NAME", help="a built-in example (repeatable)")
     derive.add_argument("--format", default="json", help="output formats, comma-separated: " + ", ".join(FORMATS))
     derive.add_argument("-o", "--output", default="output", metavar="DIR", help="output directory ('-' for stdout)")
+    derive.add_argument("--lang", default="en", help="document language: en or ko (default en)")
+    derive.add_argument("--digits", type=int, default=4, help="significant digits shown in documents (default 4)")
+    derive.add_argument("--templates", default=None, metavar="DIR", help="your templates, searched before the built-in ones")
     derive.set_defaults(run=_derive)
+
+    gallery = sub.add_parser("gallery", help="regenerate the Markdown gallery of every built-in example")
+    gallery.add_argument("-o", "--output", default="output", metavar="DIR", help="output directory (default output/)")
+    gallery.set_defaults(run=_gallery)
 
     examples = sub.add_parser("examples", help="list the built-in examples")
     examples.set_defaults(run=_examples)
@@ -68,9 +77,13 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def _derive(args) -> int:
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    formats = list(FORMATS) if formats == ["all"] else formats
     for f in formats:
         if f not in FORMATS:
-            raise SymbackError("--format", f"unknown format '{f}'", "use: " + ", ".join(FORMATS))
+            raise SymbackError("--format", f"unknown format '{f}'", "use: " + ", ".join(FORMATS) + " or all")
+    if args.digits < 1 or args.digits > 30:
+        raise SymbackError("--digits", f"{args.digits} is out of range", "use 1 to 30")
+    messages(args.lang)  # an unknown language is a usage error: report it before any work
     jobs = [(Path(s).stem, lambda s=s: load_spec(s)) for s in args.specs]
     for name in args.example:
         example_path(name)  # an unknown example is a usage error: report it before any work
@@ -85,8 +98,18 @@ def _derive(args) -> int:
             print(f"symback: {exc.line()}", file=sys.stderr)
             failures += 1
             continue
-        _emit(json.dumps(solution.to_json(), indent=2, ensure_ascii=False) + "\n", args.output, f"{stem}.json")
+        if "json" in formats:
+            _emit(json.dumps(solution.to_json(), indent=2, ensure_ascii=False) + "\n", args.output, f"{stem}.json")
+        if "md" in formats:
+            _emit(render_markdown(solution, args.lang, args.digits, args.templates), args.output,
+                  f"{stem}{'' if args.lang == 'en' else '.' + args.lang}.md")
     return 2 if failures else 0
+
+
+def _gallery(args) -> int:
+    for name, lang, text in gallery():
+        _emit(text, args.output, f"{name}{'' if lang == 'en' else '.' + lang}.md")
+    return 0
 
 
 def _emit(text: str, output: str, filename: str) -> None:
@@ -97,6 +120,14 @@ def _emit(text: str, output: str, filename: str) -> None:
     target = Path(output) / filename
     write_atomic(target, text)
     print(f"wrote {target}")
+
+
+def gallery():
+    """(example, language, Markdown) for every built-in example in every language."""
+    for name in example_names():
+        solution = solve(load_example(name))
+        for lang in LANGUAGES:
+            yield name, lang, render_markdown(solution, lang)
 
 
 def write_atomic(path: Path, text: str) -> None:

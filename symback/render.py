@@ -105,3 +105,38 @@ def identity_text(identity: "Identity") -> str:
         out += [f"  {identity.wrong_explanation}", ""]
     out += [f"Result: {identity.conclusion}"] + [f"Assumption: {a}" for a in identity.assumptions] + list(identity.remarks)
     return "\n".join(out) + "\n"
+
+
+_MARKDOWN_SPECIALS = {c: "\\" + c for c in "\\`*_[]<>#|$"}
+
+
+def escape_markdown(text: str) -> str:
+    """User text made inert in Markdown (and in the KaTeX math delimiters ``$``)."""
+    return "".join(_MARKDOWN_SPECIALS.get(c, c) for c in text)
+
+
+def environment(kind: str, templates: "str | None" = None):
+    """The Jinja2 environment for ``kind`` ("md"): user templates first, strict, escaping by default."""
+    import jinja2
+    from .document import TEMPLATES_DIR
+    from .printing import Tex, escape_latex
+
+    escape = {"md": escape_markdown, "tex": escape_latex}[kind]
+    paths = ([str(templates)] if templates else []) + [str(TEMPLATES_DIR)]
+
+    def finalize(value):
+        if isinstance(value, Tex):
+            return value
+        return escape(value) if isinstance(value, str) else value
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(paths), undefined=jinja2.StrictUndefined,
+                              finalize=finalize, trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True, autoescape=False)
+
+
+def render_markdown(solution: "Solution", lang: str = "en", digits: int = 4, templates: "str | None" = None) -> str:
+    """The worked solution of ``solution`` as Markdown (math for KaTeX/MathJax), in ``lang``."""
+    from .document import build_document
+
+    doc = build_document(solution, lang, digits)
+    return environment("md", templates).get_template("solution.md.j2").render(doc=doc, t=doc.t)

@@ -1,0 +1,108 @@
+"""Markdown worked solutions: numbers, both languages, the catalogue, escaping, templates, gallery."""
+import re
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+
+import mpmath
+import pytest
+
+import symback
+from symback.cli import gallery, main
+from symback.document import LANGUAGES, TEMPLATES_DIR, build_document, messages
+from symback.render import escape_markdown, render_markdown
+from symback.rules import RULES
+
+OUTPUT = Path(__file__).resolve().parent.parent / "output"
+
+
+def math_blocks(text: str) -> list[str]:
+    return re.findall(r"\$\$\n(.*?)\n\$\$", text, flags=re.S)
+
+
+def test_neuron_document_shows_the_seed_numbers():
+    text = render_markdown(symback.solve(symback.load_example("neuron")))
+    o = 1 / (1 + mpmath.exp(-1.5))                       # independent: sigma(2*0.5 + 5*0.1)
+    d_l1 = 2 * o * o * (1 - o)                            # dL/dl1 = 2(o - t) o (1 - o), t = 0
+    for number in (o, o ** 2, d_l1, 2 * d_l1, 5 * d_l1, 0.5 - 2 * d_l1, 0.1 - 5 * d_l1):
+        assert f"{float(number):.4g}" in text
+    assert r"2 \cdot 0.5 + 5 \cdot 0.1 = 1.5" in text      # formula = substituted = value
+    assert r"o \left(1 - o\right)" in text and "(logistic derivative)" in text
+
+
+@pytest.mark.parametrize("name", symback.example_names())
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_example_renders(name, lang):
+    text = render_markdown(symback.solve(symback.load_example(name)), lang)
+    assert text.count("$$") % 2 == 0 and "None" not in text and "{{" not in text
+    for block in math_blocks(text):
+        assert block.count("{") == block.count("}"), block
+        assert r"\begin{eqnarray}" not in block  # KaTeX/MathJax: aligned only
+
+
+def test_languages_share_the_mathematics():
+    solution = symback.solve(symback.load_example("softmax_233"))
+    strip = lambda blocks: [re.sub(r"\\text\{\(.*?\)\}", "", b) for b in blocks]  # rule names are words
+    en, ko = render_markdown(solution, "en"), render_markdown(solution, "ko")
+    assert strip(math_blocks(en)) == strip(math_blocks(ko))
+    assert "## 역전파" in ko and "## Backward pass" in en
+    assert r"= y_{1} - t_{1}" in en  # the closed form the assumption buys
+
+
+def test_catalogue_is_complete():
+    data = tomllib.loads((TEMPLATES_DIR / "messages.toml").read_text(encoding="utf-8"))
+
+    def leaves(table, path=""):
+        for key, value in table.items():
+            if "en" in value or "ko" in value:
+                yield path + key, value
+            else:
+                yield from leaves(value, f"{path}{key}.")
+    for key, value in leaves(data):
+        assert set(value) == set(LANGUAGES) and all(v.strip() for v in value.values()), key
+    for lang in LANGUAGES:
+        t = messages(lang)
+        for op, rule in RULES.items():
+            assert f"rules.{rule.name}" in t, rule.name
+            if rule.note:
+                assert f"rule_notes.{rule.name}" in t, rule.name
+        for name in ("power rule", "exponential rule", "general power rule"):
+            assert f"rules.{name}" in t
+
+
+def test_user_text_is_escaped():
+    spec = replace(symback.load_example("chain_rule"), title="*bold* [link](x) <b>#1</b> | $x$ \\ `c`")
+    text = render_markdown(symback.solve(spec))
+    title = text.splitlines()[0]
+    assert title == "# " + escape_markdown(spec.title)
+    assert "*bold*" not in title and "[link]" not in title and "<b>" not in title and "$x$" not in title
+
+
+def test_user_templates_come_first(tmp_path):
+    (tmp_path / "solution.md.j2").write_text("custom {{ doc.title }}: {{ doc.loss.value }}\n")
+    text = render_markdown(symback.solve(symback.load_example("apple")), templates=str(tmp_path))
+    assert text == "custom Apple graph: 2 apples at 100 won, 10% tax: 220\n"
+
+
+def test_document_model_rounds_only_for_display():
+    doc = build_document(symback.solve(symback.load_example("neuron")), digits=7)
+    assert doc.loss.value == f"{float(1 / (1 + mpmath.exp(-1.5)) ** 2):.7g}"
+
+
+def test_cli_writes_markdown_in_both_languages(tmp_path, capsys):
+    assert main(["derive", "--example", "neuron", "--format", "md", "--lang", "ko", "-o", str(tmp_path)]) == 0
+    assert "## 순전파" in (tmp_path / "neuron.ko.md").read_text(encoding="utf-8")
+    assert main(["derive", "--example", "neuron", "--lang", "fr"]) == 2
+    assert "unknown language 'fr'" in capsys.readouterr().err
+
+
+def test_committed_gallery_is_current():
+    stale = []
+    expected = set()
+    for name, lang, text in gallery():
+        path = OUTPUT / f"{name}{'' if lang == 'en' else '.' + lang}.md"
+        expected.add(path.name)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            stale.append(path.name)
+    extra = {p.name for p in OUTPUT.glob("*.md")} - expected
+    assert not stale and not extra, f"output/ gallery is stale ({stale or extra}); regenerate: symback gallery"

@@ -178,7 +178,7 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4) -> D
         rate_text = format_number(rate, digits)
         eta = Tex(r"\eta")
         updates = tuple(
-            Row(Tex(name_latex(p) + "'"),
+            Row(Tex("{" + name_latex(p) + "}'"),
                 Tex(rf"{name_latex(p)} - {eta} {_partial(graph.loss, p)}") if p not in graph.frozen else name_latex(p),
                 Tex(rf"{shown[p]} - {rate_text} \cdot {_wrap(format_number(numbers.gradients[p], digits))}")
                 if p not in graph.frozen else Tex(shown[p]),

@@ -101,6 +101,27 @@ class BackRow:
 
 
 @dataclass(frozen=True)
+class Edge:
+    """A diagram edge: forward value of the source above, the gradient flowing back along it below."""
+
+    source: int
+    target: int
+    value: str
+    gradient: str
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """The computational graph to draw: node labels (plain names) and labelled edges."""
+
+    nodes: tuple[str, ...]
+    edges: tuple[Edge, ...]
+
+
+MAX_DIAGRAM_EDGES = 60  #: larger graphs are not drawn (a picture of hundreds of edges teaches nothing)
+
+
+@dataclass(frozen=True)
 class Document:
     """Everything a worked solution shows, in one language, rounded for display."""
 
@@ -124,6 +145,7 @@ class Document:
     summary: tuple[tuple[Tex, str, str, str], ...]
     assumptions: tuple[Tex, ...]
     notes: tuple[str, ...]
+    diagram: Diagram | None
 
 
 def _partial(top: str, bottom: str) -> Tex:
@@ -203,7 +225,26 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4) -> D
         conventions=conventions, forward=forward[:-1] if forward else (), loss=forward[-1],
         backward=tuple(backward), gradients=gradients, updates=updates, history=history,
         check=check, check_agrees=worst <= CHECK_TOLERANCE, summary=summary,
-        assumptions=tuple(_equation(a) for a in derivation.assumptions), notes=notes)
+        assumptions=tuple(_equation(a) for a in derivation.assumptions), notes=notes,
+        diagram=_diagram(solution, digits))
+
+
+def _diagram(solution: "Solution", digits: int) -> Diagram | None:
+    """Every edge parent -> node on the way to the loss, with value(parent) and dL/dnode * dnode/dparent."""
+    graph, numbers = solution.graph, solution.numbers
+    names = [n.name for n in graph.nodes if n.name in graph.ancestors_of_loss]
+    index = {name: i for i, name in enumerate(names)}
+    edges = []
+    for node in graph.nodes:
+        if node.is_leaf or node.name not in index:
+            continue
+        for parent in node.parents:
+            local = numbers.locals.get((node.name, parent), sp.S.Zero)
+            edges.append(Edge(index[parent], index[node.name], format_number(numbers.values[parent], digits),
+                              format_number(numbers.gradients[node.name] * local, digits)))
+    if len(edges) > MAX_DIAGRAM_EDGES:
+        return None
+    return Diagram(tuple(names), tuple(edges))
 
 
 def _closed_line(step, loss: str, latex, substituted, value: Tex) -> Tex:

@@ -115,6 +115,14 @@ def escape_markdown(text: str) -> str:
     return "".join(_MARKDOWN_SPECIALS.get(c, c) for c in text)
 
 
+_MERMAID = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;", "\n": " "}
+
+
+def escape_mermaid(text: str) -> str:
+    """Text made inert inside a quoted Mermaid label (entity codes; no Markdown escaping in a code block)."""
+    return "".join(_MERMAID.get(c, c) for c in text)
+
+
 def environment(kind: str, templates: "str | None" = None):
     """The Jinja2 environment for ``kind`` ("md"): user templates first, strict, escaping by default."""
     import jinja2
@@ -129,9 +137,11 @@ def environment(kind: str, templates: "str | None" = None):
             return value
         return escape(value) if isinstance(value, str) else value
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(paths), undefined=jinja2.StrictUndefined,
-                              finalize=finalize, trim_blocks=True, lstrip_blocks=True,
-                              keep_trailing_newline=True, autoescape=False)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths), undefined=jinja2.StrictUndefined,
+                             finalize=finalize, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True, autoescape=False)
+    env.filters["mermaid"] = lambda text: Tex(escape_mermaid(str(text)))  # escaped here, so trusted
+    return env
 
 
 def render_markdown(solution: "Solution", lang: str = "en", digits: int = 4, templates: "str | None" = None) -> str:

@@ -106,3 +106,21 @@ def test_committed_gallery_is_current():
             stale.append(path.name)
     extra = {p.name for p in OUTPUT.glob("*.md")} - expected
     assert not stale and not extra, f"output/ gallery is stale ({stale or extra}); regenerate: symback gallery"
+
+
+def test_diagram_puts_values_above_and_gradients_below_each_edge():
+    # seed 000's apple graph: 100 above / 2.2 below into apple_price, 200 / 1.1 into price
+    text = render_markdown(symback.solve(symback.load_example("apple")))
+    block = text[text.index("```mermaid"):]
+    block = block[:block.index("```", 3)]
+    assert 'n0["apple"]' in block and 'n1["apple_num"]' in block
+    assert 'n2["tax"]' in block and 'n3["apple_price"]' in block and 'n4["price"]' in block
+    assert 'n0 -->|"100<br/>2.2"| n3' in block and 'n3 -->|"200<br/>1.1"| n4' in block
+    assert 'n2 -->|"1.1<br/>200"| n4' in block
+
+
+def test_large_graphs_are_not_drawn():
+    net = {"layers": [6, 6, 1], "activation": "sigmoid", "bias": "none", "loss": "sse",
+           "values": {"x": [0.1] * 6, "t": [1], "W1": [[0.1] * 6] * 6, "W2": [[0.2] * 6]}}
+    assert "```mermaid" not in render_markdown(symback.solve({"network": net}))
+    assert "```mermaid" in render_markdown(symback.solve(symback.load_example("mazur_222")))

@@ -12,11 +12,12 @@ from typing import Sequence
 from . import __version__
 from .api import example_names, example_path, grad, load_example, solve
 from .document import LANGUAGES, messages
-from .render import render_markdown
+from .pdf import compile_pdf
+from .render import render_latex, render_markdown
 from .errors import SymbackError
 from .spec import load_spec
 
-FORMATS = ("json", "md")
+FORMATS = ("json", "md", "tex", "pdf")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -100,9 +101,21 @@ def _derive(args) -> int:
             continue
         if "json" in formats:
             _emit(json.dumps(solution.to_json(), indent=2, ensure_ascii=False) + "\n", args.output, f"{stem}.json")
+        suffix = "" if args.lang == "en" else "." + args.lang
         if "md" in formats:
-            _emit(render_markdown(solution, args.lang, args.digits, args.templates), args.output,
-                  f"{stem}{'' if args.lang == 'en' else '.' + args.lang}.md")
+            _emit(render_markdown(solution, args.lang, args.digits, args.templates), args.output, f"{stem}{suffix}.md")
+        if "tex" in formats or "pdf" in formats:
+            tex = render_latex(solution, args.lang, args.digits, args.templates)
+            if "tex" in formats or args.output == "-":
+                _emit(tex, args.output, f"{stem}{suffix}.tex")
+            if "pdf" in formats and args.output != "-":
+                try:
+                    print(f"wrote {compile_pdf(tex, Path(args.output) / f'{stem}{suffix}.pdf')}")
+                except SymbackError as exc:
+                    if "tex" not in formats:  # keep the .tex: the user can fix and compile it
+                        _emit(tex, args.output, f"{stem}{suffix}.tex")
+                    print(f"symback: {exc.located(stem).line()}", file=sys.stderr)
+                    failures += 1
     return 2 if failures else 0
 
 

@@ -112,10 +112,15 @@ class Edge:
 
 @dataclass(frozen=True)
 class Diagram:
-    """The computational graph to draw: node labels (plain names) and labelled edges."""
+    """The computational graph to draw: node names, their LaTeX, positions, and labelled edges.
+
+    A node's column is its depth (longest path from a leaf), its row its place in that column.
+    """
 
     nodes: tuple[str, ...]
     edges: tuple[Edge, ...]
+    labels: tuple[Tex, ...] = ()
+    positions: tuple[tuple[int, float], ...] = ()  #: (column, row), each column centred on row 0
 
 
 MAX_DIAGRAM_EDGES = 60  #: larger graphs are not drawn (a picture of hundreds of edges teaches nothing)
@@ -139,7 +144,7 @@ class Document:
     backward: tuple[BackRow, ...]
     gradients: tuple[Row, ...]          #: closed form and value of dL/dp for every parameter
     updates: tuple[Row, ...]
-    history: tuple[tuple[int, str], ...]
+    history: tuple[tuple[int, str, str], ...]  #: (step, shown, plot coordinate)
     check: tuple[tuple[Tex, str, str, str], ...]
     check_agrees: bool
     summary: tuple[tuple[Tex, str, str, str], ...]
@@ -207,7 +212,7 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4) -> D
                 Tex(format_number(solution.updated[p], digits)) if graph.steps == 1 else Tex(""),
                 t["frozen"] if p in graph.frozen else "")
             for p in graph.params)
-    history = tuple((i, format_number(sp.Float(v), digits)) for i, v in enumerate(solution.history)) \
+    history = tuple((i, format_number(sp.Float(v), digits), repr(float(v))) for i, v in enumerate(solution.history)) \
         if graph.steps > 1 else ()
     check = tuple((name_latex(p), format_number(c.symbolic, digits), format_number(sp.Float(c.numeric), digits),
                    f"{c.relative_error:.1e}") for p, c in numbers.check.items())
@@ -244,7 +249,24 @@ def _diagram(solution: "Solution", digits: int) -> Diagram | None:
                               format_number(numbers.gradients[node.name] * local, digits)))
     if len(edges) > MAX_DIAGRAM_EDGES:
         return None
-    return Diagram(tuple(names), tuple(edges))
+    depth: dict[str, int] = {}
+    for node in graph.nodes:
+        if node.name in index:
+            depth[node.name] = 1 + max((depth[p] for p in node.parents), default=-1)
+    for node in graph.nodes:  # a leaf sits just left of its first consumer, not always in column 0
+        if node.is_leaf and node.name in index:
+            users = [depth[n.name] for n in graph.nodes if node.name in n.parents and n.name in index]
+            depth[node.name] = min(users) - 1
+    count: dict[int, int] = {}
+    for name in names:
+        count[depth[name]] = count.get(depth[name], 0) + 1
+    seen: dict[int, int] = {}
+    positions = []
+    for name in names:
+        column = depth[name]
+        positions.append((column, seen.get(column, 0) - (count[column] - 1) / 2))
+        seen[column] = seen.get(column, 0) + 1
+    return Diagram(tuple(names), tuple(edges), tuple(name_latex(n) for n in names), tuple(positions))
 
 
 def _closed_line(step, loss: str, latex, substituted, value: Tex) -> Tex:

@@ -124,7 +124,7 @@ def escape_mermaid(text: str) -> str:
 
 
 def environment(kind: str, templates: "str | None" = None):
-    """The Jinja2 environment for ``kind`` ("md"): user templates first, strict, escaping by default."""
+    """The Jinja2 environment for ``kind`` ("md" or "tex"): user templates first, strict, escaping by default."""
     import jinja2
     from .document import TEMPLATES_DIR
     from .printing import Tex, escape_latex
@@ -137,9 +137,12 @@ def environment(kind: str, templates: "str | None" = None):
             return value
         return escape(value) if isinstance(value, str) else value
 
+    delimiters = dict(block_start_string="((*", block_end_string="*))", variable_start_string="(((",
+                      variable_end_string=")))", comment_start_string="((#", comment_end_string="#))") \
+        if kind == "tex" else {}  # TeX braces never collide with ((( )))
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths), undefined=jinja2.StrictUndefined,
                              finalize=finalize, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True, autoescape=False)
+                             keep_trailing_newline=True, autoescape=False, **delimiters)
     env.filters["mermaid"] = lambda text: Tex(escape_mermaid(str(text)))  # escaped here, so trusted
     return env
 
@@ -150,3 +153,11 @@ def render_markdown(solution: "Solution", lang: str = "en", digits: int = 4, tem
 
     doc = build_document(solution, lang, digits)
     return environment("md", templates).get_template("solution.md.j2").render(doc=doc, t=doc.t)
+
+
+def render_latex(solution: "Solution", lang: str = "en", digits: int = 4, templates: "str | None" = None) -> str:
+    """The worked solution of ``solution`` as a LaTeX document (pdflatex; kotex for Korean)."""
+    from .document import build_document
+
+    doc = build_document(solution, lang, digits)
+    return environment("tex", templates).get_template("solution.tex.j2").render(doc=doc, t=doc.t)

@@ -124,3 +124,58 @@ def test_large_graphs_are_not_drawn():
            "values": {"x": [0.1] * 6, "t": [1], "W1": [[0.1] * 6] * 6, "W2": [[0.2] * 6]}}
     assert "```mermaid" not in render_markdown(symback.solve({"network": net}))
     assert "```mermaid" in render_markdown(symback.solve(symback.load_example("mazur_222")))
+
+
+needs_tex = pytest.mark.skipif(__import__("shutil").which("latexmk") is None
+                               or __import__("shutil").which("pdftotext") is None,
+                               reason="TeX Live (latexmk) and poppler (pdftotext) are needed: see .ci/run")
+
+
+def pdf_text(path: Path) -> str:
+    import subprocess
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+@needs_tex
+@pytest.mark.parametrize("name", symback.example_names())
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_example_compiles_to_pdf(name, lang, tmp_path):
+    from symback.pdf import compile_pdf
+    from symback.render import render_latex
+    pdf = compile_pdf(render_latex(symback.solve(symback.load_example(name)), lang), tmp_path / "doc.pdf")
+    text = pdf_text(pdf)
+    for heading in ("problem", "forward", "backward", "gradient_check", "summary"):
+        assert messages(lang)[heading] in text, heading
+
+
+@needs_tex
+def test_neuron_pdf_shows_the_seed_numbers(tmp_path, capsys):
+    assert main(["derive", "--example", "neuron", "--format", "pdf", "-o", str(tmp_path)]) == 0
+    text = pdf_text(tmp_path / "neuron.pdf")
+    o = 1 / (1 + mpmath.exp(-1.5))
+    d_l1 = 2 * o * o * (1 - o)
+    for number in (o, d_l1, 2 * d_l1, 5 * d_l1, 0.5 - 2 * d_l1, 0.1 - 5 * d_l1):
+        assert f"{float(number):.4g}".replace("-", "") in text.replace("−", "")
+    assert [p.name for p in tmp_path.iterdir()] == ["neuron.pdf"]
+
+
+@needs_tex
+def test_injection_in_titles_and_names_stays_inert(tmp_path):
+    from symback.pdf import compile_pdf
+    from symback.render import render_latex
+    spec = symback.spec_from_dict({
+        "title": r"\input{/etc/passwd} \immediate\write18{touch /tmp/symback_owned} \def\a{\a}\a",
+        "loss": "L", "inputs": {"x": 2}, "params": {"w": 0.5}, "nodes": {"L": "(w*x)^2"}})
+    pdf = compile_pdf(render_latex(symback.solve(spec)), tmp_path / "doc.pdf", timeout=60)
+    text = pdf_text(pdf)
+    assert "root:" not in text and r"\input" in text and not Path("/tmp/symback_owned").exists()
+
+
+def test_pdf_without_tex_keeps_the_tex_and_says_how_to_install(tmp_path, capsys, monkeypatch):
+    import symback.pdf
+    monkeypatch.setattr(symback.pdf.shutil, "which", lambda name: None)
+    code = main(["derive", "--example", "apple", "--format", "pdf", "-o", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "apt-get install latexmk" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["apple.tex"]

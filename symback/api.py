@@ -117,8 +117,26 @@ class Solution:
 
         return render_markdown(self, lang, digits)
 
+    def latex(self, lang: str = "en", digits: int = 4) -> str:
+        """The worked solution as a LaTeX document (pdflatex; kotex for Korean)."""
+        from .render import render_latex
+
+        return render_latex(self, lang, digits)
+
+    def pdf(self, path: str | Path, lang: str = "en", digits: int = 4, timeout: float = 60) -> Path:
+        """Write the worked solution as a PDF to ``path`` (sandboxed pdflatex) and return the path."""
+        from .pdf import compile_pdf
+
+        return compile_pdf(self.latex(lang, digits), Path(path), timeout=timeout)
+
     def _repr_markdown_(self) -> str:  # Jupyter shows a solved problem as its worked solution
         return self.markdown()
+
+    def _repr_latex_(self) -> str:  # for front ends that prefer LaTeX: the gradients, as math
+        from .document import build_document
+
+        rows = " \\\\\n".join(f"{row.lhs} &= {row.rhs}" for row in build_document(self).gradients)
+        return f"$$\\begin{{aligned}}\n{rows}\n\\end{{aligned}}$$"
 
     def to_json(self) -> dict:
         """The JSON document ``symback derive --format json`` writes."""

@@ -54,7 +54,7 @@ def _build_parser() -> argparse.ArgumentParser:
     derive.add_argument("--templates", default=None, metavar="DIR", help="your templates, searched before the built-in ones")
     derive.set_defaults(run=_derive)
 
-    gallery = sub.add_parser("gallery", help="regenerate the Markdown gallery of every built-in example")
+    gallery = sub.add_parser("gallery", help="regenerate the gallery: every built-in example as .md and .tex")
     gallery.add_argument("-o", "--output", default="output", metavar="DIR", help="output directory (default output/)")
     gallery.set_defaults(run=_gallery)
 
@@ -63,8 +63,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     identity = sub.add_parser("identity", help="checked step-by-step derivations of textbook identities")
     identity.add_argument("name", nargs="?", help="an identity (omit to list them)")
-    identity.add_argument("--format", default="text", choices=("text", "json"), help="text (default) or json")
-    identity.add_argument("-o", "--output", default="-", metavar="DIR", help="output directory (default: stdout)")
+    identity.add_argument("--format", default="text", help="text (default), or comma-separated json, md, tex, pdf")
+    identity.add_argument("--lang", default="en", help="document language: en or ko (default en)")
+    identity.add_argument("--templates", default=None, metavar="DIR", help="your templates, searched first")
+    identity.add_argument("-o", "--output", default="-", metavar="DIR", help="output directory (default: stdout; pdf needs a directory)")
     identity.set_defaults(run=_identity)
 
     gradient = sub.add_parser("grad", help="the gradient of one formula")
@@ -120,8 +122,8 @@ def _derive(args) -> int:
 
 
 def _gallery(args) -> int:
-    for name, lang, text in gallery():
-        _emit(text, args.output, f"{name}{'' if lang == 'en' else '.' + lang}.md")
+    for filename, text in gallery():
+        _emit(text, args.output, filename)
     return 0
 
 
@@ -136,11 +138,22 @@ def _emit(text: str, output: str, filename: str) -> None:
 
 
 def gallery():
-    """(example, language, Markdown) for every built-in example in every language."""
+    """(file name, text): every built-in example and identity as Markdown and LaTeX, in every language."""
+    from .identities import IDENTITIES, derive_identity
+    from .render import render_identity
+
     for name in example_names():
         solution = solve(load_example(name))
         for lang in LANGUAGES:
-            yield name, lang, render_markdown(solution, lang)
+            suffix = "" if lang == "en" else f".{lang}"
+            yield f"{name}{suffix}.md", render_markdown(solution, lang)
+            yield f"{name}{suffix}.tex", render_latex(solution, lang)
+    for name in IDENTITIES:
+        identity = derive_identity(name)
+        for lang in LANGUAGES:
+            suffix = "" if lang == "en" else f".{lang}"
+            for kind in ("md", "tex"):
+                yield f"identity_{name}{suffix}.{kind}", render_identity(identity, kind, lang)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -150,6 +163,7 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
+        os.chmod(temp, 0o644)  # mkstemp makes 0600; outputs are ordinary files
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -165,18 +179,33 @@ def _examples(args) -> int:
 
 def _identity(args) -> int:
     from .identities import IDENTITIES, derive_identity
-    from .render import identity_json, identity_text
+    from .render import identity_json, identity_text, render_identity
 
     if args.name is None:
         for name in IDENTITIES:
             print(name)
         return 0
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    for f in formats:
+        if f not in ("text", "json", "md", "tex", "pdf"):
+            raise SymbackError("--format", f"unknown format '{f}'", "use text, json, md, tex or pdf")
+    if "pdf" in formats and args.output == "-":
+        raise SymbackError("--format pdf", "a PDF cannot go to standard output", "add -o DIR (e.g. -o output)")
+    messages(args.lang)
     identity = derive_identity(args.name)  # every line checked equal to the previous one
-    if args.format == "text":
-        _emit(identity_text(identity), args.output, f"identity_{identity.name}.txt")
-    else:
-        _emit(json.dumps(identity_json(identity), indent=2, ensure_ascii=False) + "\n", args.output,
-              f"identity_{identity.name}.json")
+    stem = f"identity_{identity.name}{'' if args.lang == 'en' else '.' + args.lang}"
+    if "text" in formats:
+        _emit(identity_text(identity), args.output, f"{stem}.txt")
+    if "json" in formats:
+        _emit(json.dumps(identity_json(identity), indent=2, ensure_ascii=False) + "\n", args.output, f"{stem}.json")
+    if "md" in formats:
+        _emit(render_identity(identity, "md", args.lang, args.templates), args.output, f"{stem}.md")
+    if "tex" in formats or "pdf" in formats:
+        tex = render_identity(identity, "tex", args.lang, args.templates)
+        if "tex" in formats:
+            _emit(tex, args.output, f"{stem}.tex")
+        if "pdf" in formats:
+            print(f"wrote {compile_pdf(tex, Path(args.output) / f'{stem}.pdf')}")
     return 0
 
 

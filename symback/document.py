@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Mapping
 
 import sympy as sp
 
-from .printing import Tex, name_latex
+from .printing import Tex, escape_latex, name_latex
 from .printing import latex as print_latex
 from .render import CHECK_TOLERANCE
 
@@ -186,7 +186,7 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4) -> D
             continue
         locals_ = tuple(Row(_partial(term.child, step.node), latex(term.local), substituted(term.local),
                             Tex(format_number(numbers.locals[(term.child, step.node)], digits)),
-                            ", ".join(t.get(f"rules.{r}", r) for r in term.rules))
+                            escape_latex(", ".join(t.get(f"rules.{r}", r) for r in term.rules)))
                         for term in step.terms)
         chain = " + ".join(rf"{_partial(graph.loss, term.child)} \cdot {_partial(term.child, step.node)}"
                            for term in step.terms)
@@ -210,7 +210,7 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4) -> D
                 Tex(rf"{shown[p]} - {rate_text} \cdot {_wrap(format_number(numbers.gradients[p], digits))}")
                 if p not in graph.frozen else Tex(shown[p]),
                 Tex(format_number(solution.updated[p], digits)) if graph.steps == 1 else Tex(""),
-                t["frozen"] if p in graph.frozen else "")
+                escape_latex(t["frozen"]) if p in graph.frozen else "")
             for p in graph.params)
     history = tuple((i, format_number(sp.Float(v), digits), repr(float(v))) for i, v in enumerate(solution.history)) \
         if graph.steps > 1 else ()
@@ -285,3 +285,35 @@ def _equation(text: str) -> Tex:
     left, right = text.split("=")
     names = [n.strip() for n in left.split("+")]
     return Tex(" + ".join(name_latex(n) for n in names) + " = " + right.strip())
+
+
+@dataclass(frozen=True)
+class IdentityDocument:
+    """A checked identity derivation ready to print: routes of (line, reason) rows."""
+
+    title: str
+    lang: str
+    t: Mapping[str, str]
+    routes: tuple[tuple[str, tuple[Row, ...]], ...]   #: (title, rows: lhs only on the first)
+    wrong: tuple[Row, ...]
+    wrong_explanation: str
+    conclusion: str
+    assumptions: tuple[str, ...]
+    remarks: tuple[str, ...]
+
+
+def build_identity_document(identity, lang: str = "en") -> IdentityDocument:
+    """The printable form of a checked :class:`symback.identities.Identity` (lines kept as written)."""
+    t = messages(lang)
+
+    def rows(lines) -> tuple[Row, ...]:
+        return tuple(Row(print_latex(line.expr, order="none") if i == 0 else Tex(""),
+                         print_latex(line.expr, order="none") if i else Tex(""),
+                         note=escape_latex(line.reason + (f"; {t['assumed']}" if line.assumed else "")))
+                     for i, line in enumerate(lines))
+
+    return IdentityDocument(
+        title=identity.title, lang=lang, t=MappingProxyType(t),
+        routes=tuple((route.title, rows(route.lines)) for route in identity.all_routes),
+        wrong=rows(identity.wrong), wrong_explanation=identity.wrong_explanation,
+        conclusion=identity.conclusion, assumptions=identity.assumptions, remarks=identity.remarks)

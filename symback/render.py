@@ -161,3 +161,11 @@ def render_latex(solution: "Solution", lang: str = "en", digits: int = 4, templa
 
     doc = build_document(solution, lang, digits)
     return environment("tex", templates).get_template("solution.tex.j2").render(doc=doc, t=doc.t)
+
+
+def render_identity(identity: "Identity", kind: str, lang: str = "en", templates: "str | None" = None) -> str:
+    """A checked identity derivation as Markdown (``kind="md"``) or LaTeX (``kind="tex"``)."""
+    from .document import build_identity_document
+
+    doc = build_identity_document(identity, lang)
+    return environment(kind, templates).get_template(f"identity.{kind}.j2").render(doc=doc, t=doc.t)

@@ -97,14 +97,15 @@ def test_cli_writes_markdown_in_both_languages(tmp_path, capsys):
 
 
 def test_committed_gallery_is_current():
+    """The gallery is the golden snapshot of every example's Markdown and LaTeX, in both languages."""
     stale = []
     expected = set()
-    for name, lang, text in gallery():
-        path = OUTPUT / f"{name}{'' if lang == 'en' else '.' + lang}.md"
-        expected.add(path.name)
+    for filename, text in gallery():
+        path = OUTPUT / filename
+        expected.add(filename)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            stale.append(path.name)
-    extra = {p.name for p in OUTPUT.glob("*.md")} - expected
+            stale.append(filename)
+    extra = {p.name for p in [*OUTPUT.glob("*.md"), *OUTPUT.glob("*.tex")]} - expected
     assert not stale and not extra, f"output/ gallery is stale ({stale or extra}); regenerate: symback gallery"
 
 
@@ -126,9 +127,9 @@ def test_large_graphs_are_not_drawn():
     assert "```mermaid" in render_markdown(symback.solve(symback.load_example("mazur_222")))
 
 
-needs_tex = pytest.mark.skipif(__import__("shutil").which("latexmk") is None
+needs_tex = pytest.mark.skipif(__import__("shutil").which("pdflatex") is None
                                or __import__("shutil").which("pdftotext") is None,
-                               reason="TeX Live (latexmk) and poppler (pdftotext) are needed: see .ci/run")
+                               reason="TeX Live (pdflatex) and poppler (pdftotext) are needed: see .ci/run")
 
 
 def pdf_text(path: Path) -> str:
@@ -179,3 +180,32 @@ def test_pdf_without_tex_keeps_the_tex_and_says_how_to_install(tmp_path, capsys,
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "apt-get install latexmk" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["apple.tex"]
+
+
+def test_solution_renders_itself():
+    solution = symback.solve(symback.load_example("neuron"))
+    assert solution._repr_markdown_() == solution.markdown() and solution.latex("ko").count("kotex") == 1
+    assert solution._repr_latex_().startswith("$$\\begin{aligned}") and "0.4878" in solution._repr_latex_()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_identity_documents_render(lang):
+    from symback.identities import IDENTITIES, derive_identity
+    from symback.render import render_identity
+    for name in IDENTITIES:
+        identity = derive_identity(name)
+        md, tex = render_identity(identity, "md", lang), render_identity(identity, "tex", lang)
+        steps = sum(len(route.lines) - 1 for route in identity.all_routes) + max(len(identity.wrong) - 1, 0)
+        assert md.count("&= ") == steps and tex.count("&= ") == steps
+        assert messages(lang)["checked"] in md and escape_markdown(identity.conclusion) in md
+
+
+@needs_tex
+def test_identity_pdfs(tmp_path, capsys):
+    from symback.identities import IDENTITIES
+    for name in IDENTITIES:
+        assert main(["identity", name, "--format", "pdf", "-o", str(tmp_path)]) == 0
+    assert main(["identity", "softmax_cross_entropy", "--format", "md,pdf", "--lang", "ko", "-o", str(tmp_path)]) == 0
+    text = pdf_text(tmp_path / "identity_softmax_cross_entropy.ko.pdf")
+    assert messages("ko")["wrong_route"] in text and "Wrong!!" in text
+    assert len(list(tmp_path.glob("*.pdf"))) == len(IDENTITIES) + 1

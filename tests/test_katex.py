@@ -37,7 +37,7 @@ def check(blocks: list[dict]) -> list[str]:
 
 
 def test_every_gallery_math_block_renders_in_katex():
-    blocks = [b for _, _, text in gallery() for b in blocks_of(text)]
+    blocks = [b for name, text in gallery() if name.endswith(".md") for b in blocks_of(text)]
     assert len(blocks) > 1000
     failures = check(blocks)
     assert not failures, "\n".join(failures[:10])
@@ -47,6 +47,14 @@ def test_every_identity_line_renders_in_katex():
     blocks = [{"tex": line["latex"], "display": True}
               for name in IDENTITIES for route in identity_json(derive_identity(name))["routes"]
               for line in route["lines"]]
+    failures = check(blocks)
+    assert not failures, "\n".join(failures[:10])
+
+
+def test_every_identity_document_renders_in_katex():
+    from symback.render import render_identity
+    blocks = [b for name in IDENTITIES for lang in ("en", "ko")
+              for b in blocks_of(render_identity(derive_identity(name), "md", lang))]
     failures = check(blocks)
     assert not failures, "\n".join(failures[:10])
 

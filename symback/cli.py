@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 import json
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 import os
 import sys
 import tempfile
@@ -87,54 +89,103 @@ def _derive(args) -> int:
     if args.digits < 1 or args.digits > 30:
         raise SymbackError("--digits", f"{args.digits} is out of range", "use 1 to 30")
     messages(args.lang)  # an unknown language is a usage error: report it before any work
-    jobs = [(Path(s).stem, lambda s=s: load_spec(s)) for s in args.specs]
+    jobs = [(Path(spec).stem, "file", spec) for spec in args.specs]
     for name in args.example:
         example_path(name)  # an unknown example is a usage error: report it before any work
-        jobs.append((name, lambda name=name: load_example(name)))
+        jobs.append((name, "example", name))
     if not jobs:
         raise SymbackError("derive", "no spec given", "name a spec file or use --example NAME (see 'symback examples')")
-    failures = 0
-    for stem, load in jobs:
-        try:
-            solution = solve(load())
-        except SymbackError as exc:
-            print(f"symback: {exc.line()}", file=sys.stderr)
-            failures += 1
-            continue
-        if "json" in formats:
-            _emit(json.dumps(solution.to_json(), indent=2, ensure_ascii=False) + "\n", args.output, f"{stem}.json")
-        suffix = "" if args.lang == "en" else "." + args.lang
-        if "md" in formats:
-            _emit(render_markdown(solution, args.lang, args.digits, args.templates), args.output, f"{stem}{suffix}.md")
-        if "tex" in formats or "pdf" in formats:
-            tex = render_latex(solution, args.lang, args.digits, args.templates)
-            if "tex" in formats or args.output == "-":
-                _emit(tex, args.output, f"{stem}{suffix}.tex")
-            if "pdf" in formats and args.output != "-":
-                try:
-                    print(f"wrote {compile_pdf(tex, Path(args.output) / f'{stem}{suffix}.pdf')}")
-                except SymbackError as exc:
-                    if "tex" not in formats:  # keep the .tex: the user can fix and compile it
-                        _emit(tex, args.output, f"{stem}{suffix}.tex")
-                    print(f"symback: {exc.located(stem).line()}", file=sys.stderr)
-                    failures += 1
-    return 2 if failures else 0
+    options = _Options(tuple(formats), args.output, args.lang, args.digits, args.templates)
+    results = _run_jobs(jobs, options)
+    return 2 if any(errors for _, errors in results) else 0
+
+
+@dataclass(frozen=True)
+class _Options:
+    formats: tuple[str, ...]
+    output: str
+    lang: str
+    digits: int
+    templates: str | None
+
+
+def _run_jobs(jobs, options: _Options):
+    """Every job, in a process pool when there are several (files only), reporting as each ends."""
+    if len(jobs) == 1 or options.output == "-":  # stdout keeps the order of the specs
+        return [_report(_derive_job(job, options), i, len(jobs), job[0]) for i, job in enumerate(jobs, 1)]
+    results = []
+    with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
+        futures = {pool.submit(_derive_job, job, options): job[0] for job in jobs}
+        for i, future in enumerate(as_completed(futures), 1):
+            results.append(_report(future.result(), i, len(jobs), futures[future]))
+    return results
+
+
+def _report(result, done: int, total: int, stem: str):
+    """Print a job's written files and errors; on a terminal, a progress bar on stderr."""
+    written, errors = result
+    for line in written:
+        print(line)
+    for line in errors:
+        print(f"symback: {line}", file=sys.stderr)
+    if total > 1 and sys.stderr.isatty():
+        bar = "#" * (20 * done // total)
+        print(f"\r[{bar:<20}] {done}/{total} {stem:<30}", end="\n" if done == total else "", file=sys.stderr)
+    return result
+
+
+def _derive_job(job, options: _Options) -> tuple[list[str], list[str]]:
+    """Solve one spec and write its formats; returns (lines about written files, error lines)."""
+    stem, kind, value = job
+    written: list[str] = []
+    try:
+        solution = solve(load_spec(value) if kind == "file" else load_example(value))
+    except SymbackError as exc:
+        return written, [exc.line()]
+
+    def emit(text: str, filename: str) -> None:
+        line = _emit(text, options.output, filename)
+        if line:
+            written.append(line)
+
+    suffix = "" if options.lang == "en" else "." + options.lang
+    if "json" in options.formats:
+        emit(json.dumps(solution.to_json(), indent=2, ensure_ascii=False) + "\n", f"{stem}.json")
+    if "md" in options.formats:
+        emit(render_markdown(solution, options.lang, options.digits, options.templates), f"{stem}{suffix}.md")
+    if "tex" in options.formats or "pdf" in options.formats:
+        tex = render_latex(solution, options.lang, options.digits, options.templates)
+        if "tex" in options.formats or options.output == "-":
+            emit(tex, f"{stem}{suffix}.tex")
+        if "pdf" in options.formats and options.output != "-":
+            try:
+                written.append(f"wrote {compile_pdf(tex, Path(options.output) / f'{stem}{suffix}.pdf')}")
+            except SymbackError as exc:
+                if "tex" not in options.formats:  # keep the .tex: the user can fix and compile it
+                    emit(tex, f"{stem}{suffix}.tex")
+                return written, [exc.located(stem).line()]
+    return written, []
 
 
 def _gallery(args) -> int:
     for filename, text in gallery():
-        _emit(text, args.output, filename)
+        _say(_emit(text, args.output, filename))
     return 0
 
 
-def _emit(text: str, output: str, filename: str) -> None:
-    """Write ``text`` to stdout (output ``-``) or atomically to ``output/filename``."""
+def _say(line: str | None) -> None:
+    if line:
+        print(line)
+
+
+def _emit(text: str, output: str, filename: str) -> str | None:
+    """Write ``text`` to stdout (output ``-``) or atomically to ``output/filename``; "wrote ..." or None."""
     if output == "-":
         sys.stdout.write(text)
-        return
+        return None
     target = Path(output) / filename
     write_atomic(target, text)
-    print(f"wrote {target}")
+    return f"wrote {target}"
 
 
 def gallery():
@@ -195,15 +246,16 @@ def _identity(args) -> int:
     identity = derive_identity(args.name)  # every line checked equal to the previous one
     stem = f"identity_{identity.name}{'' if args.lang == 'en' else '.' + args.lang}"
     if "text" in formats:
-        _emit(identity_text(identity), args.output, f"{stem}.txt")
+        _say(_emit(identity_text(identity), args.output, f"{stem}.txt"))
     if "json" in formats:
-        _emit(json.dumps(identity_json(identity), indent=2, ensure_ascii=False) + "\n", args.output, f"{stem}.json")
+        _say(_emit(json.dumps(identity_json(identity), indent=2, ensure_ascii=False) + "\n", args.output,
+                   f"{stem}.json"))
     if "md" in formats:
-        _emit(render_identity(identity, "md", args.lang, args.templates), args.output, f"{stem}.md")
+        _say(_emit(render_identity(identity, "md", args.lang, args.templates), args.output, f"{stem}.md"))
     if "tex" in formats or "pdf" in formats:
         tex = render_identity(identity, "tex", args.lang, args.templates)
         if "tex" in formats:
-            _emit(tex, args.output, f"{stem}.tex")
+            _say(_emit(tex, args.output, f"{stem}.tex"))
         if "pdf" in formats:
             print(f"wrote {compile_pdf(tex, Path(args.output) / f'{stem}.pdf')}")
     return 0

@@ -177,3 +177,21 @@ def test_non_utf8_file(tmp_path, capsys):
 def test_usage_errors(argv, fragment, capsys):
     code, out, err = run(argv, capsys)
     assert code == 2 and fragment in err and err.count("\n") == 1, err
+
+
+def test_batch_runs_in_parallel_with_progress_on_a_terminal(tmp_path, capsys, monkeypatch):
+    import sys
+    specs = []
+    for i in range(4):
+        spec = tmp_path / f"spec{i}.toml"
+        spec.write_text(GOOD.replace("w1 = 0.5", f"w1 = 0.{i + 1}") if i != 2 else "loss = ")
+        specs.append(spec)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, out, err = run(["derive", *specs, "--format", "json,md", "-o", tmp_path / "o"], capsys)
+    assert code == 2
+    written = sorted(p.name for p in (tmp_path / "o").iterdir())
+    assert written == ["spec0.json", "spec0.md", "spec1.json", "spec1.md", "spec3.json", "spec3.md"]
+    assert "spec2.toml" in err and "malformed TOML" in err and "4/4" in err and "[####" in err
+    for i in (0, 1, 3):  # each result is its own spec's, whatever order the pool finished in
+        data = json.loads((tmp_path / "o" / f"spec{i}.json").read_text())
+        assert data["values"]["w1"] == pytest.approx((i + 1) / 10)

@@ -88,10 +88,13 @@ PAYLOADS = [
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=range(len(PAYLOADS)))
 def test_payloads_are_refused_quickly(payload):
-    start = time.perf_counter()
-    with pytest.raises(FormulaError):
-        parse_formula(payload, SYMBOLS, where="nodes.evil")
-    assert time.perf_counter() - start < 0.05
+    times = []
+    for _ in range(5):  # best of five: a refusal costs milliseconds; a loaded machine may pause once
+        start = time.perf_counter()
+        with pytest.raises(FormulaError):
+            parse_formula(payload, SYMBOLS, where="nodes.evil")
+        times.append(time.perf_counter() - start)
+    assert min(times) < 0.05
 
 
 @pytest.mark.parametrize("text, fragment", [

@@ -134,6 +134,12 @@ def _report(result, done: int, total: int, stem: str):
     return result
 
 
+def _log_lines(exc: SymbackError) -> str:
+    """For a LaTeX error, the relevant lines of its log, indented under the one-line message."""
+    tail = getattr(exc, "log_tail", "")
+    return "".join(f"\n    | {line}" for line in tail.splitlines()[:12])
+
+
 def _derive_job(job, options: _Options) -> tuple[list[str], list[str]]:
     """Solve one spec and write its formats; returns (lines about written files, error lines)."""
     stem, kind, value = job
@@ -163,7 +169,7 @@ def _derive_job(job, options: _Options) -> tuple[list[str], list[str]]:
             except SymbackError as exc:
                 if "tex" not in options.formats:  # keep the .tex: the user can fix and compile it
                     emit(tex, f"{stem}{suffix}.tex")
-                return written, [exc.located(stem).line()]
+                return written, [exc.located(stem).line() + _log_lines(exc)]
     return written, []
 
 

@@ -302,18 +302,30 @@ class IdentityDocument:
     remarks: tuple[str, ...]
 
 
+@lru_cache(maxsize=None)
+def identity_messages(lang: str) -> dict[str, str]:
+    """English text of the identity derivations -> ``lang`` (``templates/identities.toml``)."""
+    data = tomllib.loads((TEMPLATES_DIR / "identities.toml").read_text(encoding="utf-8"))
+    return {english: entry[lang] for english, entry in data.items()}
+
+
 def build_identity_document(identity, lang: str = "en") -> IdentityDocument:
     """The printable form of a checked :class:`symback.identities.Identity` (lines kept as written)."""
     t = messages(lang)
+    words = identity_messages(lang)
+
+    def say(text: str) -> str:
+        return words.get(text, text)
 
     def rows(lines) -> tuple[Row, ...]:
         return tuple(Row(print_latex(line.expr, order="none") if i == 0 else Tex(""),
                          print_latex(line.expr, order="none") if i else Tex(""),
-                         note=escape_latex(line.reason + (f"; {t['assumed']}" if line.assumed else "")))
+                         note=escape_latex(say(line.reason) + (f"; {t['assumed']}" if line.assumed else "")))
                      for i, line in enumerate(lines))
 
     return IdentityDocument(
-        title=identity.title, lang=lang, t=MappingProxyType(t),
-        routes=tuple((route.title, rows(route.lines)) for route in identity.all_routes),
-        wrong=rows(identity.wrong), wrong_explanation=identity.wrong_explanation,
-        conclusion=identity.conclusion, assumptions=identity.assumptions, remarks=identity.remarks)
+        title=say(identity.title), lang=lang, t=MappingProxyType(t),
+        routes=tuple((say(route.title), rows(route.lines)) for route in identity.all_routes),
+        wrong=rows(identity.wrong), wrong_explanation=say(identity.wrong_explanation),
+        conclusion=say(identity.conclusion), assumptions=tuple(say(a) for a in identity.assumptions),
+        remarks=tuple(say(r) for r in identity.remarks))

@@ -197,7 +197,9 @@ def test_identity_documents_render(lang):
         md, tex = render_identity(identity, "md", lang), render_identity(identity, "tex", lang)
         steps = sum(len(route.lines) - 1 for route in identity.all_routes) + max(len(identity.wrong) - 1, 0)
         assert md.count("&= ") == steps and tex.count("&= ") == steps
-        assert messages(lang)["checked"] in md and escape_markdown(identity.conclusion) in md
+        from symback.document import identity_messages
+        conclusion = identity_messages(lang).get(identity.conclusion, identity.conclusion)
+        assert messages(lang)["checked"] in md and escape_markdown(conclusion) in md
 
 
 @needs_tex
@@ -209,3 +211,31 @@ def test_identity_pdfs(tmp_path, capsys):
     text = pdf_text(tmp_path / "identity_softmax_cross_entropy.ko.pdf")
     assert messages("ko")["wrong_route"] in text and "Wrong!!" in text
     assert len(list(tmp_path.glob("*.pdf"))) == len(IDENTITIES) + 1
+
+
+@needs_tex
+def test_latex_error_names_the_line_and_shows_the_log(tmp_path, capsys):
+    (tmp_path / "solution.tex.j2").write_text("\\documentclass{article}\n\\begin{document}\n"
+                                              "((( doc.title ))) \\undefinedcommand\n\\end{document}\n")
+    code = main(["derive", "--example", "apple", "--format", "pdf", "--templates", str(tmp_path), "-o",
+                 str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    first, *log = err.splitlines()
+    assert code == 2 and "line 3" in first and "Undefined control sequence" in first
+    assert log and all(line.startswith("    | ") for line in log) and any("undefinedcommand" in l for l in log)
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["apple.tex"]
+
+
+def test_identity_texts_all_have_korean():
+    from symback.document import identity_messages
+    from symback.identities import IDENTITIES, derive_identity
+    words = identity_messages("ko")
+    missing = []
+    for name in IDENTITIES:
+        i = derive_identity(name)
+        texts = [i.title, i.conclusion, i.wrong_explanation, *i.assumptions, *i.remarks]
+        for route in i.all_routes:
+            texts += [route.title] + [line.reason for line in route.lines]
+        texts += [line.reason for line in i.wrong]
+        missing += [text for text in texts if text and text not in words]
+    assert not missing, f"add Korean for these to templates/identities.toml: {missing[:5]}"

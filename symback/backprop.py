@@ -102,17 +102,17 @@ def backprop(graph: Graph) -> Derivation:
     for node in reversed(graph.nodes):
         if node.name not in relevant:
             continue
+        terms = tuple(incoming[node.name][::-1])  # children in forward (topological) order
         if node.name == graph.loss:
             raw = tidy = sp.S.One
             applied: tuple[str, ...] = ()
         else:
-            terms = incoming[node.name][::-1]  # children in forward (topological) order
             raw = sp.Add(*(closed[t.child] * t.local for t in terms))
             simple = len(terms) == 1 and (terms[0].local.is_Symbol or terms[0].local.is_Number)
             tidy, applied = (raw, ()) if simple else _tidy(raw, groups)
             used_assumptions.extend(applied)
         closed[node.name] = tidy
-        steps.append(BackStep(node.name, tuple(incoming[node.name][::-1]), tidy, raw, applied))
+        steps.append(BackStep(node.name, terms, tidy, raw, applied))
         if node.is_leaf:
             continue
         notes.extend(notes_for(node.expr))

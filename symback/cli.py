@@ -13,9 +13,9 @@ from typing import Sequence
 
 from . import __version__
 from .api import example_names, example_path, grad, load_example, solve
-from .document import LANGUAGES, messages
+from .document import LANGUAGES, build_document, messages
 from .pdf import compile_pdf
-from .render import render_latex, render_markdown
+from .render import render_document
 from .errors import SymbackError
 from .spec import load_spec
 
@@ -154,13 +154,15 @@ def _derive_job(job, options: _Options) -> tuple[list[str], list[str]]:
         if line:
             written.append(line)
 
-    suffix = "" if options.lang == "en" else "." + options.lang
+    suffix = _lang_suffix(options.lang)
     if "json" in options.formats:
-        emit(json.dumps(solution.to_json(), indent=2, ensure_ascii=False) + "\n", f"{stem}.json")
+        emit(_json_text(solution.to_json()), f"{stem}.json")
+    documents = {"md", "tex", "pdf"}.intersection(options.formats)
+    doc = build_document(solution, options.lang, options.digits) if documents else None  # once for all
     if "md" in options.formats:
-        emit(render_markdown(solution, options.lang, options.digits, options.templates), f"{stem}{suffix}.md")
+        emit(render_document(doc, "md", options.templates), f"{stem}{suffix}.md")
     if "tex" in options.formats or "pdf" in options.formats:
-        tex = render_latex(solution, options.lang, options.digits, options.templates)
+        tex = render_document(doc, "tex", options.templates)
         if "tex" in options.formats or options.output == "-":
             emit(tex, f"{stem}{suffix}.tex")
         if "pdf" in options.formats and options.output != "-":
@@ -196,21 +198,30 @@ def _emit(text: str, output: str, filename: str) -> str | None:
 
 def gallery():
     """(file name, text): every built-in example and identity as Markdown and LaTeX, in every language."""
+    from .document import build_identity_document
     from .identities import IDENTITIES, derive_identity
-    from .render import render_identity
 
     for name in example_names():
         solution = solve(load_example(name))
         for lang in LANGUAGES:
-            suffix = "" if lang == "en" else f".{lang}"
-            yield f"{name}{suffix}.md", render_markdown(solution, lang)
-            yield f"{name}{suffix}.tex", render_latex(solution, lang)
+            doc = build_document(solution, lang)
+            for kind in ("md", "tex"):
+                yield f"{name}{_lang_suffix(lang)}.{kind}", render_document(doc, kind)
     for name in IDENTITIES:
         identity = derive_identity(name)
         for lang in LANGUAGES:
-            suffix = "" if lang == "en" else f".{lang}"
+            doc = build_identity_document(identity, lang)
             for kind in ("md", "tex"):
-                yield f"identity_{name}{suffix}.{kind}", render_identity(identity, kind, lang)
+                yield f"identity_{name}{_lang_suffix(lang)}.{kind}", render_document(doc, kind)
+
+
+def _lang_suffix(lang: str) -> str:
+    """The file-name suffix of a language: none for English, ``.ko`` for Korean."""
+    return "" if lang == "en" else f".{lang}"
+
+
+def _json_text(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -236,7 +247,8 @@ def _examples(args) -> int:
 
 def _identity(args) -> int:
     from .identities import IDENTITIES, derive_identity
-    from .render import identity_json, identity_text, render_identity
+    from .document import build_identity_document
+    from .render import identity_json, identity_text
 
     if args.name is None:
         for name in IDENTITIES:
@@ -250,16 +262,16 @@ def _identity(args) -> int:
         raise SymbackError("--format pdf", "a PDF cannot go to standard output", "add -o DIR (e.g. -o output)")
     messages(args.lang)
     identity = derive_identity(args.name)  # every line checked equal to the previous one
-    stem = f"identity_{identity.name}{'' if args.lang == 'en' else '.' + args.lang}"
+    stem = f"identity_{identity.name}{_lang_suffix(args.lang)}"
     if "text" in formats:
         _say(_emit(identity_text(identity), args.output, f"{stem}.txt"))
     if "json" in formats:
-        _say(_emit(json.dumps(identity_json(identity), indent=2, ensure_ascii=False) + "\n", args.output,
-                   f"{stem}.json"))
+        _say(_emit(_json_text(identity_json(identity)), args.output, f"{stem}.json"))
+    doc = build_identity_document(identity, args.lang)
     if "md" in formats:
-        _say(_emit(render_identity(identity, "md", args.lang, args.templates), args.output, f"{stem}.md"))
+        _say(_emit(render_document(doc, "md", args.templates), args.output, f"{stem}.md"))
     if "tex" in formats or "pdf" in formats:
-        tex = render_identity(identity, "tex", args.lang, args.templates)
+        tex = render_document(doc, "tex", args.templates)
         if "tex" in formats:
             _say(_emit(tex, args.output, f"{stem}.tex"))
         if "pdf" in formats:

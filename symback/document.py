@@ -163,7 +163,7 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4) -> D
     graph, numbers, derivation = solution.graph, solution.numbers, solution.derivation
     values = numbers.values
     shown = {name: format_number(v, digits) for name, v in values.items()}
-    as_number = {name: (rf"\left({text}\right)" if text.startswith("-") else text) for name, text in shown.items()}
+    as_number = {name: _wrap(text) for name, text in shown.items()}
 
     # juxtaposed multi-letter names read as one word: multiply with a visible dot then
     wordy = any(name_latex(n.name).startswith(r"\mathrm") for n in graph.nodes)

@@ -147,25 +147,30 @@ def environment(kind: str, templates: "str | None" = None):
     return env
 
 
+def render_document(doc, kind: str, templates: "str | None" = None) -> str:
+    """A built document (a solution's or an identity's) as Markdown (``kind="md"``) or LaTeX ("tex")."""
+    from .document import IdentityDocument
+
+    name = "identity" if isinstance(doc, IdentityDocument) else "solution"
+    return environment(kind, templates).get_template(f"{name}.{kind}.j2").render(doc=doc, t=doc.t)
+
+
 def render_markdown(solution: "Solution", lang: str = "en", digits: int = 4, templates: "str | None" = None) -> str:
     """The worked solution of ``solution`` as Markdown (math for KaTeX/MathJax), in ``lang``."""
     from .document import build_document
 
-    doc = build_document(solution, lang, digits)
-    return environment("md", templates).get_template("solution.md.j2").render(doc=doc, t=doc.t)
+    return render_document(build_document(solution, lang, digits), "md", templates)
 
 
 def render_latex(solution: "Solution", lang: str = "en", digits: int = 4, templates: "str | None" = None) -> str:
     """The worked solution of ``solution`` as a LaTeX document (pdflatex; kotex for Korean)."""
     from .document import build_document
 
-    doc = build_document(solution, lang, digits)
-    return environment("tex", templates).get_template("solution.tex.j2").render(doc=doc, t=doc.t)
+    return render_document(build_document(solution, lang, digits), "tex", templates)
 
 
 def render_identity(identity: "Identity", kind: str, lang: str = "en", templates: "str | None" = None) -> str:
     """A checked identity derivation as Markdown (``kind="md"``) or LaTeX (``kind="tex"``)."""
     from .document import build_identity_document
 
-    doc = build_identity_document(identity, lang)
-    return environment(kind, templates).get_template(f"identity.{kind}.j2").render(doc=doc, t=doc.t)
+    return render_document(build_identity_document(identity, lang), kind, templates)

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 TIDY_NODES = 120
 #: factor/cancel (multivariate gcds, costly) only run on expressions with at most this many symbols
 FACTOR_SYMBOLS = 6
+#: Σt = 1 elimination (an expansion per target) only on expressions this small: y - t forms at a
+#: softmax's inputs are; a hidden node's adjoint in a batch is not, and expanding it cost seconds
+ELIMINATE_NODES = 48
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ def _tidy(expr: sp.Expr, groups) -> tuple[sp.Expr, tuple[str, ...]]:
     free = expr.free_symbols
     if len(free) <= FACTOR_SYMBOLS:
         candidates += [(sp.cancel(expr), ()), (sp.factor(expr), ())]
-    for group in groups:
+    for group in groups if _within(expr, ELIMINATE_NODES) else ():
         if len(free.intersection(group)) < 2:
             continue
         assumption = (sum_to_one_text(tuple(s.name for s in group)),)

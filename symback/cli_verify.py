@@ -1,0 +1,151 @@
+"""``symback verify``: claims about a spec, or a derivation line by line (exit 0 right, 1 wrong, 2 bad input)."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .equivalence import DEFAULT_BUDGET
+from .errors import SymbackError
+
+STEPS_DIR = Path(__file__).parent / "examples" / "steps"
+FORMATS = ("text", "json", "md", "tex", "pdf")
+
+
+def add_parser(sub) -> None:
+    """Register ``verify`` on the command line's subparsers."""
+    verify = sub.add_parser(
+        "verify", help="check claims about a spec, or a derivation line by line ('verify steps FILE')",
+        description="symback verify SPEC [--claim 'dL/dw1 = 0.488']...  |  symback verify steps FILE. "
+                    "Exit code 0 when every claim or step is right, 1 when one is wrong, 2 on bad input.")
+    verify.add_argument("targets", nargs="*", metavar="SPEC | steps FILE", help="spec files, or 'steps' and steps files")
+    verify.add_argument("--example", action="append", default=[], metavar="NAME",
+                        help="a built-in example: a spec, or with 'steps' a derivation (repeatable)")
+    verify.add_argument("--claim", action="append", default=[], metavar='"NAME = VALUE"',
+                        help='a claim, e.g. --claim "dL/dw1 = 0.488" (repeatable; replaces the spec\'s [claims])')
+    verify.add_argument("--format", default="text", help="text (default), or comma-separated json, md, tex, pdf")
+    verify.add_argument("--lang", default="en", help="report language: en or ko (default en)")
+    verify.add_argument("--digits", type=int, default=4, help="significant digits shown in documents (default 4)")
+    verify.add_argument("--timeout", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
+                        help=f"time budget of each proof (default {DEFAULT_BUDGET:g}); unproved within it means 'numeric'")
+    verify.add_argument("--latex", action="store_true", help="formula claims and derivation lines are LaTeX")
+    verify.add_argument("--templates", default=None, metavar="DIR", help="your templates, searched first")
+    verify.add_argument("-o", "--output", default="-", metavar="DIR", help="output directory (default: stdout; pdf needs a directory)")
+    verify.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check every target; 0 if all is right, 1 if something is wrong."""
+    from .document import messages
+
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    for f in formats:
+        if f not in FORMATS:
+            raise SymbackError("--format", f"unknown format '{f}'", "use " + ", ".join(FORMATS))
+    if "pdf" in formats and args.output == "-":
+        raise SymbackError("--format pdf", "a PDF cannot go to standard output", "add -o DIR (e.g. -o output)")
+    if not 0 < args.timeout <= 600:
+        raise SymbackError("--timeout", f"{args.timeout:g} s is out of range", "use more than 0 and at most 600 seconds")
+    if args.digits < 1 or args.digits > 30:
+        raise SymbackError("--digits", f"{args.digits} is out of range", "use 1 to 30")
+    messages(args.lang)
+    steps = bool(args.targets) and args.targets[0] == "steps"
+    targets = args.targets[1:] if steps else args.targets
+    if steps and args.claim:
+        raise SymbackError("--claim", "claims go with a spec, not with 'steps'", "drop --claim or the word 'steps'")
+    jobs = [(Path(t).stem, t, None) for t in targets]
+    for name in args.example:
+        jobs.append((name, _steps_example(name) if steps else _spec_example(name), f"example:{name}"))
+    if not jobs:
+        raise SymbackError("verify", "nothing to check", "name a spec (or 'steps FILE'), or use --example NAME")
+    right = True
+    for stem, target, name in jobs:
+        report = _check_steps(target, args, name) if steps else _check_claims(target, args)
+        right &= _write(report, f"{stem}.{'steps' if steps else 'verify'}", formats, args)
+    return 0 if right else 1
+
+
+def _spec_example(name: str):
+    from .api import load_example
+
+    return load_example(name)
+
+
+def _steps_example(name: str) -> Path:
+    path = STEPS_DIR / f"{name}.txt"
+    if not path.is_file():
+        from .errors import did_you_mean
+        raise SymbackError(f"example '{name}'", "no such derivation", did_you_mean(name, steps_examples()))
+    return path
+
+
+def steps_examples() -> list[str]:
+    """The built-in derivations (``symback verify steps --example NAME``)."""
+    return sorted(p.stem for p in STEPS_DIR.glob("*.txt"))
+
+
+def _check_claims(target, args):
+    from .api import solve
+    from .spec import load_spec
+    from .verify import parse_claim, verify_claims
+
+    spec = target if not isinstance(target, str) else load_spec(target)
+    claims = [parse_claim(c, f"--claim {i}") for i, c in enumerate(args.claim, 1)] or None
+    return verify_claims(solve(spec), claims, budget=args.timeout, latex=args.latex)
+
+
+def _check_steps(target, args, name: str | None):
+    from .steps import load_steps
+
+    return load_steps(target, budget=args.timeout, name=name, latex=args.latex)
+
+
+def _write(report, stem: str, formats, args) -> bool:
+    """Write the report in every format; True when everything in it is right."""
+    from .cli import _emit, _json_text, _lang_suffix, _say
+    from .pdf import compile_pdf
+    from .render import render_document
+    from .report import build_verify_document, claims_json, claims_text, steps_json, steps_text
+    from .steps import StepsReport
+
+    is_steps = isinstance(report, StepsReport)
+    stem += _lang_suffix(args.lang)
+    if "text" in formats:
+        text = steps_text(report, args.lang) if is_steps else claims_text(report, args.lang)
+        _say(_emit(text, args.output, f"{stem}.txt"))
+    if "json" in formats:
+        _say(_emit(_json_text(steps_json(report) if is_steps else claims_json(report)), args.output, f"{stem}.json"))
+    if {"md", "tex", "pdf"}.intersection(formats):
+        doc = build_verify_document(report, args.lang, args.digits)
+        if "md" in formats:
+            _say(_emit(render_document(doc, "md", args.templates), args.output, f"{stem}.md"))
+        tex = render_document(doc, "tex", args.templates) if {"tex", "pdf"}.intersection(formats) else ""
+        if "tex" in formats:
+            _say(_emit(tex, args.output, f"{stem}.tex"))
+        if "pdf" in formats:
+            print(f"wrote {compile_pdf(tex, Path(args.output) / f'{stem}.pdf')}")
+    return report.first_wrong is None and all(s.verdict != "undecided" for s in report.steps) if is_steps \
+        else not report.wrong
+
+
+GALLERY_BUDGET = 60.0  #: proofs in the committed gallery get a generous budget, so it does not depend on load
+
+
+def verify_gallery():
+    """(file name, text): the verify reports of every example with claims and of every built-in derivation."""
+    from .api import example_names, load_example, solve
+    from .cli import _lang_suffix
+    from .document import LANGUAGES
+    from .render import render_document
+    from .report import build_verify_document
+    from .steps import load_steps
+    from .verify import verify_claims
+
+    reports = [(f"{name}.verify", verify_claims(solve(spec), budget=GALLERY_BUDGET))
+               for name in example_names() if (spec := load_example(name)).claims]
+    reports += [(f"{name}.steps", load_steps(_steps_example(name), GALLERY_BUDGET, name=f"example:{name}"))
+                for name in steps_examples()]
+    for stem, report in reports:
+        for lang in LANGUAGES:
+            doc = build_verify_document(report, lang)
+            for kind in ("md", "tex"):
+                yield f"{stem}{_lang_suffix(lang)}.{kind}", render_document(doc, kind)

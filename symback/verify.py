@@ -1,0 +1,459 @@
+"""Checking claims about a problem: node values, gradients, local derivatives, updates, formulas.
+
+A claim names a quantity on its left (``o``, ``dL/dw1``, ``d(L)/d(w1)``, ``do/dl1``, ``w1'`` or
+``w1_new``) and gives a number or a formula on its right. Numbers are compared with the exact
+values, rounding-aware: a decimal is ``correct`` when the exact value rounds to it, ``rounding-
+carried`` when it is what a hand computation that rounds its intermediate values gives, and
+``wrong`` otherwise. Formulas are compared with the engine's gradient (:mod:`symback.equivalence`):
+``correct`` (proved), ``numeric`` (equal at every probe, unproved within the budget) or ``wrong``
+with a counterexample and, where one explains it, the likely slip.
+
+>>> from symback import load_example, solve
+>>> report = verify_claims(solve(load_example("neuron")), [("o", "0.8180"), ("dL/dw1", "0.488")])
+>>> [r.verdict for r in report.results]
+['wrong', 'correct']
+"""
+from __future__ import annotations
+
+import random
+import re
+import time
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+
+import mpmath
+import sympy as sp
+
+from .equivalence import DEFAULT_BUDGET, PROBE_DPS, WRONG, Comparison, lambdify_mp, probe, prove_equal
+from .errors import SymbackError, did_you_mean
+from .expr import parse_as_written, parse_formula
+
+if TYPE_CHECKING:
+    from .api import Solution
+
+CORRECT, NUMERIC, CARRIED, UNDECIDED = "correct", "numeric", "rounding-carried", "undecided"
+RIGHT = frozenset({CORRECT, NUMERIC, CARRIED})   #: verdicts that count as right (exit code 0)
+CARRY_DIGITS = range(2, 7)   #: significant digits a hand computation may round its intermediates to
+PROBES = 10                  #: probe points for a formula claim (the problem's own point first)
+
+_DERIVATIVE = re.compile(r"(?:d|∂)\s*\(?\s*([A-Za-z]\w*)\s*\)?\s*/\s*(?:d|∂)\s*\(?\s*([A-Za-z]\w*)\s*\)?\Z")
+_UPDATED = re.compile(r"([A-Za-z]\w*?)(?:\s*['’⁺]|_new)\Z")
+_DIGITS = re.compile(r"\d+")
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\Z")
+
+Detail = tuple[str, Mapping[str, str]]   #: a message key of ``[verify]`` and its arguments
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """What a claim's left side names."""
+
+    kind: str            #: value, gradient, local or updated
+    name: str            #: the node, input or parameter
+    child: str = ""      #: d(child)/d(name): the loss for a gradient, the node for a local derivative
+
+    @property
+    def label(self) -> str:
+        """The canonical spelling: ``o``, ``dL/dw1``, ``do/dl1``, ``w1'``."""
+        return {"value": self.name, "updated": f"{self.name}'"}.get(self.kind, f"d{self.child}/d{self.name}")
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """One checked claim."""
+
+    name: str                 #: the left side as written
+    claimed: str              #: the right side as written
+    quantity: Quantity
+    verdict: str              #: correct, numeric, rounding-carried, wrong (or undecided: too few defined probes)
+    actual: sp.Expr           #: the exact (or 50-digit) value at the problem's point
+    formula: sp.Expr | None   #: the engine's formula, for a formula claim
+    claimed_expr: sp.Expr | None  #: the claim as written (unevaluated), for printing
+    details: tuple[Detail, ...]
+    counterexample: Mapping[str, sp.Expr] | None = None  #: leaf values where a formula claim fails
+    echo: str | None = None   #: a LaTeX claim as symback read it (plain syntax), to confirm
+
+    @property
+    def right(self) -> bool:
+        return self.verdict in RIGHT
+
+
+@dataclass(frozen=True)
+class ClaimsReport:
+    """Every claim about one problem, checked."""
+
+    solution: "Solution"
+    results: tuple[ClaimResult, ...]
+    budget: float
+
+    @property
+    def wrong(self) -> tuple[ClaimResult, ...]:
+        return tuple(r for r in self.results if not r.right)
+
+
+def verify_claims(solution: "Solution", claims: Iterable[tuple[str, str]] | None = None,
+                  budget: float = DEFAULT_BUDGET, seed: int = 0, latex: bool = False) -> ClaimsReport:
+    """Check ``claims`` ((left side, right side) texts; the spec's ``[claims]`` by default).
+
+    Args:
+        solution: the solved problem (:func:`symback.solve`).
+        claims: pairs such as ``("dL/dw1", "0.488")`` or ``("dL/dw1", "2*(o - t)*o*(1 - o)*i1")``.
+        budget: seconds allowed for each proof of a formula claim.
+        seed: the seed of the random probe points (results are reproducible).
+        latex: formula claims are LaTeX (:mod:`symback.latex_input`; numbers stay plain decimals).
+    """
+    claims = list(solution.spec.claims if claims is None else claims)
+    if not claims:
+        raise SymbackError(solution.spec.source, "there are no claims to check",
+                           'add a [claims] table (e.g. o = "0.8180") or --claim "o = 0.8180"')
+    checker = _Checker(solution, budget, seed)
+    if latex:
+        checker.read_latex(claims)
+    return ClaimsReport(solution, tuple(checker.check(name, text) for name, text in claims), budget)
+
+
+def parse_claim(text: str, where: str = "--claim") -> tuple[str, str]:
+    """``"dL/dw1 = 0.488"`` -> ``("dL/dw1", "0.488")``."""
+    left, sep, right = text.partition("=")
+    if not sep or not left.strip() or not right.strip():
+        raise SymbackError(where, f"'{text}' is not 'name = value'", 'write e.g. --claim "dL/dw1 = 0.488"')
+    return left.strip(), right.strip()
+
+
+class _Checker:
+    """Checks claims about one solution; holds its mpmath programs and the rounded recomputations."""
+
+    def __init__(self, solution: "Solution", budget: float, seed: int) -> None:
+        self.solution, self.budget, self.seed = solution, budget, seed
+        self.graph = solution.graph
+        self.program = _Program(solution.derivation)
+        self.exact = self._quantities(solution)
+        self._carried: dict[int, dict[Quantity, mpmath.mpf]] = {}
+        self.latex: dict[str, object] = {}   #: LaTeX claim text -> its parsed LatexFormula
+
+    def read_latex(self, claims) -> None:
+        """Parse every formula claim as LaTeX, in one child process."""
+        from .latex_input import TIMEOUT as LATEX_TIMEOUT, parse_latex_formulas
+
+        entries = [(f"{self.solution.spec.source}: claims.{name}", text) for name, text in claims
+                   if not _DECIMAL.match(text.strip())]
+        formulas = parse_latex_formulas(entries, self.graph.symbols, max(self.budget, LATEX_TIMEOUT))
+        self.latex = {text: formula for (_, text), formula in zip(entries, formulas)}
+
+    def check(self, name: str, text: str) -> ClaimResult:
+        where = f"{self.solution.spec.source}: claims.{name}"
+        quantity = self.quantity(name, where)
+        actual = self.exact[quantity]
+        if _DECIMAL.match(text.strip()):
+            return self.number(name, text, quantity, actual, sp.Rational(text.strip()), _unit(text.strip()))
+        if text in self.latex:
+            formula, echo = self.latex[text].expr, self.latex[text].echo
+        else:
+            formula, echo = parse_formula(text, self.graph.symbols, where).expr, None
+        if not formula.free_symbols:
+            return self.number(name, text, quantity, actual, formula, _expression_unit(echo or text, formula))
+        result = self.formula(name, text, quantity, actual, formula)
+        shown = formula if echo else parse_as_written(text, self.graph.symbols, None, formula)
+        return replace(result, claimed_expr=shown, echo=echo)
+
+    def quantity(self, text: str, where: str) -> Quantity:
+        names = self.graph.by_name
+        if text in names:
+            return Quantity("value", text)
+        if match := _DERIVATIVE.match(text):
+            top, bottom = match.groups()
+            for n in (top, bottom):
+                if n not in names:
+                    raise SymbackError(where, f"'{n}' is not in the problem", did_you_mean(n, names))
+            if top == self.graph.loss:
+                return Quantity("gradient", bottom, top)
+            if bottom in names[top].parents:
+                return Quantity("local", bottom, top)
+            raise SymbackError(where, f"'{bottom}' is not an input of node '{top}'",
+                               f"claim d{self.graph.loss}/d{bottom} (a gradient of the loss) or a local "
+                               f"derivative d{top}/d(one of {', '.join(names[top].parents) or 'its inputs'})")
+        if match := _UPDATED.match(text):
+            param = match.group(1)
+            if param in self.graph.params and self.graph.learning_rate is not None:
+                return Quantity("updated", param)
+            if param in self.graph.params:
+                raise SymbackError(where, f"the spec has no learning rate, so '{text}' is undefined",
+                                   "add learning_rate = ... to the spec")
+        raise SymbackError(where, f"'{text}' names nothing in the problem",
+                           "claim a name (o), a gradient (dL/dw1), a local derivative (do/dl1) or an update (w1')"
+                           + (f"; {hint}" if (hint := did_you_mean(text, names)) else ""))
+
+    @staticmethod
+    def _quantities(solution) -> dict[Quantity, sp.Expr]:
+        numbers = solution.numbers
+        exact = {Quantity("value", n): v for n, v in numbers.values.items()}
+        exact.update({Quantity("gradient", n, solution.graph.loss): g for n, g in numbers.gradients.items()})
+        exact.update({Quantity("local", n, c): v for (c, n), v in numbers.locals.items()})
+        exact.update({Quantity("updated", n): v for n, v in numbers.updated.items()})
+        return exact
+
+    # -- numbers -----------------------------------------------------------------------------
+    def number(self, name, text, quantity, actual, claimed, unit) -> ClaimResult:
+        shown = {"exact": _show(actual), "claimed": text}
+        def result(verdict, *details):
+            return ClaimResult(name, text, quantity, verdict, actual, None, claimed, details)
+
+        if _within(actual, claimed, unit):
+            return result(CORRECT, ("exact" if unit == 0 else "rounds", shown))
+        for digits in CARRY_DIGITS:
+            carried = self.carried(digits).get(quantity)
+            if carried is not None and _within(carried, claimed, unit):
+                return result(CARRIED, ("carried", {**shown, "digits": str(digits)}))
+        details: list[Detail] = [("wrong_number", shown)]
+        if slip := self.number_slip(quantity, actual, claimed, unit):
+            details.append(slip)
+        return result(WRONG, *details)
+
+    def carried(self, digits: int) -> dict[Quantity, mpmath.mpf]:
+        """Every quantity as a hand computation gets it, rounding stored values to ``digits`` digits."""
+        if digits not in self._carried:
+            self._carried[digits] = self.program.run(self.graph.point, digits)
+        return self._carried[digits]
+
+    def number_slip(self, quantity, actual, claimed, unit) -> Detail | None:
+        if claimed != 0 and _within(-actual, claimed, unit):
+            return ("slip.sign", {})
+        for shift in (1, 2, 3, -1, -2, -3):
+            if _within(actual * sp.Integer(10) ** shift, claimed, unit):
+                return ("slip.decimal", {"shift": str(shift)})
+        for other, value in self.exact.items():
+            if other != quantity and other.kind != "local" and _within(value, claimed, unit):
+                return ("slip.matches", {"other": other.label, "value": _show(value)})
+        for factor in (2, sp.Rational(1, 2)):
+            if _within(actual * factor, claimed, unit):
+                return ("slip.factor", {"factor": str(factor)})
+        return None
+
+    # -- formulas ----------------------------------------------------------------------------
+    def formula(self, name, text, quantity, actual, claimed) -> ClaimResult:
+        engine = self.engine_formula(quantity)
+        symbols = list(self.graph.symbols.values())
+        left = lambdify_mp(symbols, claimed)
+        claim_at = lambda p: left(*(p[s.name] for s in symbols))  # noqa: E731
+        comparison = probe(claim_at, self.program.target(quantity), self.points(), self.variants(left, symbols, claimed))
+        details: list[Detail] = []
+        if comparison.verdict == WRONG:
+            details.append(("counterexample", {"left": _show(comparison.left), "right": _show(comparison.right)}))
+            if comparison.slip:
+                details.append(comparison.slip)
+            point = {n: comparison.point[n] for n in self.graph.inputs + self.graph.params}
+            return ClaimResult(name, text, quantity, WRONG, actual, engine, claimed, tuple(details), point)
+        assumed = self.solution.derivation.by_node.get(quantity.name)
+        if self.prove(claimed, engine):
+            verdict, detail = CORRECT, ("proved", {})
+        elif comparison.verdict == UNDECIDED:  # too few points where the problem is defined to believe it
+            verdict, detail = UNDECIDED, ("undecided", {"points": str(comparison.points), "budget": f"{self.budget:g}"})
+        else:
+            verdict, detail = NUMERIC, ("numeric", {"points": str(comparison.points), "budget": f"{self.budget:g}"})
+        details.append(detail)
+        if assumed is not None and assumed.assumptions and quantity.kind == "gradient":
+            details.append(("assumption", {"text": "; ".join(assumed.assumptions)}))
+        return ClaimResult(name, text, quantity, verdict, actual, engine, claimed, tuple(details))
+
+    def engine_formula(self, quantity: Quantity) -> sp.Expr:
+        derivation, graph = self.solution.derivation, self.graph
+        if quantity.kind == "value":
+            node = graph.node(quantity.name)
+            return node.symbol if node.is_leaf else node.expr
+        if quantity.kind == "local":
+            step = derivation.by_node[quantity.name]
+            return next(t.local for t in step.terms if t.child == quantity.child)
+        gradient = derivation.gradient(quantity.name)
+        if quantity.kind == "gradient":
+            return gradient
+        return graph.symbols[quantity.name] - graph.learning_rate * gradient
+
+    def prove(self, claimed: sp.Expr, engine: sp.Expr) -> bool:
+        """A proof in node symbols first (cheap when the claim is written like the engine), then in leaves."""
+        from .api import expand_nodes
+
+        deadline = time.monotonic() + self.budget
+        claimed, engine = self.program.assume(claimed), self.program.assume(engine)
+        if prove_equal(claimed, engine, self.budget / 2):
+            return True
+        left = self.program.assume(expand_nodes(self.graph, claimed))
+        right = self.program.assume(expand_nodes(self.graph, engine))
+        return prove_equal(left, right, deadline - time.monotonic())
+
+    def points(self) -> list[dict[str, mpmath.mpf]]:
+        """The problem's own point, then random points (targets kept summing to 1 where assumed)."""
+        rng = random.Random(self.seed)
+        candidates = [self.graph.point] + [self.program.random_point(rng) for _ in range(4 * PROBES)]
+        points = []
+        for candidate in candidates:
+            full = self.program.evaluate(candidate)
+            if full is not None:
+                points.append(full)
+            if len(points) == PROBES:
+                break
+        return points
+
+    def variants(self, left, symbols, claimed) -> list[tuple[Detail, object]]:
+        """The claim with one slip undone: a factor of the chain restored or dropped, a name swapped."""
+        variants: list[tuple[Detail, object]] = []
+        at = lambda p, swap=None: left(*(p[(swap or {}).get(s.name, s.name)] for s in symbols))  # noqa: E731
+        for factor, function, args in self.program.factors:
+            shown = sp.sstr(factor)
+            value = lambda p, f=function, a=args: f(*(p[n] for n in a))  # noqa: E731
+            variants.append((("slip.missing", {"factor": shown}), lambda p, v=value: at(p) * v(p)))
+            variants.append((("slip.extra", {"factor": shown}), lambda p, v=value: at(p) / v(p)))
+        kinds = {n.name: (n.kind if n.is_leaf else "node") for n in self.graph.nodes}
+        used = sorted(s.name for s in claimed.free_symbols)
+        for a in used:
+            for b in self.graph.by_name:  # index slips: names alike but for their digits (i1/i2, w1_2_1/w1_1_2)
+                if b != a and kinds[b] == kinds[a] and _DIGITS.sub("#", a) == _DIGITS.sub("#", b):
+                    swap = {a: b, b: a} if b in used else {a: b}
+                    key = "slip.swapped" if b in used else "slip.instead"
+                    variants.append(((key, {"a": a, "b": b}), lambda p, s=swap: at(p, s)))
+        return variants
+
+
+class _Program:
+    """The derivation as mpmath functions: forward values, adjoints, rounded as a hand computation."""
+
+    def __init__(self, derivation) -> None:
+        graph = self.graph = derivation.graph
+        self.derivation = derivation
+        self.nodes = []
+        for node in graph.nodes:
+            if not node.is_leaf:
+                args = sorted(node.expr.free_symbols, key=lambda s: s.name)
+                self.nodes.append((node.name, [s.name for s in args], lambdify_mp(args, node.expr)))
+        self.steps, seen = [], {}
+        for step in derivation.steps:
+            terms = []
+            for term in step.terms:
+                args = sorted(term.local.free_symbols, key=lambda s: s.name)
+                function = lambdify_mp(args, term.local)
+                terms.append((term.child, [s.name for s in args], function))
+                if not term.local.is_Number:
+                    seen.setdefault(term.local, (function, [s.name for s in args]))
+            self.steps.append((step.node, terms))
+        self.factors = [(f, fn, args) for f, (fn, args) in seen.items()]
+        groups = [g for g in graph.target_groups
+                  if sp.Add(*(graph.point[t] for t in g)) == 1]
+        self.groups = groups
+        self.eliminate = {graph.symbols[g[-1]]: 1 - sp.Add(*(graph.symbols[t] for t in g[:-1])) for g in groups}
+
+    def assume(self, expr: sp.Expr) -> sp.Expr:
+        """``expr`` with the last target of every group that sums to 1 eliminated."""
+        return expr.xreplace(self.eliminate) if self.eliminate else expr
+
+    def random_point(self, rng: random.Random) -> dict[str, sp.Rational]:
+        point = {n: sp.Rational(rng.choice((-1, 1)) * rng.randint(1, 16), 8) for n in self.graph.inputs + self.graph.params}
+        for group in self.groups:
+            weights = [sp.Rational(rng.randint(1, 8)) for _ in group]
+            point.update({t: w / sum(weights) for t, w in zip(group, weights)})
+        return point
+
+    def evaluate(self, point) -> dict[str, mpmath.mpf] | None:
+        """Values and adjoints (``d:name``) at ``point``; None where the problem is undefined there."""
+        try:
+            with mpmath.workdps(PROBE_DPS):
+                full = self.run(point, None, named=True)
+        except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+            return None
+        return full if all(mpmath.isfinite(v) for v in full.values()) else None
+
+    def run(self, point, digits: int | None, named: bool = False):
+        """Forward and backward at ``point``, rounding each stored value to ``digits`` digits (None: none).
+
+        Returns the value each quantity has before its own rounding: the number a hand computation
+        writes down for it.
+        """
+        keep = (lambda v: v) if digits is None else (lambda v: _round(v, digits))
+        with mpmath.workdps(PROBE_DPS):
+            raw = {n: _mp(v) for n, v in point.items()}
+            stored = {n: keep(v) for n, v in raw.items()}
+            for name, args, function in self.nodes:
+                raw[name] = function(*(stored[a] for a in args))
+                stored[name] = keep(raw[name])
+            grads, kept = {}, {}
+            locals_ = {}
+            for name, terms in self.steps:
+                total = mpmath.mpf(1) if name == self.graph.loss else mpmath.mpf(0)
+                for child, args, function in terms:
+                    local = function(*(stored[a] for a in args))
+                    locals_[(child, name)] = local
+                    total += kept[child] * local
+                grads[name], kept[name] = total, keep(total)
+        if named:
+            return {**raw, **{f"d:{n}": g for n, g in grads.items()}}
+        rate = self.graph.learning_rate
+        out = {Quantity("value", n): v for n, v in raw.items()}
+        out.update({Quantity("gradient", n, self.graph.loss): g for n, g in grads.items()})
+        out.update({Quantity("local", n, c): v for (c, n), v in locals_.items()})
+        if rate is not None:
+            out.update({Quantity("updated", p): stored[p] - (0 if p in self.graph.frozen else _mp(rate) * kept.get(p, 0))
+                        for p in self.graph.params})
+        return out
+
+    def target(self, quantity: Quantity):
+        """The quantity's true value at a full point, from the adjoint sweep (not from a closed form)."""
+        if quantity.kind == "value":
+            return lambda p: p[quantity.name]
+        if quantity.kind == "gradient":
+            return lambda p: p.get(f"d:{quantity.name}", mpmath.mpf(0))
+        if quantity.kind == "updated":
+            rate = _mp(self.graph.learning_rate)
+            return lambda p: p[quantity.name] - rate * p.get(f"d:{quantity.name}", mpmath.mpf(0))
+        terms = dict((name, dict((c, (a, f)) for c, a, f in terms)) for name, terms in self.steps)
+        args, function = terms[quantity.name][quantity.child]
+        return lambda p: function(*(p[a] for a in args))
+
+
+def _mp(value) -> mpmath.mpf:
+    if isinstance(value, mpmath.mpf):
+        return value
+    if isinstance(value, sp.Rational):
+        return mpmath.mpf(int(value.p)) / int(value.q)
+    return mpmath.mpf(sp.Float(value, PROBE_DPS)._mpf_)
+
+
+def _round(value: mpmath.mpf, digits: int) -> mpmath.mpf:
+    """``value`` rounded (half away from zero) to ``digits`` significant digits."""
+    if value == 0:
+        return value
+    scale = mpmath.mpf(10) ** (digits - 1 - int(mpmath.floor(mpmath.log10(abs(value)))))
+    return mpmath.sign(value) * mpmath.floor(abs(value) * scale + mpmath.mpf(1) / 2) / scale
+
+
+def _unit(text: str) -> sp.Rational:
+    """The place value of a decimal's last digit (0 for an integer: integers are claimed exactly)."""
+    match = _DECIMAL.match(text)
+    mantissa, exponent = match.group(1), int((match.group(2) or "e0")[1:])
+    if "." not in mantissa and exponent >= 0:
+        return sp.S.Zero
+    decimals = len(mantissa.partition(".")[2])
+    return sp.Integer(10) ** (exponent - decimals)
+
+
+def _expression_unit(text: str, value: sp.Expr) -> sp.Expr:
+    """Arithmetic with decimals is as precise as its most precise literal (relative to the result)."""
+    decimals = [m.group(0) for m in re.finditer(r"\d*\.\d+|\d+\.\d*", text)]
+    if not decimals or value == 0:
+        return sp.S.Zero
+    digits = max(len(d.replace(".", "").lstrip("0")) for d in decimals)
+    exponent = int(mpmath.floor(mpmath.log10(abs(_mp(value)))))
+    return sp.Integer(10) ** (exponent - digits + 1)
+
+
+def _within(actual, claimed: sp.Expr, unit: sp.Expr) -> bool:
+    """|actual - claimed| <= unit / 2 (exact equality when unit is 0), to 40 digits."""
+    with mpmath.workdps(PROBE_DPS):
+        difference = abs(_mp(actual) - _mp(claimed))
+        if unit == 0:
+            return difference <= mpmath.mpf(10) ** (-PROBE_DPS + 5) * max(1, abs(_mp(claimed)))
+        return difference <= _mp(unit) / 2 * (1 + mpmath.mpf(10) ** -20)
+
+
+def _show(value) -> str:
+    """A number for a detail line: integers and short fractions exactly, else 6 significant digits."""
+    if isinstance(value, sp.Rational) and (value.q == 1 or len(str(value)) <= 8):
+        return str(value)
+    return mpmath.nstr(_mp(value), 6)

@@ -7,7 +7,8 @@ Two generators, both driven by the rule table and both checked against the exact
   and gradients then come per sample.
 * :func:`compile_network`: a layered network, at layer level (matrix products), so a batch of 1000
   costs what hand-written NumPy costs. Activation derivatives are printed from the rule table, the
-  loss gradient from the loss's elementwise term, on whole arrays.
+  loss gradient from the loss's elementwise term, on whole arrays. :func:`matrix_program` wraps it
+  in the matrix view's conventions (row or column) with shape checks.
 
 The source is generated from SymPy objects we built (never from user text) with node names
 replaced by ``v0, v1, ...``; ``program.source`` shows it.
@@ -23,10 +24,14 @@ import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
 from .backprop import Derivation
+from .errors import SymbackError, did_you_mean
 from .losses import LOSSES
 from .network import activation_expr
-from .rules import Conventions, differentiate, partial
+from .rules import DEFAULT_CONVENTIONS, Conventions, differentiate, partial
 from .spec import NetworkSpec
+
+
+CONVENTIONS = ("row", "column")  #: matrix orientations: samples as rows (seed 003) or columns (Nielsen)
 
 
 def _printer() -> NumPyPrinter:
@@ -175,3 +180,80 @@ def _row_log_softmax(Z):
 def _row_softmax(Z):
     shifted = numpy.exp(Z - Z.max(axis=1, keepdims=True))
     return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class MatrixProgram:
+    """``program(X, T, weights, biases) -> (loss, dweights, dbiases)`` in a convention, shapes checked.
+
+    Row convention: ``X`` m x n0, ``T`` m x nL, ``weights[l]`` n(l-1) x n(l); column: ``X`` n0 x m,
+    ``T`` nL x m, ``weights[l]`` n(l) x n(l-1). Biases: a vector of n(l) (neuron), a number (shared)
+    or ``None``. Gradients come back in the same orientation, averaged over the batch.
+    """
+
+    layers: tuple[int, ...]
+    bias: str
+    convention: str
+    program: NetworkProgram
+
+    def __call__(self, X, T, weights: Sequence, biases: Sequence | None = None):
+        row = self.convention == "row"
+        X, T = numpy.asarray(X), numpy.asarray(T)
+        sizes = self.layers
+        _check_shape("X", "layer 0", X, (None, sizes[0]) if row else (sizes[0], None), self.convention)
+        m = X.shape[0] if row else X.shape[1]
+        _check_shape("T", f"layer {len(sizes) - 1}", T, (m, sizes[-1]) if row else (sizes[-1], m), self.convention)
+        if len(weights) != len(sizes) - 1:
+            raise SymbackError("weights", f"{len(weights)} matrices for {len(sizes) - 1} layers", "give one per layer")
+        biases = [None] * len(weights) if biases is None else list(biases)
+        spec_weights, flat_biases = [], []
+        for l, W in enumerate(weights, 1):
+            W = numpy.asarray(W)
+            want = (sizes[l - 1], sizes[l]) if row else (sizes[l], sizes[l - 1])
+            _check_shape(f"W{l}", f"layer {l}", W, want, self.convention)
+            spec_weights.append(W.T if row else W)
+            flat_biases.append(_bias(biases[l - 1], self.bias, sizes[l], l))
+        loss, dws, dbs = self.program(X if row else X.T, T if row else T.T, spec_weights, flat_biases)
+        return loss, [dW.T if row else dW for dW in dws], dbs
+
+
+def _check_shape(name: str, layer: str, array: numpy.ndarray, want: tuple, convention: str) -> None:
+    got = array.shape
+    if len(got) != 2 or any(w is not None and g != w for g, w in zip(got, want)):
+        shown = " x ".join("m" if w is None else str(w) for w in want)
+        hint = f" ({name}.T: this one is transposed)" if got == tuple(want[::-1]) else ""
+        raise SymbackError(f"{layer}: {name}", f"has shape {' x '.join(map(str, got))}, expected {shown} in the "
+                           f"{convention} convention", f"pass a {shown} array{hint}")
+
+
+def _bias(value, mode: str, size: int, l: int):
+    if mode == "none":
+        if value is not None:
+            raise SymbackError(f"layer {l}: b{l}", "the network has no biases (bias = \"none\")", "pass None")
+        return None
+    if mode == "shared":
+        if numpy.ndim(value) != 0:
+            raise SymbackError(f"layer {l}: b{l}", f"has shape {numpy.shape(value)}, expected a number (shared bias)",
+                               "pass one number per layer")
+        return float(value)
+    array = numpy.asarray(value)  # its dtype is kept: float32 stays float32
+    if array.size != size or array.ndim > 2 or (array.ndim == 2 and 1 not in array.shape):
+        raise SymbackError(f"layer {l}: b{l}", f"has shape {array.shape}, expected {size} values",
+                           f"pass a vector of {size} numbers (1 x {size} or {size} x 1)")
+    return array.reshape(-1)
+
+
+def matrix_program(network: NetworkSpec, convention: str = "row",
+                   conventions: Conventions = DEFAULT_CONVENTIONS) -> MatrixProgram:
+    """The compiled layer-level gradients of a network (any size) in a convention, with shape checks.
+
+    >>> import numpy, symback
+    >>> net = symback.load_example("softmax_233").network
+    >>> loss, (dW1, dW2), _ = matrix_program(net)(numpy.array(net.x, float), numpy.array(net.t, float),
+    ...                                           [numpy.array(W, float).T for W in net.weights])
+    >>> dW1.shape, dW2.shape
+    ((2, 3), (3, 3))
+    """
+    if convention not in CONVENTIONS:
+        raise SymbackError("convention", f"unknown convention {convention!r}", did_you_mean(str(convention), CONVENTIONS))
+    return MatrixProgram(network.layers, network.bias, convention, compile_network(network, conventions))

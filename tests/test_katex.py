@@ -61,3 +61,31 @@ def test_every_identity_document_renders_in_katex():
 
 def test_the_checker_catches_bad_math():
     assert check([{"tex": r"\frac{1}{", "display": True}, {"tex": r"\notacommand", "display": False}])
+
+
+def test_every_matrix_view_variant_renders_in_katex():
+    """Every loss and activation (softmax hidden too), bias mode and batch size 1-3, both conventions and languages."""
+    import symback
+    from symback.losses import LOSSES
+    from symback.matrix_document import build_matrix_document
+    from symback.render import render_document
+    from symback.spec import ACTIVATIONS
+
+    blocks = []
+    for i, loss in enumerate(sorted(LOSSES)):
+        m, bias = 1 + i % 3, ("none", "neuron", "shared")[i % 3]
+        targets = [[0, 1]] * m if "entropy" in loss and i % 2 else [[0.3, 0.9]] * m  # sum 1, or not
+        values = {"x": [[0.5, -0.2], [0.1, 0.3], [-0.4, 0.9]][:m], "t": targets}
+        for l in (1, 2, 3):
+            values[f"W{l}"] = [[0.3, -0.2], [0.1, 0.4]]
+            if bias != "none":
+                values[f"b{l}"] = 0.1 if bias == "shared" else [0.1, -0.1]
+        activations = [ACTIVATIONS[i % 8], ACTIVATIONS[(i + 3) % 8], "softmax" if "entropy" in loss else "sigmoid"]
+        spec = {"learning_rate": 0.1, "network": {"layers": [2, 2, 2, 2], "activation": activations, "bias": bias,
+                                                  "loss": loss, "values": values}}
+        solution = symback.solve(spec, check=False)
+        for convention in ("row", "column"):
+            for lang in ("en", "ko"):
+                blocks += blocks_of(render_document(build_matrix_document(solution, lang, convention=convention), "md"))
+    failures = check(blocks)
+    assert not failures, "\n".join(failures[:10])

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import sympy as sp
 
@@ -24,6 +24,10 @@ from .graph import Graph, build_graph
 from .spec import Spec, load_spec, spec_from_dict
 from .substitute import PRECISION, Numbers, evaluate, substitute
 from .train import Training, train
+
+if TYPE_CHECKING:
+    from .matrix import MatrixForm
+    from .regression import RegressionSolution
 
 EXAMPLES_DIR = Path(__file__).parent / "examples"
 
@@ -111,6 +115,16 @@ class Solution:
             raise ValueError("compiled_network() needs a network spec; use compiled()")
         return compile_network(self.graph.network, self.graph.conventions)
 
+    def matrix(self, convention: str = "row") -> "MatrixForm":
+        """The layer-level (matrix) view of a network spec, every entry checked against this solution.
+
+        ``convention``: ``"row"`` (samples are rows, ``Z = A W + b``, seed 003) or ``"column"``
+        (Nielsen, ``z = W a + b``). ``.gradients`` are SymPy matrices, ``.numpy()`` float arrays.
+        """
+        from .matrix import matrix_form
+
+        return matrix_form(self, convention)
+
     def markdown(self, lang: str = "en", digits: int = 4) -> str:
         """The worked solution as Markdown (KaTeX/MathJax math) in ``lang`` ("en" or "ko")."""
         from .render import render_markdown
@@ -145,13 +159,16 @@ class Solution:
         return solution_json(self)
 
 
-def solve(spec: Spec | Mapping | str | Path, precision: int = PRECISION, check: bool = True) -> Solution:
+def solve(spec: Spec | Mapping | str | Path, precision: int = PRECISION,
+          check: bool = True) -> "Solution | RegressionSolution":
     """Build, differentiate and evaluate a problem.
 
     Args:
         spec: a :class:`Spec`, a spec dictionary, or the path of a TOML spec file.
         precision: significant digits carried where arithmetic is not exact.
         check: compare every parameter gradient with mpmath central differences.
+
+    A ``[regression]`` spec gives a :class:`symback.regression.RegressionSolution` instead.
     """
     if isinstance(spec, (str, Path)):
         spec = load_spec(spec)
@@ -159,6 +176,9 @@ def solve(spec: Spec | Mapping | str | Path, precision: int = PRECISION, check: 
         spec = spec_from_dict(spec)
     elif not isinstance(spec, Spec):
         raise TypeError("solve() takes a Spec, a dict or a path")
+    if spec.regression is not None:
+        from .regression import regress
+        return regress(spec)
     graph = build_graph(spec)
     try:
         derivation = substitute(backprop(graph), precision=precision, check=check)

@@ -13,13 +13,18 @@ from typing import Sequence
 
 from . import __version__
 from .api import example_names, example_path, grad, load_example, solve
-from .document import LANGUAGES, build_document, messages
+from .document import LANGUAGES, messages
 from .pdf import compile_pdf
-from .render import render_document
+from .render import document_of, render_document
+from .cli_verify import add_parser as add_verify_parser, verify_gallery
 from .errors import SymbackError
+from .matrix import CONVENTIONS, matrix_form
+from .matrix_document import build_matrix_document
+from .regression import RegressionSolution
 from .spec import load_spec
 
 FORMATS = ("json", "md", "tex", "pdf")
+VIEWS = ("neuron", "matrix", "both")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,6 +59,10 @@ def _build_parser() -> argparse.ArgumentParser:
     derive.add_argument("--lang", default="en", help="document language: en or ko (default en)")
     derive.add_argument("--digits", type=int, default=4, help="significant digits shown in documents (default 4)")
     derive.add_argument("--templates", default=None, metavar="DIR", help="your templates, searched before the built-in ones")
+    derive.add_argument("--view", default="neuron", choices=VIEWS,
+                        help="neuron (default): node by node; matrix: layer by layer (<name>.matrix.*); both")
+    derive.add_argument("--convention", default="row", choices=CONVENTIONS,
+                        help="matrix view: row (samples are rows, Y = XW + b; default) or column (Nielsen, z = Wa + b)")
     derive.set_defaults(run=_derive)
 
     gallery = sub.add_parser("gallery", help="regenerate the gallery: every built-in example as .md and .tex")
@@ -70,6 +79,8 @@ def _build_parser() -> argparse.ArgumentParser:
     identity.add_argument("--templates", default=None, metavar="DIR", help="your templates, searched first")
     identity.add_argument("-o", "--output", default="-", metavar="DIR", help="output directory (default: stdout; pdf needs a directory)")
     identity.set_defaults(run=_identity)
+
+    add_verify_parser(sub)
 
     gradient = sub.add_parser("grad", help="the gradient of one formula")
     gradient.add_argument("formula", help='e.g. "w*x + b"')
@@ -95,7 +106,7 @@ def _derive(args) -> int:
         jobs.append((name, "example", name))
     if not jobs:
         raise SymbackError("derive", "no spec given", "name a spec file or use --example NAME (see 'symback examples')")
-    options = _Options(tuple(formats), args.output, args.lang, args.digits, args.templates)
+    options = _Options(tuple(formats), args.output, args.lang, args.digits, args.templates, args.view, args.convention)
     results = _run_jobs(jobs, options)
     return 2 if any(errors for _, errors in results) else 0
 
@@ -107,6 +118,8 @@ class _Options:
     lang: str
     digits: int
     templates: str | None
+    view: str = "neuron"
+    convention: str = "row"
 
 
 def _run_jobs(jobs, options: _Options):
@@ -146,6 +159,9 @@ def _derive_job(job, options: _Options) -> tuple[list[str], list[str]]:
     written: list[str] = []
     try:
         solution = solve(load_spec(value) if kind == "file" else load_example(value))
+        if isinstance(solution, RegressionSolution) and options.view != "neuron":
+            raise SymbackError("--view", "a regression spec has no layer-by-layer view", "leave out --view")
+        form = matrix_form(solution, options.convention) if options.view != "neuron" else None
     except SymbackError as exc:
         return written, [exc.line()]
 
@@ -154,25 +170,47 @@ def _derive_job(job, options: _Options) -> tuple[list[str], list[str]]:
         if line:
             written.append(line)
 
-    suffix = _lang_suffix(options.lang)
     if "json" in options.formats:
-        emit(_json_text(solution.to_json()), f"{stem}.json")
-    documents = {"md", "tex", "pdf"}.intersection(options.formats)
-    doc = build_document(solution, options.lang, options.digits) if documents else None  # once for all
+        data = solution.to_json()
+        if form is not None:
+            data["matrix"] = form.to_json()
+        emit(_json_text(data), f"{stem}.json")
+    if not {"md", "tex", "pdf"}.intersection(options.formats):
+        return written, []
+    docs = []  # each document built once for all its formats
+    if options.view != "matrix":
+        docs.append((stem, document_of(solution, options.lang, options.digits)))
+    if form is not None:
+        docs.append((matrix_stem(stem, form.convention),
+                     build_matrix_document(solution, options.lang, options.digits, form=form)))
+    for name, doc in docs:
+        errors = _write_document(doc, f"{name}{_lang_suffix(options.lang)}", options, emit, written)
+        if errors:
+            return written, errors
+    return written, []
+
+
+def _write_document(doc, name: str, options: _Options, emit, written: list[str]) -> list[str]:
+    """Write one document as name.md / .tex / .pdf (the formats asked for); returns error lines."""
     if "md" in options.formats:
-        emit(render_document(doc, "md", options.templates), f"{stem}{suffix}.md")
+        emit(render_document(doc, "md", options.templates), f"{name}.md")
     if "tex" in options.formats or "pdf" in options.formats:
         tex = render_document(doc, "tex", options.templates)
         if "tex" in options.formats or options.output == "-":
-            emit(tex, f"{stem}{suffix}.tex")
+            emit(tex, f"{name}.tex")
         if "pdf" in options.formats and options.output != "-":
             try:
-                written.append(f"wrote {compile_pdf(tex, Path(options.output) / f'{stem}{suffix}.pdf')}")
+                written.append(f"wrote {compile_pdf(tex, Path(options.output) / f'{name}.pdf')}")
             except SymbackError as exc:
                 if "tex" not in options.formats:  # keep the .tex: the user can fix and compile it
-                    emit(tex, f"{stem}{suffix}.tex")
-                return written, [exc.located(stem).line() + _log_lines(exc)]
-    return written, []
+                    emit(tex, f"{name}.tex")
+                return [exc.located(name.split(".")[0]).line() + _log_lines(exc)]
+    return []
+
+
+def matrix_stem(stem: str, convention: str) -> str:
+    """The file stem of a matrix-view document: ``<stem>.matrix`` (row form), ``<stem>.matrix_column``."""
+    return f"{stem}.matrix" if convention == "row" else f"{stem}.matrix_column"
 
 
 def _gallery(args) -> int:
@@ -204,15 +242,22 @@ def gallery():
     for name in example_names():
         solution = solve(load_example(name))
         for lang in LANGUAGES:
-            doc = build_document(solution, lang)
+            doc = document_of(solution, lang)
             for kind in ("md", "tex"):
                 yield f"{name}{_lang_suffix(lang)}.{kind}", render_document(doc, kind)
+        network = not isinstance(solution, RegressionSolution) and solution.graph.network
+        for form in ([matrix_form(solution, c) for c in CONVENTIONS] if network else []):
+            for lang in LANGUAGES:  # the matrix view of every network, in both conventions
+                doc = build_matrix_document(solution, lang, form=form)
+                for kind in ("md", "tex"):
+                    yield f"{matrix_stem(name, form.convention)}{_lang_suffix(lang)}.{kind}", render_document(doc, kind)
     for name in IDENTITIES:
         identity = derive_identity(name)
         for lang in LANGUAGES:
             doc = build_identity_document(identity, lang)
             for kind in ("md", "tex"):
                 yield f"identity_{name}{_lang_suffix(lang)}.{kind}", render_document(doc, kind)
+    yield from verify_gallery()
 
 
 def _lang_suffix(lang: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, ClassVar, Mapping
 
 import sympy as sp
 
@@ -33,15 +33,15 @@ def _templates_dir() -> Path:
 
 TEMPLATES_DIR = _templates_dir()
 LANGUAGES = ("en", "ko")
+CATALOGUES = {"": "messages.toml", "verify.": "verify.toml"}  #: key prefix -> message file in templates/
 
 
 @lru_cache(maxsize=None)
 def messages(lang: str) -> dict[str, str]:
-    """The message catalogue for ``lang`` (flattened: ``"rules.product rule"`` -> text)."""
+    """The message catalogues for ``lang`` (flattened: ``"rules.product rule"``, ``"verify.line"`` -> text)."""
     if lang not in LANGUAGES:
         from .errors import SymbackError, did_you_mean
         raise SymbackError("--lang", f"unknown language '{lang}'", did_you_mean(lang, LANGUAGES))
-    data = tomllib.loads((TEMPLATES_DIR / "messages.toml").read_text(encoding="utf-8"))
     flat: dict[str, str] = {}
 
     def walk(table: Mapping, prefix: str) -> None:
@@ -50,7 +50,8 @@ def messages(lang: str) -> dict[str, str]:
                 flat[prefix + key] = value[lang]
             elif isinstance(value, Mapping):
                 walk(value, f"{prefix}{key}.")
-    walk(data, "")
+    for prefix, catalogue in CATALOGUES.items():
+        walk(tomllib.loads((TEMPLATES_DIR / catalogue).read_text(encoding="utf-8")), prefix)
     return flat
 
 
@@ -291,6 +292,7 @@ def _equation(text: str) -> Tex:
 class IdentityDocument:
     """A checked identity derivation ready to print: routes of (line, reason) rows."""
 
+    TEMPLATE: ClassVar[str] = "identity"
     title: str
     lang: str
     t: Mapping[str, str]

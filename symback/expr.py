@@ -81,13 +81,17 @@ def symbol(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)
 
 
-def parse_formula(text: str, names: Mapping[str, sp.Symbol] | None, where: str = "formula") -> Formula:
+def parse_formula(text: str, names: Mapping[str, sp.Symbol] | None, where: str = "formula",
+                  functions: Mapping[str, tuple[Callable[..., sp.Expr], tuple[int, ...] | None]] | None = None) -> Formula:
     """Parse ``text`` into a :class:`Formula` whose symbols come from ``names``.
 
     Args:
         text: the formula, e.g. ``"sigmoid(w1*i1 + w2*i2)"``.
         names: the user's names and their symbols; ``None`` makes every free name a new symbol.
         where: the place the formula came from, used in error messages (``"nodes.o"``).
+        functions: extra callable names (``{name: (builder, argument counts)}``), e.g. the
+            derivative ``diff`` and abstract functions of ``symback verify steps``; a builder
+            raises ``ValueError(message)`` for arguments it refuses.
 
     >>> parse_formula("(t - o)^2", {"t": symbol("t"), "o": symbol("o")}).expr
     (-o + t)**2
@@ -111,13 +115,13 @@ def parse_formula(text: str, names: Mapping[str, sp.Symbol] | None, where: str =
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
         column = f" at column {exc.offset}" if exc.offset else ""
-        raise FormulaError(where, f"cannot parse '{text}'{column}",
+        raise FormulaError(where, f"cannot parse '{text}'{column} ({exc.msg})",
                            "use numbers, names, + - * / ^, parentheses and function calls") from None
     count = sum(1 for _ in ast.walk(tree))
     if count > MAX_NODES:
         raise FormulaError(where, f"the formula has {count} parts (limit {MAX_NODES})",
                            "split it into several nodes")
-    builder = _Builder(text, names, aliases, where)
+    builder = _Builder(text, names, aliases, where, functions or {})
     expr = builder.build(tree.body)
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise FormulaError(where, f"'{text}' is undefined (division by zero or log(0))",
@@ -125,11 +129,40 @@ def parse_formula(text: str, names: Mapping[str, sp.Symbol] | None, where: str =
     return Formula(expr, tuple(builder.groups))
 
 
+def power_problem(base: sp.Expr, exponent: sp.Expr) -> tuple[str, str] | None:
+    """Why ``base ** exponent`` is out of bounds, as (message, fix), or ``None`` if it may be built."""
+    if exponent.is_Number:
+        if abs(exponent) > MAX_EXPONENT:
+            return f"the exponent {exponent} is too large", f"use exponents up to {MAX_EXPONENT}"
+        if base.is_Number and base != 0:
+            bits = abs(float(sp.log(abs(base), 2).evalf(15))) * abs(float(exponent))
+            if bits > MAX_POWER_BITS:
+                return "the power is too large to compute", "use smaller constants"
+    elif exponent.is_number:
+        return "a constant exponent must be a plain number", "simplify the exponent"
+    return None
+
+
+def parse_as_written(text: str, names: Mapping[str, sp.Symbol] | None, functions=None,
+                     parsed: sp.Expr | None = None) -> sp.Expr:
+    """``text`` without SymPy's automatic simplification (``2*(o - t)`` stays so), for echoing it back.
+
+    Call it on text :func:`parse_formula` accepted; ``parsed`` is returned if the unevaluated form
+    cannot be built.
+    """
+    try:
+        with sp.evaluate(False):
+            return parse_formula(text, names, "display", functions).expr
+    except Exception:  # display only: fall back to the evaluated form
+        return parsed
+
+
 class _Builder:
     """Walks a whitelisted syntax tree and builds the SymPy expression."""
 
-    def __init__(self, text, names, aliases, where):
+    def __init__(self, text, names, aliases, where, functions):
         self.text, self.names, self.aliases, self.where = text, names, aliases, where
+        self.functions = {**FUNCTIONS, **functions}
         self.auto: dict[str, sp.Symbol] = {}
         self.groups: list[tuple[sp.Symbol, ...]] = []
 
@@ -173,9 +206,9 @@ class _Builder:
             return self.names[ident]
         if ident in CONSTANTS:
             return CONSTANTS[ident]
-        if self.names is None and NAME_PATTERN.match(ident) and ident not in FUNCTIONS:
+        if self.names is None and NAME_PATTERN.match(ident) and ident not in self.functions:
             return self.auto.setdefault(ident, symbol(ident))
-        if ident in FUNCTIONS or ident in LOSSES or ident == "softmax":
+        if ident in self.functions or ident in LOSSES or ident == "softmax":
             self.fail(node, f"'{ident}' is a function", f"call it, e.g. {ident}(x)")
         hint = did_you_mean(ident, list(self.names or ()))
         self.fail(node, f"unknown name '{ident}'",
@@ -183,15 +216,9 @@ class _Builder:
 
     def power(self, node) -> sp.Expr:
         base, exponent = self.build(node.left), self.build(node.right)
-        if exponent.is_Number:
-            if abs(exponent) > MAX_EXPONENT:
-                self.fail(node, f"the exponent {exponent} is too large", f"use exponents up to {MAX_EXPONENT}")
-            if base.is_Number and base != 0:
-                bits = abs(float(sp.log(abs(base), 2).evalf(15))) * abs(float(exponent))
-                if bits > MAX_POWER_BITS:
-                    self.fail(node, "the power is too large to compute", "use smaller constants")
-        elif exponent.is_number:
-            self.fail(node, "a constant exponent must be a plain number", "simplify the exponent")
+        problem = power_problem(base, exponent)
+        if problem:
+            self.fail(node, *problem)
         return base ** exponent
 
     def call(self, node) -> sp.Expr:
@@ -204,15 +231,18 @@ class _Builder:
             return self.loss(node, name)
         if name == "softmax":
             return self.softmax(node)
-        if name not in FUNCTIONS:
-            known = list(FUNCTIONS) + list(LOSSES) + ["softmax"]
+        if name not in self.functions:
+            known = list(self.functions) + list(LOSSES) + ["softmax"]
             self.fail(node, f"unknown function '{name}'", did_you_mean(name, known))
-        builder, counts = FUNCTIONS[name]
+        builder, counts = self.functions[name]
         args = [self.build(a) for a in node.args]
         if (counts is None and len(args) < 2) or (counts is not None and len(args) not in counts):
             wanted = "2 or more" if counts is None else " or ".join(map(str, counts))
             self.fail(node, f"{name}() takes {wanted} arguments, got {len(args)}", f"check the call to {name}")
-        return builder(*args)
+        try:
+            return builder(*args)
+        except ValueError as exc:  # an extra function refusing its arguments
+            self.fail(node, str(exc), f"check the call to {name}")
 
     def softmax(self, node) -> sp.Expr:
         args = node.args

@@ -34,10 +34,11 @@ import codecs
 import decimal
 import re
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 
 from . import functions as fn
@@ -189,6 +190,15 @@ class SymbackLatexPrinter(LatexPrinter):
     def _print_softmax(self, expr: sp.Expr, exp: str | None = None) -> str:
         return self._call(r"\operatorname{softmax}_{%d}" % expr.index, expr.args[1:], exp)
 
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        """``f'(u)`` for an abstract one-argument function differentiated by its own argument."""
+        inner, variables = expr.expr, expr.variables
+        if isinstance(inner, AppliedUndef) and len(inner.args) == 1 and set(variables) == {inner.args[0]} \
+                and len(variables) <= 3:
+            head = self._print(sp.Symbol(type(inner).__name__)) + "'" * len(variables)
+            return rf"{head}\left({self._print(inner.args[0])}\right)"
+        return super()._print_Derivative(expr)
+
     def _decimal(self, number: sp.Expr) -> str:
         """A terminating rational as a plain decimal (1/100 -> 0.01), anything else as printed."""
         if number.is_Rational and 10**30 % number.q == 0:
@@ -226,11 +236,18 @@ def name_latex(name: str, **settings: Any) -> Tex:
     return latex(sp.Symbol(name), **settings)
 
 
+#: symbols of the verify reports' sentences, as math (a Korean font has no glyph for them)
+_SYMBOLS = {"⇔": r"\ensuremath{\Leftrightarrow}", "≈": r"\ensuremath{\approx}", "✗": r"\ensuremath{\times}",
+            "✓": r"\ensuremath{\checkmark}", "−": r"\ensuremath{-}"}
+
+
 @lru_cache(maxsize=4096)
 def _char_tex(char: str) -> str:
     """One character of user text as inert LaTeX."""
     if char in _SPECIALS:
         return _SPECIALS[char]
+    if char in _SYMBOLS:
+        return _SYMBOLS[char]
     if char < " " or char == "\x7f":
         return " "
     if char.isascii():
@@ -252,3 +269,63 @@ def escape_latex(text: str) -> Tex:
     50\% of \textbackslash{}input\{x\} \& caf{\'e}
     """
     return Tex("".join(map(_char_tex, text)))
+
+
+class _ElementwisePrinter(SymbackLatexPrinter):
+    """Products of matrices entry by entry: ``A \\odot (1 - A)``, ``A^{\\odot 2}``, ``T \\oslash Y``."""
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        coeff, factors = expr.as_coeff_mul()
+        top = [f for f in factors if not (f.is_Pow and f.exp.is_Number and f.exp < 0)]
+        bottom = [1 / f for f in factors if f not in top]
+        text = r" \odot ".join(self._factor(f) for f in top)
+        if bottom:
+            numerator = (text if len(top) == 1 else r"\left(%s\right)" % text) if top else "1"
+            text = r" \oslash ".join([numerator] + [self._factor(f) for f in bottom])
+        if abs(coeff) != 1:
+            text = f"{self._print(abs(coeff))} {text}"
+        return ("- " if coeff < 0 else "") + text
+
+    def _factor(self, expr: sp.Expr) -> str:
+        tex = self._print(expr)
+        return r"\left(%s\right)" % tex if expr.is_Add or expr.is_Mul else tex
+
+    def _print_Pow(self, expr: sp.Pow, **kwargs: Any) -> str:
+        if expr.exp.is_Integer and expr.exp > 0:
+            return "{%s}^{\\odot %s}" % (self._factor(expr.base), expr.exp)
+        if expr.exp.is_Number and expr.exp < 0:
+            return r"1 \oslash " + self._factor(1 / expr)
+        return super()._print_Pow(expr, **kwargs)
+
+
+def elementwise_latex(expr: sp.Expr, names: Mapping[str, str]) -> Tex:
+    r"""A formula over matrices applied entry by entry (``names`` gives each symbol's LaTeX).
+
+    >>> a = sp.Symbol("A")
+    >>> print(elementwise_latex(a * (1 - a), {"A": "A^{(1)}"}))
+    A^{(1)} \odot \left(1 - A^{(1)}\right)
+    """
+    return Tex(_ElementwisePrinter({"names": dict(names)}).doprint(expr))
+
+
+def bmatrix(entries: Sequence[Sequence[str]], limit: int = 8) -> Tex:
+    r"""A ``bmatrix`` of already formatted entries; more than ``limit`` rows or columns are elided.
+
+    >>> print(bmatrix([["1", "2"], ["3", "4"]]))
+    \begin{bmatrix} 1 & 2 \\ 3 & 4 \end{bmatrix}
+    """
+    def keep(count: int) -> list[int | None]:
+        return list(range(count)) if count <= limit else list(range(limit - 2)) + [None, count - 1]
+
+    rows = []
+    for i in keep(len(entries)):
+        if i is None:
+            rows.append(" & ".join(r"\vdots" if j is not None else r"\ddots" for j in keep(len(entries[0]))))
+        else:
+            rows.append(" & ".join(entries[i][j] if j is not None else r"\cdots" for j in keep(len(entries[i]))))
+    return Tex(r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}")
+
+
+def shaped(tex: str, rows: int, cols: int) -> Tex:
+    r"""``tex`` with its shape written under it: ``\underset{1 \times 2}{X}``."""
+    return Tex(r"\underset{%d \times %d}{%s}" % (rows, cols, tex))

@@ -148,25 +148,29 @@ def environment(kind: str, templates: "str | None" = None):
 
 
 def render_document(doc, kind: str, templates: "str | None" = None) -> str:
-    """A built document (a solution's or an identity's) as Markdown (``kind="md"``) or LaTeX ("tex")."""
-    from .document import IdentityDocument
-
-    name = "identity" if isinstance(doc, IdentityDocument) else "solution"
+    """A built document (its class attribute ``TEMPLATE`` names the template; default "solution") as Markdown (``kind="md"``) or LaTeX ("tex")."""
+    name = getattr(doc, "TEMPLATE", "solution")  # each document class names its template stem
     return environment(kind, templates).get_template(f"{name}.{kind}.j2").render(doc=doc, t=doc.t)
 
 
 def render_markdown(solution: "Solution", lang: str = "en", digits: int = 4, templates: "str | None" = None) -> str:
     """The worked solution of ``solution`` as Markdown (math for KaTeX/MathJax), in ``lang``."""
-    from .document import build_document
-
-    return render_document(build_document(solution, lang, digits), "md", templates)
+    return render_document(document_of(solution, lang, digits), "md", templates)
 
 
 def render_latex(solution: "Solution", lang: str = "en", digits: int = 4, templates: "str | None" = None) -> str:
     """The worked solution of ``solution`` as a LaTeX document (pdflatex; kotex for Korean)."""
-    from .document import build_document
+    return render_document(document_of(solution, lang, digits), "tex", templates)
 
-    return render_document(build_document(solution, lang, digits), "tex", templates)
+
+def document_of(solution, lang: str = "en", digits: int = 4):
+    """The document model of any solved spec: a regression's, or a graph's or network's."""
+    from .document import build_document
+    from .regression import RegressionSolution
+
+    if isinstance(solution, RegressionSolution):
+        return solution.document(lang, digits)
+    return build_document(solution, lang, digits)
 
 
 def render_identity(identity: "Identity", kind: str, lang: str = "en", templates: "str | None" = None) -> str:

@@ -9,7 +9,7 @@ import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import sympy as sp
 
@@ -17,10 +17,13 @@ from .errors import SpecError, did_you_mean
 from .expr import FUNCTIONS, NAME_PATTERN
 from .losses import LOSSES
 
+if TYPE_CHECKING:
+    from .regression_spec import RegressionSpec
+
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "identity", "step", "softmax")
 BIAS_MODES = ("none", "neuron", "shared")
-TOP_KEYS = ("title", "loss", "learning_rate", "steps", "frozen", "relu_at_zero",
-            "inputs", "params", "nodes", "network")
+TOP_KEYS = ("title", "loss", "learning_rate", "steps", "frozen", "relu_at_zero", "claims",
+            "inputs", "params", "nodes", "network", "regression")
 NETWORK_KEYS = ("layers", "activation", "bias", "loss", "values")
 MAX_STEPS = 10_000_000
 RESERVED = set(FUNCTIONS) | set(LOSSES) | {"softmax", "e", "pi", "diff"}
@@ -57,6 +60,8 @@ class Spec:
     params: tuple[tuple[str, sp.Rational], ...] = ()
     nodes: tuple[tuple[str, str], ...] = ()
     network: NetworkSpec | None = None
+    claims: tuple[tuple[str, str], ...] = ()  #: [claims]: left side -> claimed text (numbers as written)
+    regression: RegressionSpec | None = None  #: [regression]: see symback.regression
 
 
 def load_spec(path: str | Path, name: str | None = None) -> Spec:
@@ -81,10 +86,25 @@ def load_spec(path: str | Path, name: str | None = None) -> Spec:
     if not text.strip():
         raise SpecError(name, "the file is empty", "write a spec: see README 'Spec format'")
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text, parse_float=WrittenFloat)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(name, f"malformed TOML: {exc}", "fix the TOML syntax at that line") from None
     return spec_from_dict(data, source=name)
+
+
+class WrittenFloat(float):
+    """A TOML float that remembers how it was written: a claim ``o = 0.8180`` keeps its four digits.
+
+    >>> WrittenFloat("0.8180").text, float(WrittenFloat("0.8180"))
+    ('0.8180', 0.818)
+    """
+
+    text: str
+
+    def __new__(cls, text: str) -> "WrittenFloat":
+        value = super().__new__(cls, text.replace("_", ""))
+        value.text = text.replace("_", "")
+        return value
 
 
 def spec_from_dict(data: Mapping[str, Any], source: str = "<spec>") -> Spec:
@@ -137,11 +157,15 @@ class _Reader:
         title = data.get("title")
         if title is not None and not isinstance(title, str):
             raise self.fail("title", f"expected text, got {_kind(title)}", 'write it in quotes, e.g. title = "My graph"')
+        if "regression" in data:
+            from .regression_spec import read_regression
+            return Spec(source=self.source, title=title, regression=read_regression(self, data))
         common = dict(
             source=self.source, title=title,
             learning_rate=self.learning_rate(data),
             steps=self.steps(data),
             relu_at_zero=self.relu_at_zero(data),
+            claims=self.claims(data),
         )
         if "network" in data:
             for key in ("inputs", "params", "nodes", "loss"):
@@ -210,6 +234,18 @@ class _Reader:
         if not 0 <= value <= 1:
             raise self.fail("relu_at_zero", f"must be from 0 to 1, got {value}", "use 0 (PyTorch), 0.5 or 1")
         return value
+
+    def claims(self, data) -> tuple[tuple[str, str], ...]:
+        """[claims]: names to numbers or formula strings; checked by ``symback verify``."""
+        claims = []
+        for name, value in self.table(data, "claims").items():
+            for item in value if isinstance(value, list) and value else [value]:  # a list: several claims
+                if isinstance(item, bool) or not isinstance(item, (int, float, str)):
+                    raise self.fail(f"claims.{name}", f"expected a number or a formula, got {_kind(item)}",
+                                    'write e.g. o = "0.8180", "dL/dw1" = "2*(o - t)*o*(1 - o)*i1" or a list of them')
+                written = item if isinstance(item, str) else getattr(item, "text", repr(item))
+                claims.append((name.strip(), written))
+        return tuple(claims)
 
     def frozen(self, data, params) -> tuple[str, ...]:
         frozen = data.get("frozen", [])

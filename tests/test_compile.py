@@ -7,7 +7,7 @@ import pytest
 import symback
 
 
-@pytest.mark.parametrize("name", symback.example_names())
+@pytest.mark.parametrize("name", [n for n in symback.example_names() if symback.load_example(n).regression is None])
 def test_graph_program_matches_exact_values(name):
     s = symback.solve(symback.load_example(name), check=False)
     program = s.compiled()

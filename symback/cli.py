@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = _build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = _parse(parser, argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return int(exc.code or 0)
     try:
@@ -44,6 +44,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SymbackError as exc:
         print(f"symback: {exc.line()}", file=sys.stderr)
         return 2
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """parse_args, but files may come after options too (``verify steps --latex a.txt``).
+
+    argparse ends a ``nargs="*"`` positional at the first option, and its intermixed parsing does
+    not support subcommands; the leftover file names are appended to the command's file list.
+    """
+    args, extra = parser.parse_known_args(argv)
+    files = next((name for name in ("specs", "targets") if isinstance(getattr(args, name, None), list)), None)
+    if extra and (files is None or any(item.startswith("-") and item != "-" for item in extra)):
+        parser.error("unrecognized arguments: " + " ".join(extra))
+    if extra:
+        getattr(args, files).extend(extra)
+    return args
 
 
 def _build_parser() -> argparse.ArgumentParser:

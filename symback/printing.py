@@ -190,6 +190,12 @@ class SymbackLatexPrinter(LatexPrinter):
     def _print_softmax(self, expr: sp.Expr, exp: str | None = None) -> str:
         return self._call(r"\operatorname{softmax}_{%d}" % expr.index, expr.args[1:], exp)
 
+    def _print_Function(self, expr: sp.Expr, exp: str | None = None) -> str:
+        """An abstract function as ``f\\left(g\\left(x\\right)\\right)``, like the built-in ones (not ``f{\\left(...\\right)}``)."""
+        if isinstance(expr, AppliedUndef):
+            return self._call(self._print(sp.Symbol(type(expr).__name__)), expr.args, exp)
+        return super()._print_Function(expr, exp)
+
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         """``f'(u)`` for an abstract one-argument function differentiated by its own argument."""
         inner, variables = expr.expr, expr.variables

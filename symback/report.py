@@ -94,6 +94,8 @@ def steps_json(report: StepsReport) -> dict:
     steps = []
     for step in report.steps:
         row = {"line": step.line, "text": step.text, "verdict": step.verdict, "detail": step_detail(step, report.budget)}
+        if step.echo:
+            row["read_as"] = step.echo
         if step.verdict == WRONG:
             row["counterexample"] = {n: json_number(v) for n, v in step.comparison.point.items() if n != "@"}
             if step.instance:
@@ -121,6 +123,8 @@ def steps_text(report: StepsReport, lang: str = "en") -> str:
     lines = [f"{report.source}: " + _steps_summary(report, lang)]
     for step in report.steps:
         lines.append(f"{step.line:>4} {step.mark or ' '}  {step.text}")
+        if step.echo:
+            lines.append(f"        {messages(lang)['verify.detail.read_as'].format(echo=step.echo)}")
         if step.verdict not in ("given", "proved"):
             lines.append(f"        {step_detail(step, report.budget, lang)}")
     return "\n".join(lines) + "\n"

@@ -50,6 +50,7 @@ class Step:
     verdict: str                   #: given, proved, numeric, wrong or undecided
     comparison: Comparison | None  #: the deciding comparison (the failing one for a wrong line)
     instance: Mapping[str, str] | None = None  #: for a wrong line: the concrete f, g it was caught with
+    echo: str | None = None        #: a LaTeX line as symback read it (plain syntax), to confirm
 
     @property
     def mark(self) -> str:
@@ -92,12 +93,13 @@ def verify_steps(text: str, source: str = "<steps>", budget: float = DEFAULT_BUD
     checker = _Checker(functions, budget, seed)
     parsed = _parse_latex(lines, functions, source, budget) if latex else None
     for number, raw, parts in lines:
-        exprs, display = [], []
+        exprs, display, echo = [], [], []
         for column, part in parts:
             where = f"{source}: line {number}" + (f", column {column + 1}" if column else "")
             if parsed is not None:
                 exprs.append(parsed[where].expr)
                 display.append(exprs[-1])
+                echo.append(parsed[where].echo)
                 continue
             try:
                 exprs.append(parse_formula(_rewrite(part, functions, where), None, where, table).expr)
@@ -116,7 +118,8 @@ def verify_steps(text: str, source: str = "<steps>", budget: float = DEFAULT_BUD
             previous = expr
             first = expr if first is None else first
         instance = checker.instance_text(deciding.point) if verdict == WRONG and functions else None
-        steps.append(Step(number, raw, tuple(exprs), tuple(display), verdict, deciding, instance))
+        steps.append(Step(number, raw, tuple(exprs), tuple(display), verdict, deciding, instance,
+                          " = ".join(echo) if echo else None))
     conclusion = checker.compare(first, previous) if len(steps) > 1 or len(steps[0].exprs) > 1 else None
     return StepsReport(source, tuple(functions), tuple(steps), conclusion, budget)
 

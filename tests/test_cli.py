@@ -195,3 +195,12 @@ def test_batch_runs_in_parallel_with_progress_on_a_terminal(tmp_path, capsys, mo
     for i in (0, 1, 3):  # each result is its own spec's, whatever order the pool finished in
         data = json.loads((tmp_path / "o" / f"spec{i}.json").read_text())
         assert data["values"]["w1"] == pytest.approx((i + 1) / 10)
+
+
+def test_files_may_follow_options(tmp_path, capsys):
+    """argparse stops a file list at the first option; the files after it still count."""
+    apple = str(symback.example_path("apple"))
+    assert main(["derive", "--format", "md", "-o", str(tmp_path), apple]) == 0
+    assert (tmp_path / "apple.md").exists()
+    assert main(["derive", "--format", "md", "-o", str(tmp_path), apple, "--nonsense"]) == 2
+    assert "unrecognized arguments: --nonsense" in capsys.readouterr().err

@@ -191,3 +191,20 @@ def test_payloads_execute_nothing(antlr, tmp_path):
     results = latex_input._run_worker([payload, "x_{" + payload + "}"], 10.0, "w")  # past the screen
     assert all("error" in r for r in results)
     assert not marker.exists()
+
+
+def test_steps_echo_latex_lines_in_text_and_json(antlr, tmp_path, capsys):
+    """The CLI shows how each LaTeX line was read; the file may come after the options."""
+    import json
+
+    from symback.cli import main
+
+    path = tmp_path / "sigma.txt"
+    path.write_text("\\sigma(x)\n= \\frac{1}{1+e^{-x}}\n", encoding="utf-8")
+    assert main(["verify", "steps", "--latex", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "read as sigmoid(x)" in out and "read as 1/(1 + exp(-x))" in out
+    assert main(["verify", "steps", str(path), "--latex", "--format", "json"]) == 0
+    steps = json.loads(capsys.readouterr().out)["steps"]
+    assert [s["read_as"] for s in steps] == ["sigmoid(x)", "1/(1 + exp(-x))"]
+    assert [s["verdict"] for s in steps] == ["given", "proved"]

@@ -227,3 +227,13 @@ def test_examples_in_textbook_form():
     relu = symback.solve(symback.load_example("relu_identity"), check=False)
     assert latex(relu.gradient("z1_1")) == (
         r"w^{(2)}_{1,1} \left(y_{1} - t_{1}\right) \mathbf{1}\left[z^{(1)}_{1} > 0\right]")
+
+
+def test_abstract_functions_print_like_the_built_in_ones():
+    """A derivation's f and g read f(g(x)) and f'(g(x)), not SymPy's f{(...)} braces."""
+    f, g, x = sp.Function("f"), sp.Function("g"), sp.Symbol("x")
+    assert latex(f(g(x)) ** 2) == r"f\left(g\left(x\right)\right)^{2}"
+    assert latex(sp.Derivative(g(x), x)) == r"g'\left(x\right)"
+    assert latex(sp.Derivative(g(x), x, 2)) == r"g''\left(x\right)"
+    assert latex(sp.Function("f_1")(x)) == r"f_{1}\left(x\right)"
+    assert latex(fn.sigmoid(x)) == r"\sigma\left(x\right)"  # built-in functions keep their own names

@@ -83,19 +83,20 @@ def probe(left: Value, right: Value, points: Iterable[Point],
     >>> probe(lambda p: 2 * p["x"], lambda p: p["x"] + p["x"], [{"x": 1}, {"x": 3}] * 2).verdict
     'numeric'
     """
-    seen: list[tuple[Point, mpmath.mpf, mpmath.mpf]] = []
-    wrong = None
-    for point in points:
-        a, b = call(left, point), call(right, point)
-        if a is None or b is None:
-            continue
-        seen.append((point, a, b))
-        if wrong is None and not close(a, b):
-            wrong = (point, a, b)
-    if wrong is None:
-        return Comparison(NUMERIC if len(seen) >= MIN_POINTS else UNDECIDED, points=len(seen))
-    point, a, b = wrong
-    return Comparison(WRONG, dict(point), a, b, _slip(seen, variants), len(seen))
+    with mpmath.workdps(PROBE_DPS):  # differences and ratios of 40-digit values, not at the default 15
+        seen: list[tuple[Point, mpmath.mpf, mpmath.mpf]] = []
+        wrong = None
+        for point in points:
+            a, b = call(left, point), call(right, point)
+            if a is None or b is None:
+                continue
+            seen.append((point, a, b))
+            if wrong is None and not close(a, b):
+                wrong = (point, a, b)
+        if wrong is None:
+            return Comparison(NUMERIC if len(seen) >= MIN_POINTS else UNDECIDED, points=len(seen))
+        point, a, b = wrong
+        return Comparison(WRONG, dict(point), a, b, _slip(seen, variants), len(seen))
 
 
 def _slip(seen, variants):

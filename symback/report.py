@@ -17,7 +17,7 @@ from .equivalence import WRONG
 from .printing import Tex, escape_latex, name_latex
 from .printing import latex as print_latex
 from .render import number as json_number
-from .steps import MARKS, StepsReport
+from .steps import StepsReport
 from .verify import ClaimResult, ClaimsReport
 
 CLAIM_MARKS = {"correct": "✓", "numeric": "≈", "rounding-carried": "~", "wrong": "✗", "undecided": "?"}

@@ -46,3 +46,14 @@ def test_a_proof_that_hangs_is_cut_off_at_its_budget(monkeypatch):
 def test_no_budget_no_proof(budget):
     assert prove_equal(x + 1, 1 + x, budget) is True  # structurally equal needs no child
     assert prove_equal(sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.S.One, budget) is False
+
+
+def test_a_factor_that_is_no_binary_fraction_is_named():
+    """A constant factor that is no binary fraction (1/3, 7/10) is recognised and named exactly."""
+    for factor, name in ((sp.Rational(1, 3), "1/3"), (sp.Rational(7, 10), "7/10")):
+        left = lambda p, f=factor: mpmath.mpf(f.p) / f.q * mpmath.exp(p["x"]) * mpmath.sin(p["x"]) ** 2
+        right = lambda p: mpmath.exp(p["x"]) * mpmath.sin(p["x"]) ** 2
+        points = [{"x": sp.Rational(k, 7)} for k in range(1, 9)]
+        points = [{"x": mpmath.mpf(p["x"].p) / p["x"].q} for p in points]
+        comparison = probe(left, right, points)
+        assert comparison.verdict == WRONG and comparison.slip == ("slip.factor", {"factor": name})

@@ -181,7 +181,8 @@ class _Checker:
 
     # -- numbers -----------------------------------------------------------------------------
     def number(self, name, text, quantity, actual, claimed, unit) -> ClaimResult:
-        shown = {"exact": _show(actual), "claimed": text}
+        shown = {"exact": _show(actual, _significant(text) + 2), "claimed": text}
+
         def result(verdict, *details):
             return ClaimResult(name, text, quantity, verdict, actual, None, claimed, details)
 
@@ -329,8 +330,16 @@ def _within(actual, claimed: sp.Expr, unit: sp.Expr) -> bool:
         return difference <= _mp(unit) / 2 * (1 + mpmath.mpf(10) ** -20)
 
 
-def _show(value) -> str:
-    """A number for a detail line: integers and short fractions exactly, else 6 significant digits."""
+def _show(value, digits: int = 6) -> str:
+    """A number for a detail line: integers and short fractions exactly, else ``digits`` (at least 6)
+    significant digits, so that "the exact value 0.0821670412 rounds to 0.082167041" shows why."""
     if isinstance(value, sp.Rational) and (value.q == 1 or len(str(value)) <= 8):
         return str(value)
-    return mpmath.nstr(_mp(value), 6)
+    with mpmath.workdps(PROBE_DPS):
+        return mpmath.nstr(_mp(value), max(6, digits))
+
+
+def _significant(text: str) -> int:
+    """Significant digits written in a decimal (``0.0820`` has 3); 0 when ``text`` is no plain decimal."""
+    match = _DECIMAL.match(text.strip())
+    return len(match.group(1).replace(".", "").lstrip("0")) if match else 0

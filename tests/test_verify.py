@@ -11,6 +11,7 @@ import pytest
 import symback
 from symback.cli import main
 from symback.errors import SymbackError
+from symback.report import detail_text
 from symback.verify import CARRIED, CORRECT, verify_claims
 
 mpmath.mp.dps = 30
@@ -191,3 +192,12 @@ def test_unquoted_claims_keep_their_written_digits(tmp_path):
     assert loaded.claims == (("o", "0.8180"), ("dL/dw1", "0.488"))
     verdicts = [r.verdict for r in verify_claims(symback.solve(loaded)).results]
     assert verdicts == ["wrong", CORRECT]   # 0.8176 does not round to 0.8180 (it would round to 0.818)
+
+
+def test_the_detail_shows_more_digits_than_the_claim(neuron):
+    """A long claim's reason must show why it rounds: the exact value to two digits beyond it."""
+    exact = seed_000()["dL/dw1"]
+    claimed = mpmath.nstr(exact, 8)                     # 0.48775333
+    result = verify_claims(neuron, [("dL/dw1", claimed)]).results[0]
+    assert result.verdict == CORRECT
+    assert mpmath.nstr(exact, 10) in detail_text(result.details)

@@ -132,7 +132,8 @@ def steps_text(report: StepsReport, lang: str = "en") -> str:
 
 def _summary(report: ClaimsReport, lang: str) -> str:
     total, wrong = len(report.results), len(report.wrong)
-    return messages(lang)["verify.summary_claims"].format(total=total, right=total - wrong, wrong=wrong)
+    key = "verify.summary_claim" if total == 1 else "verify.summary_claims"
+    return messages(lang)[key].format(total=total, right=total - wrong, wrong=wrong)
 
 
 def _steps_summary(report: StepsReport, lang: str) -> str:

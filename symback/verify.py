@@ -36,6 +36,7 @@ CORRECT, NUMERIC, CARRIED, UNDECIDED = "correct", "numeric", "rounding-carried",
 RIGHT = frozenset({CORRECT, NUMERIC, CARRIED})   #: verdicts that count as right (exit code 0)
 CARRY_DIGITS = range(2, 7)   #: significant digits a hand computation may round its intermediates to
 PROBES = 10                  #: probe points for a formula claim (the problem's own point first)
+SLIP_OPS = 4                 #: a missing or extra factor of at most this many operations is named as the slip
 
 _DERIVATIVE = re.compile(r"(?:d|∂)\s*\(?\s*([A-Za-z]\w*)\s*\)?\s*/\s*(?:d|∂)\s*\(?\s*([A-Za-z]\w*)\s*\)?\Z")
 _UPDATED = re.compile(r"([A-Za-z]\w*?)(?:\s*['’⁺]|_new)\Z")
@@ -227,8 +228,8 @@ class _Checker:
         details: list[Detail] = []
         if comparison.verdict == WRONG:
             details.append(("counterexample", {"left": _show(comparison.left), "right": _show(comparison.right)}))
-            if comparison.slip:
-                details.append(comparison.slip)
+            if slip := comparison.slip or _factor_slip(claimed, engine):
+                details.append(slip)
             point = {n: comparison.point[n] for n in self.graph.inputs + self.graph.params}
             return ClaimResult(name, text, quantity, WRONG, actual, engine, claimed, tuple(details), point)
         assumed = self.solution.derivation.by_node.get(quantity.name)
@@ -299,6 +300,29 @@ class _Checker:
                     key = "slip.swapped" if b in used else "slip.instead"
                     variants.append(((key, {"a": a, "b": b}), lambda p, s=swap: at(p, s)))
         return variants
+
+
+def _factor_slip(claimed: sp.Expr, engine: sp.Expr) -> Detail | None:
+    """A short factor by which the claim differs from the engine's formula (both in node symbols).
+
+    The probes' variants only try whole local derivatives; a student who writes (y - t) y for
+    (y - t) y (1 - y) dropped part of one, which the exact quotient names: engine / claim = 1 - y.
+    Small expressions only (``cancel`` is a polynomial gcd), and only a factor of at most a few
+    operations in the problem's own symbols counts as an explanation.
+    """
+    if claimed == 0 or not (_small(claimed) and _small(engine)):
+        return None
+    quotient = sp.cancel(engine / claimed)
+    if quotient.is_Number or not quotient.free_symbols <= engine.free_symbols | claimed.free_symbols:
+        return None
+    for value, key in ((quotient, "slip.missing"), (sp.cancel(1 / quotient), "slip.extra")):
+        if sp.count_ops(value) <= SLIP_OPS and not sp.fraction(sp.together(value))[1].free_symbols:
+            return (key, {"factor": sp.sstr(sp.factor_terms(value))})
+    return None
+
+
+def _small(expr: sp.Expr, limit: int = 80) -> bool:
+    return all(count <= limit for count, _ in enumerate(sp.preorder_traversal(expr), start=1))
 
 
 def _unit(text: str) -> sp.Rational:

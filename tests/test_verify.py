@@ -201,3 +201,17 @@ def test_the_detail_shows_more_digits_than_the_claim(neuron):
     result = verify_claims(neuron, [("dL/dw1", claimed)]).results[0]
     assert result.verdict == CORRECT
     assert mpmath.nstr(exact, 10) in detail_text(result.details)
+
+
+@pytest.mark.parametrize("formula, by_hand, slip, fix", [
+    # half of sigma' dropped, or an input too many; fix turns the claim's value into the right one
+    ("2*(o - t)*o*i1", lambda o: 2 * o * o * 2, ("slip.missing", {"factor": "1 - o"}), lambda v, o: v * (1 - o)),
+    ("2*(o - t)*(1 - o)*i1", lambda o: 2 * o * (1 - o) * 2, ("slip.missing", {"factor": "o"}), lambda v, o: v * o),
+    ("2*(o - t)*o*(1 - o)*i1*i2", lambda o: 2 * o * o * (1 - o) * 2 * 5, ("slip.extra", {"factor": "i2"}), lambda v, o: v / 5),
+])
+def test_part_of_a_local_derivative_dropped_is_named(neuron, formula, by_hand, slip, fix):
+    result = verify_claims(neuron, [("dL/dw1", formula)]).results[0]
+    assert result.verdict == "wrong" and result.details[-1] == slip
+    exact = seed_000()
+    with mpmath.workdps(40):   # the named factor is the whole difference (t = 0, i1 = 2, i2 = 5)
+        assert abs(fix(by_hand(exact["o"]), exact["o"]) - exact["dL/dw1"]) < mpmath.mpf(10) ** -25

@@ -18,7 +18,8 @@ from .pdf import compile_pdf
 from .render import document_of, render_document
 from .cli_verify import add_parser as add_verify_parser, verify_gallery
 from .errors import SymbackError
-from .matrix import CONVENTIONS, matrix_form
+from .compile import CONVENTIONS
+from .matrix import matrix_form
 from .matrix_document import build_matrix_document
 from .regression import RegressionSolution
 from .spec import load_spec

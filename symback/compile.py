@@ -34,6 +34,12 @@ from .spec import NetworkSpec
 CONVENTIONS = ("row", "column")  #: matrix orientations: samples as rows (seed 003) or columns (Nielsen)
 
 
+def check_convention(convention: str) -> None:
+    """The one-line error for a matrix orientation other than those in :data:`CONVENTIONS`."""
+    if convention not in CONVENTIONS:
+        raise SymbackError("convention", f"unknown convention {convention!r}", did_you_mean(str(convention), CONVENTIONS))
+
+
 def _printer() -> NumPyPrinter:
     return NumPyPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
 
@@ -254,6 +260,5 @@ def matrix_program(network: NetworkSpec, convention: str = "row",
     >>> dW1.shape, dW2.shape
     ((2, 3), (3, 3))
     """
-    if convention not in CONVENTIONS:
-        raise SymbackError("convention", f"unknown convention {convention!r}", did_you_mean(str(convention), CONVENTIONS))
+    check_convention(convention)
     return MatrixProgram(network.layers, network.bias, convention, compile_network(network, conventions))

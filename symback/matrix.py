@@ -23,10 +23,11 @@ import numpy
 import sympy as sp
 
 from . import functions as fn
-from .compile import CONVENTIONS
-from .errors import SymbackError, did_you_mean
+from .compile import check_convention
+from .errors import SymbackError
 from .losses import LOSSES
-from .network import activation_expr, bias_name, weight_name
+from .network import (activation_expr, activation_name, bias_name, input_name, pre_activation_name,
+                      sample_suffix, weight_name)
 from .rules import Conventions, differentiate, partial
 from .spec import NetworkSpec
 from .substitute import evaluate
@@ -80,6 +81,7 @@ class MatrixForm:
     loss_value: sp.Expr
     layers: tuple[MatrixLayer, ...]
     output_gradient: sp.Matrix   #: per-sample dL_x/dY, the upstream of BP1
+    output_gradient_formula: sp.Expr  #: dL_x/dY of one entry in the element symbols Y and T (1/n included)
     output_rule: str             #: "softmax_cross_entropy", "sigmoid_bce" or "chain" (grad ⊙ sigma')
     targets: sp.Matrix
     targets_sum_to_one: bool     #: Sigma t = 1 for every sample (softmax + cross-entropy uses it)
@@ -197,8 +199,7 @@ def matrix_form(solution: "Solution", convention: str = "row") -> MatrixForm:
     >>> form.shapes()["W1"], form.consistent
     ((2, 3), True)
     """
-    if convention not in CONVENTIONS:
-        raise SymbackError("convention", f"unknown convention {convention!r}", did_you_mean(str(convention), CONVENTIONS))
+    check_convention(convention)
     net = solution.graph.network
     if net is None:
         raise SymbackError(solution.spec.source, "the matrix view needs a [network] spec", "use --view neuron for a graph")
@@ -217,7 +218,7 @@ def matrix_form(solution: "Solution", convention: str = "row") -> MatrixForm:
         Am, local, formula = _activate(name, Zm, l, conventions, precision)
         weights.append(W), biases.append(b), zs.append(Zm), locals_.append(local), formulas.append(formula)
         inputs.append(Am)
-    loss = LOSSES["cross_entropy" if net.loss == "softmax_cross_entropy" else net.loss]
+    loss = LOSSES[net.loss]  # term, reduction and Σt = 1 only: softmax_cross_entropy's are cross_entropy's
     Tm, Ym, n_out = sp.Matrix(net.t), inputs[-1], net.layers[-1]
     scale = sp.Rational(1, n_out) if loss.reduction == "mean" else sp.S.One
     term = loss.term(Y, T)
@@ -256,8 +257,8 @@ def matrix_form(solution: "Solution", convention: str = "row") -> MatrixForm:
     orient = (lambda M: M) if convention == "row" else (lambda M: None if M is None else M.T)
     matrices = ("A_prev", "W", "b", "Z", "A", "local", "delta", "dW", "db", "dA_prev", "W_updated", "b_updated")
     built = tuple(MatrixLayer(**{k: orient(v) if k in matrices else v for k, v in layer.items()}) for layer in layers)
-    return MatrixForm(convention, m, net.bias, net.loss, loss_value, built, orient(G), rule, orient(Tm), sums_one,
-                      rate, graph.frozen, checks)
+    return MatrixForm(convention, m, net.bias, net.loss, loss_value, built, orient(G), upstream, rule, orient(Tm),
+                      sums_one, rate, graph.frozen, checks)
 
 
 def _entrywise(function, *matrices: sp.Matrix) -> sp.Matrix:
@@ -298,24 +299,24 @@ def _updated(value: sp.Matrix, gradient: sp.Matrix, rate, frozen, name_of) -> sp
 def _agreements(net: NetworkSpec, layers: Sequence[dict], numbers, m: int) -> tuple[Agreement, ...]:
     """Compare every row-form entry with its neuron-level name (values, gradients / m, update)."""
     tolerance = 10.0 ** (-(numbers.precision - 10))
-    suffix = (lambda i: "") if m == 1 else (lambda i: f"_s{i + 1}")
     depth = len(layers)
 
-    def unit(l: int, j: int, i: int) -> str:
-        return f"y{j + 1}{suffix(i)}" if l == depth else f"a{l}_{j + 1}{suffix(i)}"
+    def unit(l: int, j: int, i: int) -> str:  # neuron j (0-based) of layer l (0: the input) for sample i
+        suffix = sample_suffix(m, i)
+        return input_name(j + 1, suffix) if l == 0 else activation_name(l, j + 1, depth, suffix)
 
-    def previous(l: int, k: int, i: int) -> str:
-        return f"x{k + 1}{suffix(i)}" if l == 1 else unit(l - 1, k, i)
+    def z(l: int, j: int, i: int) -> str:
+        return pre_activation_name(l, j + 1, sample_suffix(m, i))
 
     out = []
     for layer in layers:
         l = layer["index"]
         pairs = {
-            "Z": [(layer["Z"][i, j], numbers.values[f"z{l}_{j + 1}{suffix(i)}"]) for i, j in _cells(layer["Z"])],
+            "Z": [(layer["Z"][i, j], numbers.values[z(l, j, i)]) for i, j in _cells(layer["Z"])],
             "A": [(layer["A"][i, j], numbers.values[unit(l, j, i)]) for i, j in _cells(layer["A"])],
-            "delta": [(layer["delta"][i, j] / m, numbers.gradients[f"z{l}_{j + 1}{suffix(i)}"]) for i, j in _cells(layer["delta"])],
+            "delta": [(layer["delta"][i, j] / m, numbers.gradients[z(l, j, i)]) for i, j in _cells(layer["delta"])],
             "dW": [(layer["dW"][k, j], numbers.gradients[weight_name(l, j + 1, k + 1)]) for k, j in _cells(layer["dW"])],
-            "dA_prev": [(layer["dA_prev"][i, k] / m, numbers.gradients[previous(l, k, i)]) for i, k in _cells(layer["dA_prev"])],
+            "dA_prev": [(layer["dA_prev"][i, k] / m, numbers.gradients[unit(l - 1, k, i)]) for i, k in _cells(layer["dA_prev"])],
         }
         if layer["db"] is not None:
             pairs["db"] = [(layer["db"][0, j], numbers.gradients[bias_name(net, l, j + 1)]) for _, j in _cells(layer["db"])]

@@ -14,10 +14,8 @@ from typing import TYPE_CHECKING, ClassVar, Mapping
 import sympy as sp
 
 from .document import Row, format_number, messages
-from .matrix import T, Y, Z, MatrixForm, MatrixLayer, matrix_form
+from .matrix import Z, MatrixForm, MatrixLayer, matrix_form
 from .printing import Tex, bmatrix, elementwise_latex, escape_latex, shaped
-from .rules import differentiate
-from .losses import LOSSES
 
 if TYPE_CHECKING:
     from .api import Solution
@@ -110,8 +108,7 @@ def build_matrix_document(solution: "Solution", lang: str = "en", digits: int = 
     loss = Row(Tex("L"), Tex(r"\frac{1}{m} \sum_{x} L_{x}" if m > 1 else ""), Tex(""), Tex(format_number(form.loss_value, digits)))
 
     names = {"Y": "Y", "T": "T"}
-    upstream = sp.factor_terms(differentiate(LOSSES["cross_entropy" if form.loss == "softmax_cross_entropy" else form.loss]
-                                             .term(Y, T), Y)[0] * _scale(form, net))
+    upstream = sp.factor_terms(form.output_gradient_formula)
     backward = []
     for layer in reversed(form.layers):
         l = layer.index
@@ -180,11 +177,6 @@ def build_matrix_document(solution: "Solution", lang: str = "en", digits: int = 
 
 def _shape(M: sp.Matrix) -> str:
     return f"{M.rows} × {M.cols}"
-
-
-def _scale(form: MatrixForm, net) -> sp.Expr:
-    loss = LOSSES["cross_entropy" if form.loss == "softmax_cross_entropy" else form.loss]
-    return sp.Rational(1, net.layers[-1]) if loss.reduction == "mean" else sp.S.One
 
 
 def _activation(name: str) -> sp.Expr:

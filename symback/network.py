@@ -41,6 +41,28 @@ def activation_expr(name: str, z: sp.Expr, zs: list[sp.Expr] | None = None, j: i
     return _ACTIVATION[name](z)
 
 
+def sample_suffix(m: int, s: int) -> str:
+    """The name suffix of sample ``s`` (0-based) of ``m``: none for a single sample, else ``_s1``, ``_s2``, ..."""
+    return "" if m == 1 else f"_s{s + 1}"
+
+
+def input_name(k: int, suffix: str = "") -> str:
+    return f"x{k}{suffix}"
+
+
+def target_name(j: int, suffix: str = "") -> str:
+    return f"t{j}{suffix}"
+
+
+def pre_activation_name(l: int, j: int, suffix: str = "") -> str:
+    return f"z{l}_{j}{suffix}"
+
+
+def activation_name(l: int, j: int, depth: int, suffix: str = "") -> str:
+    """Neuron j of layer l after its activation: ``y<j>`` in the output layer (l = depth), else ``a<l>_<j>``."""
+    return f"y{j}{suffix}" if l == depth else f"a{l}_{j}{suffix}"
+
+
 def weight_name(l: int, j: int, k: int) -> str:
     return f"w{l}_{j}_{k}"
 
@@ -83,11 +105,11 @@ def network_graph(net: NetworkSpec, conventions: Conventions):
         return symbol(name)
 
     order: dict[str, int] = {}
-    suffixes = [""] if m == 1 else [f"_s{s}" for s in range(1, m + 1)]
+    suffixes = [sample_suffix(m, s) for s in range(m)]
     inputs, targets = [], []
     for s, suf in enumerate(suffixes):
-        inputs.append([leaf(f"x{k}{suf}", INPUT, v) for k, v in enumerate(net.x[s], 1)])
-        targets.append([leaf(f"t{j}{suf}", INPUT, v) for j, v in enumerate(net.t[s], 1)])
+        inputs.append([leaf(input_name(k, suf), INPUT, v) for k, v in enumerate(net.x[s], 1)])
+        targets.append([leaf(target_name(j, suf), INPUT, v) for j, v in enumerate(net.t[s], 1)])
     weights, biases = [], []
     for l in range(1, depth + 1):
         weights.append([[leaf(weight_name(l, j, k), PARAM, net.weights[l - 1][j - 1][k - 1])
@@ -108,11 +130,10 @@ def network_graph(net: NetworkSpec, conventions: Conventions):
     for s, suf in enumerate(suffixes):
         activations = inputs[s]
         for l in range(1, depth + 1):
-            zs = [node(f"z{l}_{j}{suf}",
+            zs = [node(pre_activation_name(l, j, suf),
                        sp.Add(*(w * a for w, a in zip(weights[l - 1][j - 1], activations))) + biases[l - 1][j - 1])
                   for j in range(1, net.layers[l] + 1)]
-            stem = (lambda j: f"y{j}{suf}") if l == depth else (lambda j: f"a{l}_{j}{suf}")
-            activations = [node(stem(j), activation_expr(net.activations[l - 1], z, zs, j))
+            activations = [node(activation_name(l, j, depth, suf), activation_expr(net.activations[l - 1], z, zs, j))
                            for j, z in enumerate(zs, 1)]
         loss = LOSSES["cross_entropy" if net.loss == "softmax_cross_entropy" else net.loss]
         loss_terms.append(node(f"L{suf}" if m > 1 else "L", loss.build(activations, targets[s])))

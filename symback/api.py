@@ -21,6 +21,7 @@ from .compile import GraphProgram, NetworkProgram, compile_graph, compile_networ
 from .errors import SymbackError
 from .expr import parse_formula, symbol
 from .graph import Graph, build_graph
+from .render import WorkedSolution
 from .spec import Spec, load_spec, spec_from_dict
 from .substitute import PRECISION, Numbers, evaluate, substitute
 from .train import Training, train
@@ -33,7 +34,7 @@ EXAMPLES_DIR = Path(__file__).parent / "examples"
 
 
 @dataclass(frozen=True)
-class Solution:
+class Solution(WorkedSolution):
     """A solved problem: the derivation (symbolic steps and their numbers) and training results."""
 
     spec: Spec
@@ -47,10 +48,6 @@ class Solution:
     def numbers(self) -> Numbers:
         assert self.derivation.numbers is not None
         return self.derivation.numbers
-
-    @property
-    def title(self) -> str:
-        return self.spec.title or Path(self.spec.source).stem
 
     @property
     def loss(self) -> sp.Expr:
@@ -125,26 +122,11 @@ class Solution:
 
         return matrix_form(self, convention)
 
-    def markdown(self, lang: str = "en", digits: int = 4) -> str:
-        """The worked solution as Markdown (KaTeX/MathJax math) in ``lang`` ("en" or "ko")."""
-        from .render import render_markdown
+    def document(self, lang: str = "en", digits: int = 4):
+        """The printable model of the worked solution (a ``symback.document.Document``)."""
+        from .document import build_document
 
-        return render_markdown(self, lang, digits)
-
-    def latex(self, lang: str = "en", digits: int = 4) -> str:
-        """The worked solution as a LaTeX document (pdflatex; kotex for Korean)."""
-        from .render import render_latex
-
-        return render_latex(self, lang, digits)
-
-    def pdf(self, path: str | Path, lang: str = "en", digits: int = 4, timeout: float = 60) -> Path:
-        """Write the worked solution as a PDF to ``path`` (sandboxed pdflatex) and return the path."""
-        from .pdf import compile_pdf
-
-        return compile_pdf(self.latex(lang, digits), Path(path), timeout=timeout)
-
-    def _repr_markdown_(self) -> str:  # Jupyter shows a solved problem as its worked solution
-        return self.markdown()
+        return build_document(self, lang, digits)
 
     def _repr_latex_(self) -> str:  # for front ends that prefer LaTeX: the gradients, as math
         from .document import build_document

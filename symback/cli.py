@@ -15,7 +15,7 @@ from . import __version__
 from .api import example_names, example_path, grad, load_example, solve
 from .document import LANGUAGES, messages
 from .pdf import compile_pdf
-from .render import document_of, render_document
+from .render import render_document
 from .cli_verify import add_parser as add_verify_parser, verify_gallery
 from .errors import SymbackError
 from .compile import CONVENTIONS
@@ -195,7 +195,7 @@ def _derive_job(job, options: _Options) -> tuple[list[str], list[str]]:
         return written, []
     docs = []  # each document built once for all its formats
     if options.view != "matrix":
-        docs.append((stem, document_of(solution, options.lang, options.digits)))
+        docs.append((stem, solution.document(options.lang, options.digits)))
     if form is not None:
         docs.append((matrix_stem(stem, form.convention),
                      build_matrix_document(solution, options.lang, options.digits, form=form)))
@@ -258,7 +258,7 @@ def gallery():
     for name in example_names():
         solution = solve(load_example(name))
         for lang in LANGUAGES:
-            doc = document_of(solution, lang)
+            doc = solution.document(lang)
             for kind in ("md", "tex"):
                 yield f"{name}{_lang_suffix(lang)}.{kind}", render_document(doc, kind)
         network = not isinstance(solution, RegressionSolution) and solution.graph.network

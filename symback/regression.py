@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,6 +20,7 @@ from sympy.polys.matrices import DomainMatrix
 
 from .expr import symbol
 from .regression_spec import RegressionSpec, hessian_eigenvalues
+from .render import WorkedSolution
 from .rules import differentiate
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ class Descent:
 
 
 @dataclass(frozen=True)
-class RegressionSolution:
+class RegressionSolution(WorkedSolution):
     """A solved regression spec: the exact closed form, the derived gradient, and gradient descent."""
 
     spec: "Spec"
@@ -95,10 +95,6 @@ class RegressionSolution:
     @property
     def regression(self) -> RegressionSpec:
         return self.spec.regression
-
-    @property
-    def title(self) -> str:
-        return self.spec.title or Path(self.spec.source).stem
 
     @property
     def betas(self) -> tuple[sp.Symbol, ...]:
@@ -140,27 +136,6 @@ class RegressionSolution:
         from .regression_document import build_regression_document
 
         return build_regression_document(self, lang, digits)
-
-    def markdown(self, lang: str = "en", digits: int = 4) -> str:
-        """The worked solution as Markdown (KaTeX/MathJax math) in ``lang`` ("en" or "ko")."""
-        from .render import render_document
-
-        return render_document(self.document(lang, digits), "md")
-
-    def latex(self, lang: str = "en", digits: int = 4) -> str:
-        """The worked solution as a LaTeX document (pdflatex; kotex for Korean)."""
-        from .render import render_document
-
-        return render_document(self.document(lang, digits), "tex")
-
-    def pdf(self, path: str | Path, lang: str = "en", digits: int = 4, timeout: float = 60) -> Path:
-        """Write the worked solution as a PDF to ``path`` (sandboxed pdflatex) and return the path."""
-        from .pdf import compile_pdf
-
-        return compile_pdf(self.latex(lang, digits), Path(path), timeout=timeout)
-
-    def _repr_markdown_(self) -> str:  # Jupyter shows a solved problem as its worked solution
-        return self.markdown()
 
 
 def coefficient_symbols(count: int) -> tuple[sp.Symbol, ...]:

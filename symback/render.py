@@ -1,6 +1,7 @@
 """Output formats of a solution. JSON now; Markdown, LaTeX and PDF arrive with the documents."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 import sympy as sp
@@ -153,24 +154,47 @@ def render_document(doc, kind: str, templates: "str | None" = None) -> str:
     return environment(kind, templates).get_template(f"{name}.{kind}.j2").render(doc=doc, t=doc.t)
 
 
-def render_markdown(solution: "Solution", lang: str = "en", digits: int = 4, templates: "str | None" = None) -> str:
+def render_markdown(solution: "WorkedSolution", lang: str = "en", digits: int = 4, templates: "str | None" = None) -> str:
     """The worked solution of ``solution`` as Markdown (math for KaTeX/MathJax), in ``lang``."""
-    return render_document(document_of(solution, lang, digits), "md", templates)
+    return render_document(solution.document(lang, digits), "md", templates)
 
 
-def render_latex(solution: "Solution", lang: str = "en", digits: int = 4, templates: "str | None" = None) -> str:
+def render_latex(solution: "WorkedSolution", lang: str = "en", digits: int = 4, templates: "str | None" = None) -> str:
     """The worked solution of ``solution`` as a LaTeX document (pdflatex; kotex for Korean)."""
-    return render_document(document_of(solution, lang, digits), "tex", templates)
+    return render_document(solution.document(lang, digits), "tex", templates)
 
 
-def document_of(solution, lang: str = "en", digits: int = 4):
-    """The document model of any solved spec: a regression's, or a graph's or network's."""
-    from .document import build_document
-    from .regression import RegressionSolution
+class WorkedSolution:
+    """What every solved problem offers, built on its document model ``document(lang, digits)``.
 
-    if isinstance(solution, RegressionSolution):
-        return solution.document(lang, digits)
-    return build_document(solution, lang, digits)
+    A graph or network :class:`symback.api.Solution` and a :class:`symback.regression.RegressionSolution`
+    differ in their model and template, not in how it becomes Markdown, LaTeX or a PDF.
+    """
+
+    def document(self, lang: str = "en", digits: int = 4):
+        """The printable model of the worked solution (its class names its template)."""
+        raise NotImplementedError
+
+    @property
+    def title(self) -> str:
+        return self.spec.title or Path(self.spec.source).stem
+
+    def markdown(self, lang: str = "en", digits: int = 4) -> str:
+        """The worked solution as Markdown (KaTeX/MathJax math) in ``lang`` ("en" or "ko")."""
+        return render_markdown(self, lang, digits)
+
+    def latex(self, lang: str = "en", digits: int = 4) -> str:
+        """The worked solution as a LaTeX document (pdflatex; kotex for Korean)."""
+        return render_latex(self, lang, digits)
+
+    def pdf(self, path: "str | Path", lang: str = "en", digits: int = 4, timeout: float = 60) -> Path:
+        """Write the worked solution as a PDF to ``path`` (sandboxed pdflatex) and return the path."""
+        from .pdf import compile_pdf
+
+        return compile_pdf(self.latex(lang, digits), Path(path), timeout=timeout)
+
+    def _repr_markdown_(self) -> str:  # Jupyter shows a solved problem as its worked solution
+        return self.markdown()
 
 
 def render_identity(identity: "Identity", kind: str, lang: str = "en", templates: "str | None" = None) -> str:

@@ -38,6 +38,23 @@ class RuleError(SymbackError):
     """An operation has no derivative rule in ``symback.rules.RULES``."""
 
 
+def read_user_file(path, name: str, error: type[SymbackError] = SymbackError,
+                   missing_fix: str = "check the path") -> str:
+    """The UTF-8 text of a file the user named; a missing, unreadable or non-UTF-8 file is ``error``."""
+    from pathlib import Path
+
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise error(name, "no such file", missing_fix) from None
+    except OSError as exc:
+        raise error(name, f"cannot read the file ({exc.strerror})", "check the path and permissions") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(name, f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8") from None
+
+
 def did_you_mean(word: str, choices) -> str:
     """A ``did you mean 'x'?`` hint for the closest of ``choices``, or a list of them."""
     import difflib

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import sympy as sp
 
-from .errors import SpecError, did_you_mean
+from .errors import SpecError, did_you_mean, read_user_file
 from .expr import FUNCTIONS, NAME_PATTERN
 from .losses import LOSSES
 
@@ -73,16 +73,7 @@ def load_spec(path: str | Path, name: str | None = None) -> Spec:
     """
     path = Path(path)
     name = name or str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SpecError(name, "no such file", "check the path, or run 'symback examples'") from None
-    except OSError as exc:
-        raise SpecError(name, f"cannot read the file ({exc.strerror})", "check the path and permissions") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SpecError(name, f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8") from None
+    text = read_user_file(path, name, SpecError, "check the path, or run 'symback examples'")
     if not text.strip():
         raise SpecError(name, "the file is empty", "write a spec: see README 'Spec format'")
     try:

@@ -22,7 +22,7 @@ from typing import Mapping
 import sympy as sp
 
 from .equivalence import DEFAULT_BUDGET, NUMERIC, PROVED, UNDECIDED, WRONG, Comparison, lambdify_mp, probe, prove_equal
-from .errors import FormulaError, SymbackError
+from .errors import FormulaError, SymbackError, read_user_file
 from .expr import NAME_PATTERN, parse_as_written, parse_formula
 
 GIVEN = "given"
@@ -127,17 +127,8 @@ def verify_steps(text: str, source: str = "<steps>", budget: float = DEFAULT_BUD
 def load_steps(path: str | Path, budget: float = DEFAULT_BUDGET, seed: int = 0, name: str | None = None,
                latex: bool = False) -> StepsReport:
     """Read a steps file and check it (errors name the file and line)."""
-    path = Path(path)
     name = name or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SymbackError(name, "no such file", "check the path") from None
-    except UnicodeDecodeError as exc:
-        raise SymbackError(name, f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8") from None
-    except OSError as exc:
-        raise SymbackError(name, f"cannot read the file ({exc.strerror})", "check the path and permissions") from None
-    return verify_steps(text, name, budget, seed, latex)
+    return verify_steps(read_user_file(path, name), name, budget, seed, latex)
 
 
 _RANK = {GIVEN: 0, PROVED: 1, NUMERIC: 2, UNDECIDED: 3, WRONG: 4}

@@ -117,6 +117,17 @@ def test_bad_derivations_are_refused_in_one_line(tmp_path, capsys, text, message
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
+@pytest.mark.parametrize("content, message", [(None, "no such file; check the path"),
+                                              (b"x\xff\n", "not UTF-8 text (byte 1); save the file as UTF-8")])
+def test_unreadable_steps_files_are_one_line(tmp_path, capsys, content, message):
+    path = tmp_path / "d.txt"
+    if content is not None:
+        path.write_bytes(content)
+    code = main(["verify", "steps", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2 and err == f"symback: {path}: {message}\n"
+
+
 def test_cli_steps_json_shape_and_exit_codes(capsys):
     assert main(["verify", "steps", "--example", "chain_rule_wrong", "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)

@@ -199,29 +199,65 @@ def _derive_job(job, options: _Options) -> tuple[list[str], list[str]]:
     if form is not None:
         docs.append((matrix_stem(stem, form.convention),
                      build_matrix_document(solution, options.lang, options.digits, form=form)))
-    for name, doc in docs:
-        errors = _write_document(doc, f"{name}{_lang_suffix(options.lang)}", options, emit, written)
-        if errors:
-            return written, errors
+    try:
+        for name, doc in docs:
+            _write_document(doc, f"{name}{_lang_suffix(options.lang)}", options.formats, options.output,
+                            options.templates, emit, written.append)
+    except SymbackError as exc:  # a LaTeX error: located at the spec, with the lines of its log
+        return written, [exc.located(stem).line() + _log_lines(exc)]
     return written, []
 
 
-def _write_document(doc, name: str, options: _Options, emit, written: list[str]) -> list[str]:
-    """Write one document as name.md / .tex / .pdf (the formats asked for); returns error lines."""
-    if "md" in options.formats:
-        emit(render_document(doc, "md", options.templates), f"{name}.md")
-    if "tex" in options.formats or "pdf" in options.formats:
-        tex = render_document(doc, "tex", options.templates)
-        if "tex" in options.formats or options.output == "-":
+def _write_document(doc, name: str, formats, output: str, templates: str | None, emit, say) -> None:
+    """Write one document as name.md / .tex / .pdf (the formats asked for).
+
+    ``emit(text, filename)`` writes a file, ``say(line)`` reports the PDF. A PDF that fails to
+    compile raises its LaTeX error after keeping the .tex, so the user can fix and compile it.
+    """
+    if "md" in formats:
+        emit(render_document(doc, "md", templates), f"{name}.md")
+    if "tex" in formats or "pdf" in formats:
+        tex = render_document(doc, "tex", templates)
+        if "tex" in formats or output == "-":
             emit(tex, f"{name}.tex")
-        if "pdf" in options.formats and options.output != "-":
+        if "pdf" in formats and output != "-":
             try:
-                written.append(f"wrote {compile_pdf(tex, Path(options.output) / f'{name}.pdf')}")
-            except SymbackError as exc:
-                if "tex" not in options.formats:  # keep the .tex: the user can fix and compile it
+                say(f"wrote {compile_pdf(tex, Path(output) / f'{name}.pdf')}")
+            except SymbackError:
+                if "tex" not in formats:
                     emit(tex, f"{name}.tex")
-                return [exc.located(name.split(".")[0]).line() + _log_lines(exc)]
-    return []
+                raise
+
+
+REPORT_FORMATS = ("text", "json", "md", "tex", "pdf")
+
+
+def report_formats(value: str, output: str) -> list[str]:
+    """The --format list of a report command (identity, verify): known formats, and no PDF to stdout."""
+    formats = [f.strip() for f in value.split(",") if f.strip()]
+    for f in formats:
+        if f not in REPORT_FORMATS:
+            raise SymbackError("--format", f"unknown format '{f}'", "use text, json, md, tex or pdf")
+    if "pdf" in formats and output == "-":
+        raise SymbackError("--format pdf", "a PDF cannot go to standard output", "add -o DIR (e.g. -o output)")
+    return formats
+
+
+def write_report(stem: str, formats, output: str, templates: str | None, text, data, document) -> None:
+    """One report (an identity, a verify result) in every format asked for.
+
+    ``text``, ``data`` and ``document`` are called only for the formats that need them: the
+    terminal text, the JSON dictionary and the document model the templates arrange.
+    """
+    def emit(content: str, filename: str) -> None:
+        _say(_emit(content, output, filename))
+
+    if "text" in formats:
+        emit(text(), f"{stem}.txt")
+    if "json" in formats:
+        emit(_json_text(data()), f"{stem}.json")
+    if {"md", "tex", "pdf"}.intersection(formats):
+        _write_document(document(), stem, formats, output, templates, emit, _say)
 
 
 def matrix_stem(stem: str, convention: str) -> str:
@@ -315,28 +351,12 @@ def _identity(args) -> int:
         for name in IDENTITIES:
             print(name)
         return 0
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
-    for f in formats:
-        if f not in ("text", "json", "md", "tex", "pdf"):
-            raise SymbackError("--format", f"unknown format '{f}'", "use text, json, md, tex or pdf")
-    if "pdf" in formats and args.output == "-":
-        raise SymbackError("--format pdf", "a PDF cannot go to standard output", "add -o DIR (e.g. -o output)")
+    formats = report_formats(args.format, args.output)
     messages(args.lang)
     identity = derive_identity(args.name)  # every line checked equal to the previous one
-    stem = f"identity_{identity.name}{_lang_suffix(args.lang)}"
-    if "text" in formats:
-        _say(_emit(identity_text(identity), args.output, f"{stem}.txt"))
-    if "json" in formats:
-        _say(_emit(_json_text(identity_json(identity)), args.output, f"{stem}.json"))
-    doc = build_identity_document(identity, args.lang)
-    if "md" in formats:
-        _say(_emit(render_document(doc, "md", args.templates), args.output, f"{stem}.md"))
-    if "tex" in formats or "pdf" in formats:
-        tex = render_document(doc, "tex", args.templates)
-        if "tex" in formats:
-            _say(_emit(tex, args.output, f"{stem}.tex"))
-        if "pdf" in formats:
-            print(f"wrote {compile_pdf(tex, Path(args.output) / f'{stem}.pdf')}")
+    write_report(f"identity_{identity.name}{_lang_suffix(args.lang)}", formats, args.output, args.templates,
+                 lambda: identity_text(identity), lambda: identity_json(identity),
+                 lambda: build_identity_document(identity, args.lang))
     return 0
 
 

@@ -8,7 +8,6 @@ from .equivalence import DEFAULT_BUDGET
 from .errors import SymbackError
 
 STEPS_DIR = Path(__file__).parent / "examples" / "steps"
-FORMATS = ("text", "json", "md", "tex", "pdf")
 
 
 def add_parser(sub) -> None:
@@ -37,12 +36,9 @@ def run(args: argparse.Namespace) -> int:
     """Check every target; 0 if all is right, 1 if something is wrong."""
     from .document import messages
 
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
-    for f in formats:
-        if f not in FORMATS:
-            raise SymbackError("--format", f"unknown format '{f}'", "use " + ", ".join(FORMATS))
-    if "pdf" in formats and args.output == "-":
-        raise SymbackError("--format pdf", "a PDF cannot go to standard output", "add -o DIR (e.g. -o output)")
+    from .cli import report_formats
+
+    formats = report_formats(args.format, args.output)
     if not 0 < args.timeout <= 600:
         raise SymbackError("--timeout", f"{args.timeout:g} s is out of range", "use more than 0 and at most 600 seconds")
     if args.digits < 1 or args.digits > 30:
@@ -101,28 +97,15 @@ def _check_steps(target, args, name: str | None):
 
 def _write(report, stem: str, formats, args) -> bool:
     """Write the report in every format; True when everything in it is right."""
-    from .cli import _emit, _json_text, _lang_suffix, _say
-    from .pdf import compile_pdf
-    from .render import render_document
+    from .cli import _lang_suffix, write_report
     from .report import build_verify_document, claims_json, claims_text, steps_json, steps_text
     from .steps import StepsReport
 
     is_steps = isinstance(report, StepsReport)
-    stem += _lang_suffix(args.lang)
-    if "text" in formats:
-        text = steps_text(report, args.lang) if is_steps else claims_text(report, args.lang)
-        _say(_emit(text, args.output, f"{stem}.txt"))
-    if "json" in formats:
-        _say(_emit(_json_text(steps_json(report) if is_steps else claims_json(report)), args.output, f"{stem}.json"))
-    if {"md", "tex", "pdf"}.intersection(formats):
-        doc = build_verify_document(report, args.lang, args.digits)
-        if "md" in formats:
-            _say(_emit(render_document(doc, "md", args.templates), args.output, f"{stem}.md"))
-        tex = render_document(doc, "tex", args.templates) if {"tex", "pdf"}.intersection(formats) else ""
-        if "tex" in formats:
-            _say(_emit(tex, args.output, f"{stem}.tex"))
-        if "pdf" in formats:
-            print(f"wrote {compile_pdf(tex, Path(args.output) / f'{stem}.pdf')}")
+    write_report(stem + _lang_suffix(args.lang), formats, args.output, args.templates,
+                 lambda: steps_text(report, args.lang) if is_steps else claims_text(report, args.lang),
+                 lambda: steps_json(report) if is_steps else claims_json(report),
+                 lambda: build_verify_document(report, args.lang, args.digits))
     return report.first_wrong is None and all(s.verdict != "undecided" for s in report.steps) if is_steps \
         else not report.wrong
 

@@ -204,3 +204,18 @@ def test_files_may_follow_options(tmp_path, capsys):
     assert (tmp_path / "apple.md").exists()
     assert main(["derive", "--format", "md", "-o", str(tmp_path), apple, "--nonsense"]) == 2
     assert "unrecognized arguments: --nonsense" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, kept", [
+    (["identity", "power"], "identity_power.tex"),
+    (["verify", "--example", "neuron", "--claim", "dL/dw1 = 0.488"], "neuron.verify.tex"),
+    (["verify", "steps", "--example", "chain_rule"], "chain_rule.steps.tex"),
+])
+def test_reports_keep_the_tex_when_the_pdf_fails(tmp_path, capsys, monkeypatch, argv, kept):
+    """identity and verify write documents as derive does: without TeX Live the .tex is kept."""
+    import symback.pdf
+    monkeypatch.setattr(symback.pdf.shutil, "which", lambda name: None)
+    code = main(argv + ["--format", "pdf", "-o", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "apt-get install" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [kept]

@@ -162,21 +162,27 @@ def prove_equal(left: sp.Expr, right: sp.Expr, budget: float = DEFAULT_BUDGET) -
         receive.close()
 
 
+#: simplifications tried in turn on a difference, cheap first; the first to reach 0 proves it
+ATTEMPTS = (sp.expand, lambda d: sp.cancel(sp.together(d)), sp.simplify,
+            lambda d: sp.simplify(d.rewrite(sp.exp)), lambda d: sp.simplify(sp.expand(d.rewrite(sp.exp))),
+            lambda d: sp.simplify(sp.piecewise_fold(d.rewrite(sp.Piecewise))))  # ReLU', step, Indicator
+
+
 def _prove_in_child(connection, difference: sp.Expr) -> None:
     """Try cheap then expensive simplifications of ``difference``; send True if one reaches 0."""
     _limit_memory()
-    attempts = (lambda d: sp.expand(d), lambda d: sp.cancel(sp.together(d)), sp.simplify,
-                lambda d: sp.simplify(d.rewrite(sp.exp)), lambda d: sp.simplify(sp.expand(d.rewrite(sp.exp))),
-                lambda d: sp.simplify(sp.piecewise_fold(d.rewrite(sp.Piecewise))))  # ReLU', step, Indicator
     proved = False
     try:
         expr = difference.doit() if difference.has(sp.Derivative, sp.Subs) else difference
-        for attempt in attempts:
+    except Exception:  # a derivative SymPy cannot do: not proved
+        expr = None
+    for attempt in ATTEMPTS if expr is not None else ():
+        try:
             if attempt(expr) == 0:
                 proved = True
                 break
-    except Exception:  # a failed simplification is "not proved", nothing more
-        proved = False
+        except Exception:  # one failed simplification (a PolynomialError in cancel) does not stop the next
+            continue
     connection.send(proved)
     connection.close()
 

@@ -57,3 +57,15 @@ def test_a_factor_that_is_no_binary_fraction_is_named():
         points = [{"x": mpmath.mpf(p["x"].p) / p["x"].q} for p in points]
         comparison = probe(left, right, points)
         assert comparison.verdict == WRONG and comparison.slip == ("slip.factor", {"factor": name})
+
+
+def test_a_failing_simplification_does_not_stop_the_next(monkeypatch):
+    """cancel raises PolynomialError on some expressions; the attempts after it must still run."""
+    def refuses(difference):
+        raise sp.PolynomialError("not a polynomial")
+
+    x = sp.Symbol("x", real=True)
+    monkeypatch.setattr(equivalence, "ATTEMPTS", (refuses, sp.simplify))   # the forked child inherits it
+    assert prove_equal(sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.S.One, budget=30)
+    monkeypatch.setattr(equivalence, "ATTEMPTS", (refuses,))
+    assert not prove_equal(sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.S.One, budget=30)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
+from .expr import within_size
 from .graph import Graph
 from .rules import differentiate, notes_for
 
@@ -134,13 +135,13 @@ def _tidy(expr: sp.Expr, groups) -> tuple[sp.Expr, tuple[str, ...]]:
     group t1..tK whose sum is 1, the expansion with one t_k eliminated (softmax + cross-entropy gives
     y - t). Large expressions are kept as built: tidying must not cost more than the walk.
     """
-    if not _within(expr, TIDY_NODES):
+    if not within_size(expr, TIDY_NODES):
         return expr, ()
     candidates = [(expr, ()), (sp.factor_terms(expr), ())]
     free = expr.free_symbols
     if len(free) <= FACTOR_SYMBOLS:
         candidates += [(sp.cancel(expr), ()), (sp.factor(expr), ())]
-    for group in groups if _within(expr, ELIMINATE_NODES) else ():
+    for group in groups if within_size(expr, ELIMINATE_NODES) else ():
         if len(free.intersection(group)) < 2:
             continue
         assumption = (sum_to_one_text(tuple(s.name for s in group)),)
@@ -148,14 +149,6 @@ def _tidy(expr: sp.Expr, groups) -> tuple[sp.Expr, tuple[str, ...]]:
             rest = sp.Add(*(s for i, s in enumerate(group) if i != k))
             candidates.append((sp.factor_terms(sp.expand(expr.xreplace({t: 1 - rest}))), assumption))
     return min(candidates, key=lambda c: _score(c[0]))
-
-
-def _within(expr: sp.Expr, limit: int) -> bool:
-    """Whether ``expr`` has at most ``limit`` tree nodes (stops counting early: big trees are cheap)."""
-    for count, _ in enumerate(sp.preorder_traversal(expr), start=1):
-        if count > limit:
-            return False
-    return True
 
 
 _OPS_WEIGHT = {"NEG": 2}

@@ -143,6 +143,18 @@ def power_problem(base: sp.Expr, exponent: sp.Expr) -> tuple[str, str] | None:
     return None
 
 
+def within_size(expr: sp.Expr, limit: int) -> bool:
+    """Whether ``expr`` has at most ``limit`` tree nodes (stops counting early: big trees are cheap).
+
+    >>> within_size(sp.Symbol("x") + 1, 3), within_size(sp.Symbol("x") + 1, 2)
+    (True, False)
+    """
+    for count, _ in enumerate(sp.preorder_traversal(expr), start=1):
+        if count > limit:
+            return False
+    return True
+
+
 def parse_as_written(text: str, names: Mapping[str, sp.Symbol] | None, functions=None,
                      parsed: sp.Expr | None = None) -> sp.Expr:
     """``text`` without SymPy's automatic simplification (``2*(o - t)`` stays so), for echoing it back.

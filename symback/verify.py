@@ -26,7 +26,7 @@ import sympy as sp
 
 from .equivalence import DEFAULT_BUDGET, PROBE_DPS, WRONG, lambdify_mp, probe, prove_equal
 from .errors import SymbackError, did_you_mean
-from .expr import parse_as_written, parse_formula
+from .expr import parse_as_written, parse_formula, within_size
 from .sweep import Quantity, Sweep, mp_value as _mp
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ RIGHT = frozenset({CORRECT, NUMERIC, CARRIED})   #: verdicts that count as right
 CARRY_DIGITS = range(2, 7)   #: significant digits a hand computation may round its intermediates to
 PROBES = 10                  #: probe points for a formula claim (the problem's own point first)
 SLIP_OPS = 4                 #: a missing or extra factor of at most this many operations is named as the slip
+SLIP_NODES = 80              #: ... found by an exact quotient only of formulas this small (tree nodes)
 
 _DERIVATIVE = re.compile(r"(?:d|∂)\s*\(?\s*([A-Za-z]\w*)\s*\)?\s*/\s*(?:d|∂)\s*\(?\s*([A-Za-z]\w*)\s*\)?\Z")
 _UPDATED = re.compile(r"([A-Za-z]\w*?)(?:\s*['’⁺]|_new)\Z")
@@ -310,7 +311,7 @@ def _factor_slip(claimed: sp.Expr, engine: sp.Expr) -> Detail | None:
     Small expressions only (``cancel`` is a polynomial gcd), and only a factor of at most a few
     operations in the problem's own symbols counts as an explanation.
     """
-    if claimed == 0 or not (_small(claimed) and _small(engine)):
+    if claimed == 0 or not (within_size(claimed, SLIP_NODES) and within_size(engine, SLIP_NODES)):
         return None
     quotient = sp.cancel(engine / claimed)
     if quotient.is_Number or not quotient.free_symbols <= engine.free_symbols | claimed.free_symbols:
@@ -319,10 +320,6 @@ def _factor_slip(claimed: sp.Expr, engine: sp.Expr) -> Detail | None:
         if sp.count_ops(value) <= SLIP_OPS and not sp.fraction(sp.together(value))[1].free_symbols:
             return (key, {"factor": sp.sstr(sp.factor_terms(value))})
     return None
-
-
-def _small(expr: sp.Expr, limit: int = 80) -> bool:
-    return all(count <= limit for count, _ in enumerate(sp.preorder_traversal(expr), start=1))
 
 
 def _unit(text: str) -> sp.Rational:

@@ -110,12 +110,12 @@ def parse_claim(text: str, where: str = "--claim") -> tuple[str, str]:
 
 
 class _Checker:
-    """Checks claims about one solution; holds its mpmath programs and the rounded recomputations."""
+    """Checks claims about one solution; holds its numeric sweep and the rounded recomputations."""
 
     def __init__(self, solution: "Solution", budget: float, seed: int) -> None:
         self.solution, self.budget, self.seed = solution, budget, seed
         self.graph = solution.graph
-        self.program = Sweep(solution.derivation)
+        self.sweep = Sweep(solution.derivation)
         self.exact = self._quantities(solution)
         self._carried: dict[int, dict[Quantity, mpmath.mpf]] = {}
         self.latex: dict[str, object] = {}   #: LaTeX claim text -> its parsed LatexFormula
@@ -202,7 +202,7 @@ class _Checker:
     def carried(self, digits: int) -> dict[Quantity, mpmath.mpf]:
         """Every quantity as a hand computation gets it, rounding stored values to ``digits`` digits."""
         if digits not in self._carried:
-            self._carried[digits] = self.program.run(self.graph.point, digits)
+            self._carried[digits] = self.sweep.run(self.graph.point, digits)
         return self._carried[digits]
 
     def number_slip(self, quantity, actual, claimed, unit) -> Detail | None:
@@ -225,7 +225,7 @@ class _Checker:
         symbols = list(self.graph.symbols.values())
         left = lambdify_mp(symbols, claimed)
         claim_at = lambda p: left(*(p[s.name] for s in symbols))  # noqa: E731
-        comparison = probe(claim_at, self.program.target(quantity), self.points(), self.variants(left, symbols, claimed))
+        comparison = probe(claim_at, self.sweep.target(quantity), self.points(), self.variants(left, symbols, claimed))
         details: list[Detail] = []
         if comparison.verdict == WRONG:
             details.append(("counterexample", {"left": _show(comparison.left), "right": _show(comparison.right)}))
@@ -263,20 +263,20 @@ class _Checker:
         from .api import expand_nodes
 
         deadline = time.monotonic() + self.budget
-        claimed, engine = self.program.assume(claimed), self.program.assume(engine)
+        claimed, engine = self.sweep.assume(claimed), self.sweep.assume(engine)
         if prove_equal(claimed, engine, self.budget / 2):
             return True
-        left = self.program.assume(expand_nodes(self.graph, claimed))
-        right = self.program.assume(expand_nodes(self.graph, engine))
+        left = self.sweep.assume(expand_nodes(self.graph, claimed))
+        right = self.sweep.assume(expand_nodes(self.graph, engine))
         return prove_equal(left, right, deadline - time.monotonic())
 
     def points(self) -> list[dict[str, mpmath.mpf]]:
         """The problem's own point, then random points (targets kept summing to 1 where assumed)."""
         rng = random.Random(self.seed)
-        candidates = [self.graph.point] + [self.program.random_point(rng) for _ in range(4 * PROBES)]
+        candidates = [self.graph.point] + [self.sweep.random_point(rng) for _ in range(4 * PROBES)]
         points = []
         for candidate in candidates:
-            full = self.program.evaluate(candidate)
+            full = self.sweep.evaluate(candidate)
             if full is not None:
                 points.append(full)
             if len(points) == PROBES:
@@ -287,7 +287,7 @@ class _Checker:
         """The claim with one slip undone: a factor of the chain restored or dropped, a name swapped."""
         variants: list[tuple[Detail, object]] = []
         at = lambda p, swap=None: left(*(p[(swap or {}).get(s.name, s.name)] for s in symbols))  # noqa: E731
-        for factor, function, args in self.program.factors:
+        for factor, function, args in self.sweep.factors:
             shown = sp.sstr(factor)
             value = lambda p, f=function, a=args: f(*(p[n] for n in a))  # noqa: E731
             variants.append((("slip.missing", {"factor": shown}), lambda p, v=value: at(p) * v(p)))

@@ -1,0 +1,1 @@
+"""Documents: the one LaTeX printer, the document models, Jinja rendering, PDF."""

@@ -1,0 +1,50 @@
+"""The printable form of a checked identity derivation (``symback identity``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import ClassVar, Mapping
+
+from symback.checking.chain import Identity
+from symback.documents.catalogue import identity_messages, messages
+from symback.documents.printing import latex as print_latex
+from symback.documents.solution_document import Row
+from symback.documents.tex import Tex, escape_latex
+
+
+@dataclass(frozen=True)
+class IdentityDocument:
+    """A checked identity derivation ready to print: routes of (line, reason) rows."""
+
+    TEMPLATE: ClassVar[str] = "identity"
+    title: str
+    lang: str
+    t: Mapping[str, str]
+    routes: tuple[tuple[str, tuple[Row, ...]], ...]   #: (title, rows: lhs only on the first)
+    wrong: tuple[Row, ...]
+    wrong_explanation: str
+    conclusion: str
+    assumptions: tuple[str, ...]
+    remarks: tuple[str, ...]
+
+
+def build_identity_document(identity: Identity, lang: str = "en") -> IdentityDocument:
+    """The printable form of a checked :class:`~symback.checking.identities.Identity` (lines kept as written)."""
+    t = messages(lang)
+    words = identity_messages(lang)
+
+    def say(text: str) -> str:
+        return words.get(text, text)
+
+    def rows(lines) -> tuple[Row, ...]:
+        return tuple(Row(print_latex(line.expr, order="none") if i == 0 else Tex(""),
+                         print_latex(line.expr, order="none") if i else Tex(""),
+                         note=escape_latex(say(line.reason) + (f"; {t['assumed']}" if line.assumed else "")))
+                     for i, line in enumerate(lines))
+
+    return IdentityDocument(
+        title=say(identity.title), lang=lang, t=MappingProxyType(t),
+        routes=tuple((say(route.title), rows(route.lines)) for route in identity.all_routes),
+        wrong=rows(identity.wrong), wrong_explanation=say(identity.wrong_explanation),
+        conclusion=say(identity.conclusion), assumptions=tuple(say(a) for a in identity.assumptions),
+        remarks=tuple(say(r) for r in identity.remarks))

@@ -1,0 +1,156 @@
+"""LaTeX to PDF: pdflatex in a fresh temporary directory, sandboxed and under a timeout.
+
+The document can only read and write inside its own directory (kpathsea ``openin_any=p``,
+``openout_any=p``, ``TEXMFOUTPUT`` unset), never runs shell commands (``-no-shell-escape``), and is
+killed with its whole process group when the timeout (for all passes together) runs out. The
+engine runs once and again only while its log asks for a rerun (at most three passes): what latexmk
+decides, without the stub-.aux second pass it always makes in a fresh directory (which doubled the
+PDF time; see benchmarks/bench_documents.py). Only the PDF leaves the directory, atomically.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from symback.engine.errors import SymbackError
+
+INSTALL = ("apt-get install latexmk texlive-latex-recommended texlive-latex-extra texlive-pictures "
+           "texlive-lang-korean texlive-fonts-recommended lmodern graphviz")  #: Debian packages that cover the templates
+ENGINES = ("pdflatex", "lualatex", "xelatex")
+MAX_PASSES = 3
+_RERUN = re.compile(r"Rerun (?:to get|LaTeX)|have changed\.\s*Rerun")
+TAIL = 20  #: lines of the log kept in ``LatexError.log_tail``
+_ERROR = re.compile(r"^(?:(?P<file>[^\s:][^:\n]*):(?P<line>\d+): |! ?)(?P<message>.*)$", re.M)
+_CONTEXT = re.compile(r"^l\.(\d+) (.*)$", re.M)
+
+
+class LatexMissing(SymbackError):
+    """The TeX engine is not on PATH."""
+
+
+class LatexTimeout(SymbackError):
+    """LaTeX ran longer than the timeout and was killed."""
+
+
+class LatexError(SymbackError):
+    """LaTeX stopped with an error; ``log_tail`` holds the relevant lines of its log."""
+
+    def __init__(self, where: str, message: str, fix: str = "", log_tail: str = "") -> None:
+        self.log_tail = log_tail
+        super().__init__(where, message, fix)
+
+    def located(self, prefix: str) -> "LatexError":
+        """The same error with ``prefix`` put in front of its place, keeping the log tail."""
+        return LatexError(f"{prefix}: {self.where}" if self.where else prefix, self.message, self.fix, self.log_tail)
+
+
+def have_latex(engine: str = "pdflatex") -> bool:
+    """Whether ``engine`` is on PATH, so :func:`compile_pdf` can run."""
+    return shutil.which(engine) is not None
+
+
+def compile_pdf(tex: str, target: Path, *, timeout: float = 60, engine: str = "pdflatex") -> Path:
+    """Typeset ``tex`` and write the PDF, and nothing else, atomically to ``target``.
+
+    ``engine`` is ``pdflatex`` (the default; Korean through kotex), ``lualatex`` or ``xelatex``.
+    Raises :class:`LatexMissing`, :class:`LatexError` or :class:`LatexTimeout`; on any error
+    ``target`` is left untouched. Returns ``target``.
+
+    >>> compile_pdf(r"\\documentclass{article}\\begin{document}Hi\\end{document}",
+    ...             Path("out/hi.pdf"))  # doctest: +SKIP
+    PosixPath('out/hi.pdf')
+    """
+    target = Path(target)
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
+    if shutil.which(engine) is None:
+        raise LatexMissing(str(target), f"{engine} is not on PATH, so the PDF cannot be made",
+                           f"install TeX Live: sudo {INSTALL}")
+    env = {k: v for k, v in os.environ.items() if k not in ("TEXMFOUTPUT", "TEXMF_OUTPUT_DIRECTORY")}
+    env.update(openin_any="p", openout_any="p", shell_escape="f", max_print_line="1000")
+    command = [engine, "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
+               "document.tex"]
+    deadline = time.monotonic() + timeout
+    with tempfile.TemporaryDirectory(prefix="symback-tex-") as work:
+        folder = Path(work)
+        (folder / "document.tex").write_text(tex, encoding="utf-8")
+        for _ in range(MAX_PASSES):
+            code = _run(command, folder, env, deadline, timeout, target)
+            log = folder / "document.log"
+            if code != 0 or not log.is_file() or not _RERUN.search(log.read_text(encoding="utf-8", errors="replace")):
+                break
+        pdf = folder / "document.pdf"
+        if code != 0 or not pdf.is_file():
+            raise _latex_error(folder, target)
+        _copy_atomic(pdf, target)
+    return target
+
+
+def _run(command: list[str], folder: Path, env: dict, deadline: float, timeout: float, target: Path) -> int:
+    """One engine pass in its own session; LatexTimeout when the overall deadline passes."""
+    with open(folder / "engine.out", "wb") as out:
+        proc = subprocess.Popen(command, cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            return proc.wait(timeout=max(deadline - time.monotonic(), 0.01))
+        except subprocess.TimeoutExpired:
+            raise LatexTimeout(str(target), f"LaTeX did not finish in {timeout:g} s and was killed",
+                               "a looping macro (such as \\def\\a{\\a}\\a) is the usual cause; "
+                               "fix the template, or raise the timeout for a very long document") from None
+        finally:
+            _kill(proc)  # nothing of the group survives
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """Kill the process group of ``proc`` (its session) and reap ``proc``."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def _latex_error(folder: Path, target: Path) -> LatexError:
+    """The first error of the log in ``folder`` as a :class:`LatexError`."""
+    log = folder / "document.log"
+    text = (log if log.is_file() else folder / "engine.out").read_text(encoding="utf-8", errors="replace")
+    lines = text.splitlines()
+    found = _ERROR.search(text)
+    if not found:
+        return LatexError(str(target), "LaTeX failed without an error message in its log",
+                          "see LatexError.log_tail", "\n".join(lines[-TAIL:]))
+    first = text.count("\n", 0, found.start())
+    end = next((i for i, s in enumerate(lines[first:], first) if s.startswith("Here is how much")), len(lines))
+    context = _CONTEXT.search(text, found.end())
+    name, line = found.group("file"), found.group("line")
+    if name is None or name in ("./document.tex", "document.tex"):
+        line = line or (context.group(1) if context else None)
+        where = f" at line {line} of the generated LaTeX" if line else ""
+        if not line and "<*>" in text[found.end():]:
+            where = " at the end of the generated LaTeX (an unclosed brace or environment, or no \\end{document}?)"
+    else:
+        where = f" in {Path(name).name} line {line}"
+    near = f" (near '{context.group(2).strip()[-40:]}')" if context and context.group(2).strip() else ""
+    message = f"LaTeX error{where}: {found.group('message').strip().rstrip('.')}{near}"
+    return LatexError(str(target), message, "fix the template or the LaTeX given to it (log in LatexError.log_tail)",
+                      "\n".join(lines[max(first - 2, 0):min(first + TAIL - 2, end)]))
+
+
+def _copy_atomic(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target`` through a temporary file in its directory and a rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out, open(source, "rb") as data:
+            shutil.copyfileobj(data, out)
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

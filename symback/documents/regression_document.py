@@ -1,0 +1,262 @@
+"""The printable model and the JSON of a solved regression: every piece computed here, templates arrange.
+
+Sentences come from the ``[regression]`` table of ``templates/messages.toml``; a sentence with math
+in it is a tuple of ``("text", str)`` and ``("math", Tex)`` parts, so each format escapes its text
+and puts the math between ``$`` itself.
+"""
+from __future__ import annotations
+
+import math
+import string
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, ClassVar, Mapping
+
+import sympy as sp
+
+from symback.documents.catalogue import messages
+from symback.documents.render import escape_markdown
+from symback.documents.tex import format_number, plot_coordinate
+from symback.documents.printing import name_latex
+from symback.documents.tex import Tex, bmatrix, escape_latex, shaped
+from symback.documents.printing import latex as print_latex
+from symback.engine.regression import TOLERANCE
+
+if TYPE_CHECKING:
+    from symback.engine.regression import RegressionSolution
+
+SHOWN_TERMS = 6                          #: E(β) with data lists all terms up to this many rows
+PLOT_POINTS = 200                        #: the cost curve is sampled down to about this many points
+HEAD, TAIL = 6, 3                        #: iterations shown: β⁽⁰⁾..β⁽⁵⁾, then the last three
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A catalogue sentence with math in it: ``("text", words)`` and ``("math", LaTeX)`` parts.
+
+    The text is escaped for the format and the math put between ``$``, so one document serves both.
+    """
+
+    parts: tuple[tuple[str, str], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+    def md(self) -> Tex:
+        """The sentence in Markdown (KaTeX inline math)."""
+        return Tex("".join(f"${text}$" if kind == "math" else escape_markdown(text) for kind, text in self.parts))
+
+    def tex(self) -> Tex:
+        """The sentence in LaTeX."""
+        return Tex("".join(f"${text}$" if kind == "math" else escape_latex(text) for kind, text in self.parts))
+
+
+def sentence(text: str, **fields: str) -> Sentence:
+    """Split a catalogue sentence at its ``{name}`` fields: a :class:`Tex` value is math, a plain str text.
+
+    >>> sentence("With {eta}, it {verb}.", eta=Tex("x = 1"), verb="converges").parts
+    (('text', 'With '), ('math', 'x = 1'), ('text', ', it '), ('text', 'converges'), ('text', '.'))
+    """
+    parts = []
+    for literal, field, _, _ in string.Formatter().parse(text):
+        if literal:
+            parts.append(("text", literal))
+        if field is not None:
+            value = fields[field]
+            parts.append(("math" if isinstance(value, Tex) else "text", str(value)))
+    return Sentence(tuple(parts))
+
+
+@dataclass(frozen=True)
+class RegressionDocument:
+    """Everything the regression worked solution shows, in one language, rounded for display."""
+
+    TEMPLATE: ClassVar[str] = "regression"
+    title: str
+    lang: str
+    t: Mapping[str, str]
+    intro: Sentence
+    data: Tex                                  #: X, Y and β with their shapes
+    cost_intro: Sentence
+    cost: Tex                                  #: E(β) in general
+    cost_with_data: tuple[Tex, ...]            #: E(β) with the data: lines of an aligned block
+    closed_form: tuple[tuple[Tex, Tex], ...]   #: (lhs, rhs) rows: XᵀX, XᵀY, (XᵀX)⁻¹, β̂
+    exact: Tex                                 #: β̂ as exact fractions ("" when they are long)
+    fit: tuple[tuple[Tex, Tex], ...]           #: E(β̂) and R²
+    gradient_intro: Sentence
+    gradient_generic: Tex
+    gradient: tuple[tuple[Tex, Tex], ...]      #: ∂E/∂β_j = linear form (rule table)
+    gradient_matrix: Tex
+    gradient_checked: bool
+    hessian: Tex
+    update: Tex
+    verdict: Sentence                          #: converges (ρ, steps needed) or diverges
+    overflow: Sentence                         #: empty unless float64 overflowed
+    first_step: Tex
+    columns: tuple[Tex, ...]
+    iterations: tuple[tuple[str, Tex, str, str] | None, ...]  #: None marks the elided middle
+    cost_curve: tuple[tuple[int, str], ...]    #: (step, cost) for the plot (log scale: positive only)
+    distance_curve: tuple[tuple[int, str], ...]
+    final: Sentence
+    costs_intro: Sentence
+    costs: tuple[tuple[str, Tex, str], ...]    #: (what, formula, multiply-adds here)
+    costs_conclusion: Sentence
+    summary: tuple[tuple[Tex, str, str, str], ...]
+    converges: bool
+
+
+def build_regression_document(solution: "RegressionSolution", lang: str = "en", digits: int = 4) -> RegressionDocument:
+    """The worked-solution model of a solved regression, in ``lang``, numbers to ``digits`` digits.
+
+    >>> import symback
+    >>> doc = build_regression_document(symback.solve(symback.load_example("regression")), "ko")
+    >>> doc.converges, doc.TEMPLATE
+    (True, 'regression')
+    """
+    every = messages(lang)
+    t = {**every, **{k[len("regression."):]: v for k, v in every.items() if k.startswith("regression.")}}
+    reg, descent, flops = solution.regression, solution.descent, solution.flops
+    X, Y, n, p = solution.X, solution.Y, solution.X.rows, solution.X.cols
+    iterations = descent.iterations
+    last = iterations[-1] if iterations else None
+    hat = r"\hat{\beta}"
+
+    def num(value) -> Tex:
+        return Tex(format_number(value, digits))
+
+    def matrix(m, shape: bool = True) -> Tex:
+        tex = bmatrix([[num(m[i, j]) for j in range(m.cols)] for i in range(m.rows)])
+        return shaped(tex, m.rows, m.cols) if shape else tex
+
+    def vector(values) -> Tex:
+        return bmatrix([[num(v)] for v in values])
+
+    def shown(expr: sp.Expr) -> Tex:  # data as decimals (rounded to digits), integers as they are
+        return print_latex(expr.xreplace({r: sp.Float(r, 30) for r in expr.atoms(sp.Rational) if not r.is_Integer}),
+                           digits=digits)
+
+    def count(key: str) -> str:
+        return f"{flops[key]:,}"
+
+    betas = solution.betas
+    beta = bmatrix([[name_latex(b.name)] for b in betas])
+    c = "" if reg.cost == "sse" else r"\frac{1}{n} "
+    two_c = "2" if reg.cost == "sse" else rf"\frac{{2}}{{{n}}}"
+    terms = [shown((Y[i] - sum(X[i, j] * b for j, b in enumerate(betas))) ** 2) for i in range(n)]
+    terms = terms if n <= SHOWN_TERMS else terms[:3] + [r"\cdots"] + terms[-1:]
+    per_line = 2 if p <= 3 else 1  # the LaTeX breaks the sum into lines of this many terms
+    lines = [" + ".join(terms[i:i + per_line]) for i in range(0, len(terms), per_line)]
+    lines = [(r"&\quad + " if i else r"E\left(\beta\right) &= " + ("" if reg.cost == "sse" else rf"\frac{{1}}{{{n}}} \Big(")) + line
+             for i, line in enumerate(lines)]
+    lines[-1] += "" if reg.cost == "sse" else r" \Big)"
+    exact = Tex("")
+    if any(not v.is_Integer for v in solution.beta_hat) and all(len(str(v)) <= 16 for v in solution.beta_hat):
+        exact = Tex(rf"{hat} = " + bmatrix([[print_latex(v)] for v in solution.beta_hat]))
+    fit = [(Tex(rf"E\left({hat}\right)"), num(solution.cost_at_beta_hat))]
+    if solution.r_squared is not None:
+        fit.append((Tex(r"R^{2} = 1 - \frac{\mathrm{SSE}}{\mathrm{SST}}"), num(solution.r_squared)))
+    residual = r"\left(Y - X\beta\right)"
+    hessian = matrix(2 * reg.scale * solution.xtx)
+    eta = num(descent.learning_rate)
+    verdict = sentence(
+        t["converges" if descent.converges else "diverges"], eta=Tex(rf"\eta = {eta}"),
+        bound=Tex(rf"2/\lambda_{{\max}} = {num(descent.max_rate)}"),
+        rho=Tex(rf"\rho = \max_i \left\lvert 1 - \eta \lambda_i \right\rvert = {num(descent.contraction)}"),
+        needed=Tex(str(descent.steps_to_tolerance)), tolerance=Tex(rf"10^{{{round(math.log10(TOLERANCE))}}}"))
+    rows = [(str(it.step), Tex(bmatrix([[num(v) for v in it.beta]]) + r"^{\top}"), num(it.cost), num(it.distance))
+            for it in iterations]
+    stride = max(1, len(iterations) // PLOT_POINTS)
+    sampled = iterations[::stride] + ((last,) if last and iterations[::stride][-1] is not last else ())
+    curve = lambda key: tuple((it.step, plot_coordinate(getattr(it, key))) for it in sampled if getattr(it, key) > 0)
+    costs = [(t["cost_xtx"], "n p^{2}", "closed_form_XtX"), (t["cost_xty"], "n p", "closed_form_XtY"),
+             (t["cost_inverse"], "p^{3}", "closed_form_inverse"), (t["cost_product"], "p^{2}", "closed_form_product"),
+             (t["cost_closed"], r"O\left(n p^{2} + p^{3}\right)", "closed_form"),
+             (t["cost_step"], r"2 n p + p = O\left(n p\right)", "gd_per_step"),
+             (t["cost_steps"].format(steps=reg.steps), rf"{reg.steps} \times \left(2 n p + p\right)", "gd")]
+    if descent.steps_to_tolerance is not None:
+        costs.append((t["cost_tolerance"].format(steps=descent.steps_to_tolerance),
+                      rf"{descent.steps_to_tolerance} \times \left(2 n p + p\right)", "gd_to_tolerance"))
+    final = Sentence()
+    if last:
+        final = sentence(t["final"], beta=Tex(rf"\beta^{{({last.step})}} = {vector(last.beta)}"),
+                         hat=Tex(rf"{hat} = {vector(solution.beta_hat)}"),
+                         distance=Tex(rf"\left\lVert \beta^{{({last.step})}} - {hat} \right\rVert = {num(last.distance)}"))
+    return RegressionDocument(
+        title=solution.title, lang=lang, t=MappingProxyType(t),
+        intro=sentence(t["intro_intercept" if reg.intercept else "intro"], n=Tex(f"n = {n}"),
+                       k=Tex(f"k = {len(reg.x[0])}"), p=Tex(f"p = {p}"), beta0=Tex(r"\beta_{0}")),
+        data=Tex(rf"X = {matrix(X)}, \quad Y = {matrix(Y)}, \quad \beta = {shaped(beta, p, 1)}"),
+        cost_intro=sentence(t[f"cost_{reg.cost}"], model=Tex(r"Y = X\beta + \varepsilon")),
+        cost=Tex(rf"E\left(\beta\right) = {c}\left\lVert Y - X\beta \right\rVert^{{2}} = {c}\sum_{{i=1}}^{{n}} "
+                 r"\left(y_{i} - x_{i}^{\top} \beta\right)^{2}"),
+        cost_with_data=tuple(Tex(line) for line in lines),
+        closed_form=((Tex(r"X^{\top} X"), matrix(solution.xtx)), (Tex(r"X^{\top} Y"), matrix(solution.xty)),
+                     (Tex(r"\left(X^{\top} X\right)^{-1}"), matrix(solution.xtx_inv)),
+                     (Tex(hat), Tex(rf"\left(X^{{\top}} X\right)^{{-1}} X^{{\top}} Y = {matrix(solution.xtx_inv, False)} "
+                                    rf"{matrix(solution.xty, False)} = {matrix(solution.beta_hat)}"))),
+        exact=exact, fit=tuple(fit),
+        gradient_intro=sentence(t["gradient_intro"], betas=Tex(", ".join(name_latex(b.name) for b in betas)),
+                                rules=", ".join(t.get(f"rules.{r}", r) for r in solution.gradient_rules)),
+        gradient_generic=Tex(rf"\frac{{\partial E}}{{\partial \beta_{{j}}}} = {c}\sum_{{i=1}}^{{n}} 2 \left(y_{{i}} - "
+                             rf"x_{{i}}^{{\top}} \beta\right) \left(-x_{{ij}}\right) = -2 {c}\left[X^{{\top}} {residual}\right]_{{j}}"),
+        gradient=tuple((Tex(rf"\frac{{\partial E}}{{\partial {name_latex(b.name)}}}"), shown(g))
+                       for b, g in zip(betas, solution.gradient)),
+        gradient_matrix=Tex(rf"\nabla E\left(\beta\right) = -{two_c} X^{{\top}} {residual} = {two_c} X^{{\top}} X \beta - "
+                            rf"{two_c} X^{{\top}} Y = {hessian} \beta - {matrix(2 * reg.scale * solution.xty)}"),
+        gradient_checked=solution.gradient_checked,
+        hessian=Tex(rf"H = \nabla^{{2}} E = {two_c} X^{{\top}} X = {hessian}, \quad \lambda\left(H\right) = "
+                    + ", ".join(num(v) for v in descent.eigenvalues)),
+        update=Tex(rf"\beta^{{(t+1)}} = \beta^{{(t)}} - \eta \nabla E\left(\beta^{{(t)}}\right) = \beta^{{(t)}} + "
+                   rf"{two_c} \eta X^{{\top}} \left(Y - X\beta^{{(t)}}\right), \quad \eta = {eta}, \quad "
+                   rf"\beta^{{(0)}} = {vector(reg.start)}"),
+        verdict=verdict,
+        overflow=sentence(t["overflow"], step=Tex(str(descent.diverged_at))) if descent.diverged_at is not None else Sentence(),
+        first_step=Tex(rf"\beta^{{(1)}} = \beta^{{(0)}} - \eta \nabla E\left(\beta^{{(0)}}\right) = {vector(reg.start)} - "
+                       rf"{eta} {vector(descent.first_gradient)} = {vector(descent.first)}"),
+        columns=(Tex(r"\beta^{(t)}"), Tex(r"E\left(\beta^{(t)}\right)"), Tex(rf"\left\lVert \beta^{{(t)}} - {hat} \right\rVert")),
+        iterations=tuple(rows if len(rows) <= HEAD + TAIL + 1 else rows[:HEAD] + [None] + rows[-TAIL:]),
+        cost_curve=curve("cost"), distance_curve=curve("distance"),
+        final=final,
+        costs_intro=sentence(t["costs_intro"], n=Tex(f"n = {n}"), p=Tex(f"p = {p}")),
+        costs=tuple((what, Tex(formula), count(key)) for what, formula, key in costs),
+        costs_conclusion=sentence(t["costs_conclusion"], closed=Tex(count("closed_form").replace(",", "{,}")),
+                                  step=Tex(count("gd_per_step").replace(",", "{,}")),
+                                  even=Tex(str(flops["break_even_steps"])), cube=Tex(r"O\left(p^{3}\right)"),
+                                  per=Tex(r"O\left(n p\right)")),
+        summary=tuple((name_latex(b.name), num(solution.beta_hat[j]), num(last.beta[j]) if last else Tex(""),
+                       num(abs(last.beta[j] - float(solution.beta_hat[j]))) if last else Tex(""))
+                      for j, b in enumerate(betas)),
+        converges=descent.converges)
+
+
+def regression_json(solution: "RegressionSolution") -> dict:
+    """The JSON document of a solved regression (README 'Linear regression')."""
+    reg, descent = solution.regression, solution.descent
+    floats = lambda m: [float(v) for v in m]
+    exact = lambda m: [str(v) for v in m]
+    rows = lambda m: [floats(m.row(i)) for i in range(m.rows)]
+    return {
+        "kind": "regression", "title": solution.title, "source": solution.spec.source,
+        "n": solution.X.rows, "coefficients": solution.X.cols, "intercept": reg.intercept, "cost": reg.cost,
+        "X": rows(solution.X), "Y": floats(solution.Y),
+        "beta_hat": floats(solution.beta_hat), "cost_at_beta_hat": float(solution.cost_at_beta_hat),
+        "r_squared": None if solution.r_squared is None else float(solution.r_squared),
+        "exact": {"beta_hat": exact(solution.beta_hat), "cost_at_beta_hat": str(solution.cost_at_beta_hat),
+                  "r_squared": None if solution.r_squared is None else str(solution.r_squared)},
+        "normal_equations": {"XtX": rows(solution.xtx), "XtY": floats(solution.xty), "XtX_inverse": rows(solution.xtx_inv)},
+        "gradient": {"components": [str(g) for g in solution.gradient], "rules": list(solution.gradient_rules),
+                     "matrix_form": "-2*c*X^T*(Y - X*beta)", "c": str(reg.scale),
+                     "matches_matrix_form": solution.gradient_checked},
+        "hessian": {"matrix": rows(2 * reg.scale * solution.xtx), "eigenvalues": list(descent.eigenvalues),
+                    "max_learning_rate": descent.max_rate, "contraction": descent.contraction},
+        "gd": {"learning_rate": float(reg.learning_rate), "steps": reg.steps, "start": floats(reg.start),
+               "first_step": {"gradient": exact(descent.first_gradient), "beta": exact(descent.first)},
+               "history": [{"step": it.step, "beta": list(it.beta), "cost": it.cost, "distance": it.distance}
+                           for it in descent.iterations],
+               "final": list(descent.iterations[-1].beta) if descent.iterations else None,
+               "distance": descent.iterations[-1].distance if descent.iterations else None,
+               "diverged_at": descent.diverged_at, "steps_to_tolerance": descent.steps_to_tolerance,
+               "tolerance": TOLERANCE},
+        "converges": descent.converges,
+        "flops": dict(solution.flops),
+    }

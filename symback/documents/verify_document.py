@@ -1,0 +1,225 @@
+"""Reports of ``symback verify``: JSON, terminal text, and the document the templates arrange.
+
+One model per report, in one language: :func:`build_verify_document` computes every piece (LaTeX
+from :mod:`symback.documents.printing`, sentences from ``templates/verify.toml``); ``verify.md.j2`` and
+``verify.tex.j2`` only arrange them, like the worked solutions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import ClassVar, Mapping
+
+import sympy as sp
+
+from symback.documents.catalogue import messages
+from symback.documents.tex import format_number
+from symback.checking.equivalence import WRONG
+from symback.documents.printing import name_latex
+from symback.documents.tex import Tex, escape_latex
+from symback.documents.printing import latex as print_latex
+from symback.documents.json_output import number as json_number
+from symback.checking.steps import StepsReport
+from symback.checking.claim import ClaimResult, ClaimsReport
+
+CLAIM_MARKS = {"correct": "✓", "numeric": "≈", "rounding-carried": "~", "wrong": "✗", "undecided": "?"}
+
+
+def detail_text(details, lang: str = "en", point: str = "") -> str:
+    """The details of a verdict as one sentence list in ``lang`` (``point`` fills ``{point}``)."""
+    t = messages(lang)
+    return "; ".join(t[f"verify.detail.{key}"].format(point=point, **args) for key, args in details)
+
+
+def _point_text(point: Mapping, own: Mapping | None, lang: str, instance: Mapping | None = None) -> str:
+    t = messages(lang)
+    if own is not None and all(sp.nsimplify(point[n]) == own[n] for n in point if n in own):
+        text = t["verify.detail.own_point"]
+    else:
+        text = ", ".join(f"{name} = {_number(value)}" for name, value in point.items() if name != "@")
+    if instance:
+        functions = ", ".join(f"{name}(u) = {body}" for name, body in instance.items())
+        text += " (" + t["verify.detail.with_functions"].format(functions=functions) + ")"
+    return text
+
+
+def _number(value) -> str:
+    if isinstance(value, sp.Rational):
+        return str(value)
+    return sp.sstr(sp.nsimplify(sp.Float(str(value), 30), rational=True)) if sp.Float(str(value)).is_finite else str(value)
+
+
+def claim_detail(result: ClaimResult, report: ClaimsReport, lang: str = "en") -> str:
+    point = _point_text(result.counterexample, report.solution.graph.point, lang) if result.counterexample else ""
+    details = ((("read_as", {"echo": result.echo}),) if result.echo else ()) + tuple(result.details)
+    return detail_text(details, lang, point)
+
+
+def step_detail(step, budget: float, lang: str = "en") -> str:
+    """Why a line got its verdict (a counterexample for a wrong line)."""
+    comparison = step.comparison
+    if comparison is None:
+        return ""
+    if comparison.verdict == WRONG:
+        details = [("step_counterexample", {"left": _short(comparison.left), "right": _short(comparison.right)})]
+        details += [comparison.slip] if comparison.slip else []
+        return detail_text(details, lang, _point_text(comparison.point, None, lang, step.instance))
+    if comparison.verdict == "proved":
+        return detail_text([("proved", {})], lang)
+    return detail_text([(comparison.verdict, {"points": str(comparison.points), "budget": f"{budget:g}"})], lang)
+
+
+def _short(value) -> str:
+    import mpmath
+    return mpmath.nstr(value, 6) if value is not None else ""
+
+
+def claims_json(report: ClaimsReport) -> dict:
+    """``{"claims": [{"name", "claimed", "actual", "verdict", "detail", ...}], ...}``."""
+    rows = []
+    for result in report.results:
+        row = {"name": result.name, "claimed": result.claimed,
+               "actual": sp.sstr(result.formula) if result.formula is not None else json_number(result.actual),
+               "verdict": result.verdict, "detail": claim_detail(result, report),
+               "quantity": result.quantity.label, "value": json_number(result.actual)}
+        if result.counterexample:
+            row["counterexample"] = {n: json_number(sp.nsimplify(v)) if not isinstance(v, sp.Basic) else json_number(v)
+                                     for n, v in result.counterexample.items()}
+        rows.append(row)
+    wrong = len(report.wrong)
+    return {"source": report.solution.spec.source, "claims": rows,
+            "summary": {"total": len(rows), "right": len(rows) - wrong, "wrong": wrong}, "budget": report.budget}
+
+
+def steps_json(report: StepsReport) -> dict:
+    """``{"steps": [{"line", "text", "verdict", "detail"}], "first_wrong": line or null, ...}``."""
+    steps = []
+    for step in report.steps:
+        row = {"line": step.line, "text": step.text, "verdict": step.verdict, "detail": step_detail(step, report.budget)}
+        if step.echo:
+            row["read_as"] = step.echo
+        if step.verdict == WRONG:
+            row["counterexample"] = {n: json_number(v) for n, v in step.comparison.point.items() if n != "@"}
+            if step.instance:
+                row["functions"] = dict(step.instance)
+        steps.append(row)
+    conclusion = report.conclusion.verdict if report.conclusion else None
+    return {"source": report.source, "functions": list(report.functions), "steps": steps,
+            "first_wrong": report.first_wrong, "conclusion": conclusion, "budget": report.budget}
+
+
+def claims_text(report: ClaimsReport, lang: str = "en") -> str:
+    """The report for a terminal: one line per claim, its mark, verdict and why."""
+    t = messages(lang)
+    width = max(len(f"{r.name} = {r.claimed}") for r in report.results)
+    lines = [f"{report.solution.spec.source}: " + _summary(report, lang)]
+    for result in report.results:
+        verdict = t[f"verify.verdict.{result.verdict}"]
+        lines.append(f"{CLAIM_MARKS[result.verdict]} {f'{result.name} = {result.claimed}':<{width}}  "
+                     f"{verdict}: {claim_detail(result, report, lang)}")
+    return "\n".join(lines) + "\n"
+
+
+def steps_text(report: StepsReport, lang: str = "en") -> str:
+    """The derivation for a terminal: each line with its mark, and why for the lines that fail."""
+    lines = [f"{report.source}: " + _steps_summary(report, lang)]
+    for step in report.steps:
+        lines.append(f"{step.line:>4} {step.mark or ' '}  {step.text}")
+        if step.echo:
+            lines.append(f"        {messages(lang)['verify.detail.read_as'].format(echo=step.echo)}")
+        if step.verdict not in ("given", "proved"):
+            lines.append(f"        {step_detail(step, report.budget, lang)}")
+    return "\n".join(lines) + "\n"
+
+
+def _summary(report: ClaimsReport, lang: str) -> str:
+    total, wrong = len(report.results), len(report.wrong)
+    key = "verify.summary_claim" if total == 1 else "verify.summary_claims"
+    return messages(lang)[key].format(total=total, right=total - wrong, wrong=wrong)
+
+
+def _steps_summary(report: StepsReport, lang: str) -> str:
+    t = messages(lang)
+    text = t["verify.summary_steps_wrong"].format(line=report.first_wrong) if report.first_wrong \
+        else t["verify.summary_steps_ok"]
+    if report.conclusion is not None:
+        text += " " + t["verify.conclusion"].format(verdict=t[f"verify.verdict.{report.conclusion.verdict}"])
+    return text
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """One claim, ready to print."""
+
+    name: Tex
+    claimed: Tex
+    actual: Tex
+    mark: str
+    verdict: str
+    detail: str
+    right: bool
+
+
+@dataclass(frozen=True)
+class StepRow:
+    """One line of a derivation, ready to print."""
+
+    line: int
+    math: Tex
+    mark: Tex
+    verdict: str
+    detail: str
+    wrong: bool
+
+
+@dataclass(frozen=True)
+class VerifyDocument:
+    """A verify report in one language: claims about a problem, or a line-by-line derivation."""
+
+    TEMPLATE: ClassVar[str] = "verify"
+    title: str
+    lang: str
+    t: Mapping[str, str]
+    source: str
+    summary: str
+    legend: str
+    claims: tuple[ClaimRow, ...] = ()
+    steps: tuple[StepRow, ...] = ()
+    functions: tuple[Tex, ...] = ()
+
+
+def build_verify_document(report: ClaimsReport | StepsReport, lang: str = "en", digits: int = 4) -> VerifyDocument:
+    """The printable model of a claims or steps report."""
+    t = messages(lang)
+    if isinstance(report, ClaimsReport):
+        rows = tuple(_claim_row(r, report, lang, digits) for r in report.results)
+        return VerifyDocument(t["verify.title_claims"], lang, MappingProxyType(t), report.solution.title,
+                              _summary(report, lang), t["verify.legend_claims"], claims=rows)
+    rows = tuple(StepRow(s.line, _step_math(s), Tex({"⇔": r"\Leftrightarrow", "≈": r"\approx", "✗": r"\times",
+                                                      "?": "?", "": ""}[s.mark]),
+                         t[f"verify.verdict.{s.verdict}"], step_detail(s, report.budget, lang), s.verdict == WRONG)
+                 for s in report.steps)
+    return VerifyDocument(t["verify.title_steps"], lang, MappingProxyType(t), report.source,
+                          _steps_summary(report, lang), t["verify.legend_steps"], steps=rows,
+                          functions=tuple(name_latex(f) for f in report.functions))
+
+
+def _claim_row(result: ClaimResult, report: ClaimsReport, lang: str, digits: int) -> ClaimRow:
+    t = messages(lang)
+    quantity = result.quantity
+    if quantity.kind == "value":
+        name = name_latex(quantity.name)
+    elif quantity.kind == "updated":
+        name = Tex(f"{name_latex(quantity.name)}'")
+    else:
+        name = Tex(rf"\frac{{\partial {name_latex(quantity.child)}}}{{\partial {name_latex(quantity.name)}}}")
+    if result.formula is not None:
+        claimed, actual = print_latex(result.claimed_expr, order="none"), print_latex(result.formula)
+    else:
+        claimed, actual = escape_latex(result.claimed), Tex(format_number(result.actual, digits))
+    return ClaimRow(name, claimed, actual, CLAIM_MARKS[result.verdict], t[f"verify.verdict.{result.verdict}"],
+                    claim_detail(result, report, lang), result.right)
+
+
+def _step_math(step) -> Tex:
+    return Tex(" = ".join(print_latex(e, order="none") for e in step.display))

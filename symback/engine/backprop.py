@@ -1,0 +1,110 @@
+"""Reverse-mode backpropagation over node symbols.
+
+One symbol per node; each node's local partial derivatives come from the rule table
+(:func:`symback.engine.rules.differentiate`) and are written back in node symbols (sigma(l1) -> o), and
+adjoints are accumulated in reverse topological order, summing over fan-out. The composed loss is
+never differentiated per parameter. The walk knows no operation.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from symback.engine.derivation import BackStep, Derivation, Term
+from symback.engine.expr import within_size
+from symback.engine.graph import Graph
+from symback.engine.rules import differentiate, notes_for
+
+#: closed forms with more tree nodes than this are kept as built (nested), not simplified
+TIDY_NODES = 120
+#: factor/cancel (multivariate gcds, costly) only run on expressions with at most this many symbols
+FACTOR_SYMBOLS = 6
+#: Σt = 1 elimination (an expansion per target) only on expressions this small: y - t forms at a
+#: softmax's inputs are; a hidden node's adjoint in a batch is not, and expanding it cost seconds
+ELIMINATE_NODES = 48
+
+
+def assumed_groups(graph: Graph) -> tuple[tuple[str, ...], ...]:
+    """Cross-entropy target groups whose given values sum to exactly 1 (so Sigma t = 1 holds)."""
+    return tuple(g for g in graph.target_groups if sp.Add(*(graph.point[t] for t in g)) == 1)
+
+
+def sum_to_one_text(group: tuple[str, ...]) -> str:
+    return " + ".join(group) + " = 1"
+
+
+def backprop(graph: Graph) -> Derivation:
+    """The symbolic backward pass of ``graph``: one :class:`BackStep` per node the loss uses.
+
+    >>> from symback.engine.spec_reader import spec_from_dict
+    >>> from symback.engine.graph import build_graph
+    >>> d = backprop(build_graph(spec_from_dict({"loss": "f", "inputs": {"x": 5},
+    ...     "params": {"w": -2, "b": 3}, "nodes": {"g": "w*x", "f": "g + b"}})))
+    >>> d.gradient("w")
+    x
+    """
+    symbols = graph.symbols
+    relevant = graph.ancestors_of_loss
+    # a local derivative may name a node only if that node is computed on the way to the loss
+    back_map = {n.expr: n.symbol for n in graph.nodes
+                if n.name in relevant and n.expr is not None and not (n.expr.is_Symbol or n.expr.is_Number)}
+    groups = [tuple(symbols[t] for t in g) for g in assumed_groups(graph)]
+    incoming: dict[str, list[Term]] = {name: [] for name in relevant}
+    closed: dict[str, sp.Expr] = {}
+    steps: list[BackStep] = []
+    used_assumptions: list[str] = []
+    notes: list[str] = []
+    for node in reversed(graph.nodes):
+        if node.name not in relevant:
+            continue
+        terms = tuple(incoming[node.name][::-1])  # children in forward (topological) order
+        if node.name == graph.loss:
+            raw = tidy = sp.S.One
+            applied: tuple[str, ...] = ()
+        else:
+            raw = sp.Add(*(closed[t.child] * t.local for t in terms))
+            simple = len(terms) == 1 and (terms[0].local.is_Symbol or terms[0].local.is_Number)
+            tidy, applied = (raw, ()) if simple else _tidy(raw, groups)
+            used_assumptions.extend(applied)
+        closed[node.name] = tidy
+        steps.append(BackStep(node.name, terms, tidy, raw, applied))
+        if node.is_leaf:
+            continue
+        notes.extend(notes_for(node.expr))
+        for parent in node.parents:
+            local, rules = differentiate(node.expr, symbols[parent], graph.conventions)
+            if local != 0:
+                incoming[parent].append(Term(node.name, local.xreplace(back_map), rules))
+    return Derivation(graph, tuple(steps), tuple(dict.fromkeys(used_assumptions)), tuple(dict.fromkeys(notes)))
+
+
+def _tidy(expr: sp.Expr, groups) -> tuple[sp.Expr, tuple[str, ...]]:
+    """The shortest of a few textbook rewrites of a small expression, and the assumptions used.
+
+    Candidates: the expression as built, with common factors pulled out, ``cancel`` and ``factor``
+    for expressions in few symbols (sigmoid + BCE gives y - t), and for each cross-entropy target
+    group t1..tK whose sum is 1, the expansion with one t_k eliminated (softmax + cross-entropy gives
+    y - t). Large expressions are kept as built: tidying must not cost more than the walk.
+    """
+    if not within_size(expr, TIDY_NODES):
+        return expr, ()
+    candidates = [(expr, ()), (sp.factor_terms(expr), ())]
+    free = expr.free_symbols
+    if len(free) <= FACTOR_SYMBOLS:
+        candidates += [(sp.cancel(expr), ()), (sp.factor(expr), ())]
+    for group in groups if within_size(expr, ELIMINATE_NODES) else ():
+        if len(free.intersection(group)) < 2:
+            continue
+        assumption = (sum_to_one_text(tuple(s.name for s in group)),)
+        for k, t in enumerate(group):
+            rest = sp.Add(*(s for i, s in enumerate(group) if i != k))
+            candidates.append((sp.factor_terms(sp.expand(expr.xreplace({t: 1 - rest}))), assumption))
+    return min(candidates, key=lambda c: _score(c[0]))
+
+
+_OPS_WEIGHT = {"NEG": 2}
+
+
+def _score(expr: sp.Expr) -> int:
+    """Operation count with negations weighted double: textbook forms read (y - t), not -(t - y)."""
+    visual = sp.count_ops(expr, visual=True)
+    return int(visual.xreplace({s: _OPS_WEIGHT.get(s.name, 1) for s in visual.free_symbols}))

@@ -1,0 +1,110 @@
+"""A derivation: the backward steps of a graph (symbolic), and the numbers at one point.
+
+:func:`symback.engine.backprop.backprop` builds the steps; :func:`symback.engine.substitute.substitute`
+returns a new :class:`Derivation` with its :class:`Numbers`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Mapping
+
+import mpmath
+import sympy as sp
+
+from symback.engine.graph import Graph
+
+PRECISION = 50  #: significant digits carried where arithmetic is not exact
+CHECK_TOLERANCE = 1e-10  #: relative error up to which the gradient check counts as agreeing
+
+
+@dataclass(frozen=True)
+class Check:
+    """Symbolic gradient vs central finite difference for one leaf (input or parameter)."""
+
+    symbolic: sp.Expr
+    numeric: mpmath.mpf
+    relative_error: float
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """The numeric side of a derivation at one point."""
+
+    values: Mapping[str, sp.Expr]                 #: every leaf and node
+    gradients: Mapping[str, sp.Expr]              #: dL/dname for every leaf and node
+    locals: Mapping[tuple[str, str], sp.Expr]     #: (child, node) -> value of dchild/dnode
+    updated: Mapping[str, sp.Expr] = field(default_factory=dict)  #: parameters after one step
+    check: Mapping[str, Check] = field(default_factory=dict)
+    precision: int = PRECISION
+
+
+@dataclass(frozen=True)
+class Term:
+    """One child's contribution to a node's adjoint: dL/dchild * local, local = dchild/dnode."""
+
+    child: str
+    local: sp.Expr
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BackStep:
+    """The adjoint of one node: its fan-out terms and its closed (textbook) form."""
+
+    node: str
+    terms: tuple[Term, ...]          #: empty for the loss itself (dL/dL = 1)
+    closed: sp.Expr                  #: dL/dnode in node symbols, textbook form
+    raw: sp.Expr                     #: sum of closed(child) * local before tidying
+    assumptions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A graph and its backward steps (loss first); :func:`symback.engine.substitute.substitute` adds numbers."""
+
+    graph: Graph
+    steps: tuple[BackStep, ...]
+    assumptions: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    numbers: Numbers | None = None
+
+    @cached_property
+    def by_node(self) -> dict[str, BackStep]:
+        return {s.node: s for s in self.steps}
+
+    def gradient(self, name: str) -> sp.Expr:
+        """dL/d(name) in node symbols (0 where ``name`` does not reach the loss)."""
+        self.graph.node(name)
+        step = self.by_node.get(name)
+        return step.closed if step is not None else sp.S.Zero
+
+    def with_numbers(self, numbers: Numbers) -> "Derivation":
+        return replace(self, numbers=numbers)
+
+
+def chain_text(derivation: Derivation, name: str, limit: int = 8) -> str:
+    """``dL/do * do/dl1 * dl1/dw1`` for each path from the loss to ``name``, joined by ``+``."""
+    graph = derivation.graph
+    paths: list[list[str]] = []
+
+    def walk(node: str, path: list[str]) -> None:
+        if len(paths) > limit:
+            return
+        if node == graph.loss:
+            paths.append(path)
+            return
+        step = derivation.by_node.get(node)
+        for term in step.terms if step else ():
+            walk(term.child, [node] + path)
+
+    walk(name, [])
+    if not paths:
+        return "0"
+    if len(paths) > limit:
+        return " + ".join(f"d{graph.loss}/d{t.child} * d{t.child}/d{name}" for t in derivation.by_node[name].terms)
+    texts = []
+    for path in paths:
+        chain = [graph.loss] + path
+        texts.append(" * ".join(f"d{a}/d{b}" for a, b in zip(chain, chain[1:])))
+    return " + ".join(texts)

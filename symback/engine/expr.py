@@ -1,0 +1,285 @@
+"""The safe formula parser: an ``ast`` whitelist that builds SymPy objects.
+
+No ``eval``, ``exec``, ``sympify`` or ``parse_expr`` ever sees user text. A formula may contain
+numbers, names, ``+ - * / ^ **``, parentheses, unary minus, and calls to the fixed function table
+:data:`FUNCTIONS` (plus the losses of :mod:`symback.engine.losses`, whose arguments may be lists).
+Size, literal and power bounds make payloads such as ``9**9**9**9`` fail in milliseconds.
+"""
+from __future__ import annotations
+
+import ast
+import keyword
+import math
+import re
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+import sympy as sp
+
+import symback.engine.functions as fn
+from symback.engine.errors import FormulaError, did_you_mean
+from symback.engine.losses import LOSSES
+
+MAX_LENGTH = 5000        #: characters in one formula
+MAX_NODES = 1000         #: syntax-tree nodes in one formula
+MAX_LITERAL_DIGITS = 60  #: digits in one numeric literal
+MAX_EXPONENT = 1000      #: |exponent| of a constant power
+MAX_POWER_BITS = 4096    #: log2|base| * |exponent| for a constant base and exponent
+
+NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+
+
+def _leaky(x, a=sp.Rational(1, 100)):
+    return fn.leaky_relu(x, a)
+
+
+def _extremum(kind):
+    def build(*args):
+        if len(args) < 2:
+            raise TypeError("needs at least 2 arguments")
+        return kind(*args)
+    return build
+
+
+#: name -> (builder, allowed argument counts or None for "2 or more")
+FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], tuple[int, ...] | None]] = {
+    "exp": (sp.exp, (1,)),
+    "log": (sp.log, (1,)),
+    "sqrt": (sp.sqrt, (1,)),
+    "sigmoid": (fn.sigmoid, (1,)),
+    "tanh": (sp.tanh, (1,)),
+    "relu": (fn.relu, (1,)),
+    "leaky_relu": (_leaky, (1, 2)),
+    "softplus": (fn.softplus, (1,)),
+    "step": (fn.step, (1,)),
+    "identity": (lambda x: x, (1,)),
+    "abs": (sp.Abs, (1,)),
+    "max": (_extremum(sp.Max), None),
+    "min": (_extremum(sp.Min), None),
+}
+
+CONSTANTS = {"e": sp.E, "pi": sp.pi}
+
+_BINARY = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+}
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A parsed formula and the target groups its cross-entropy losses declare (Sigma t = 1)."""
+
+    expr: sp.Expr
+    target_groups: tuple[tuple[sp.Symbol, ...], ...] = ()
+
+
+def symbol(name: str) -> sp.Symbol:
+    """The SymPy symbol symback uses for a user name (real-valued; never a SymPy constant)."""
+    return sp.Symbol(name, real=True)
+
+
+def parse_formula(text: str, names: Mapping[str, sp.Symbol] | None, where: str = "formula",
+                  functions: Mapping[str, tuple[Callable[..., sp.Expr], tuple[int, ...] | None]] | None = None) -> Formula:
+    """Parse ``text`` into a :class:`Formula` whose symbols come from ``names``.
+
+    Args:
+        text: the formula, e.g. ``"sigmoid(w1*i1 + w2*i2)"``.
+        names: the user's names and their symbols; ``None`` makes every free name a new symbol.
+        where: the place the formula came from, used in error messages (``"nodes.o"``).
+        functions: extra callable names (``{name: (builder, argument counts)}``), e.g. the
+            derivative ``diff`` and abstract functions of ``symback verify steps``; a builder
+            raises ``ValueError(message)`` for arguments it refuses.
+
+    >>> parse_formula("(t - o)^2", {"t": symbol("t"), "o": symbol("o")}).expr
+    (-o + t)**2
+    """
+    if not isinstance(text, str):
+        raise FormulaError(where, f"expected a formula string, got {type(text).__name__}",
+                           'write it in quotes, e.g. "w*x + b"')
+    if not text.strip():
+        raise FormulaError(where, "the formula is empty", 'write an expression such as "w*x + b"')
+    if len(text) > MAX_LENGTH:
+        raise FormulaError(where, f"the formula is longer than {MAX_LENGTH} characters",
+                           "split it into several nodes")
+    aliases = {}
+    if names is not None:
+        aliases = {f"_kw_{n}": n for n in names if keyword.iskeyword(n)}
+    source = text.replace("^", "**")
+    if aliases:
+        back = {v: k for k, v in aliases.items()}
+        source = re.sub(r"(?<![\w.])[A-Za-z_]\w*", lambda m: back.get(m.group(0), m.group(0)), source)
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        column = f" at column {exc.offset}" if exc.offset else ""
+        raise FormulaError(where, f"cannot parse '{text}'{column} ({exc.msg})",
+                           "use numbers, names, + - * / ^, parentheses and function calls") from None
+    count = sum(1 for _ in ast.walk(tree))
+    if count > MAX_NODES:
+        raise FormulaError(where, f"the formula has {count} parts (limit {MAX_NODES})",
+                           "split it into several nodes")
+    builder = _Builder(text, names, aliases, where, functions or {})
+    expr = builder.build(tree.body)
+    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise FormulaError(where, f"'{text}' is undefined (division by zero or log(0))",
+                           "change the constants in the formula")
+    return Formula(expr, tuple(builder.groups))
+
+
+def power_problem(base: sp.Expr, exponent: sp.Expr) -> tuple[str, str] | None:
+    """Why ``base ** exponent`` is out of bounds, as (message, fix), or ``None`` if it may be built."""
+    if exponent.is_Number:
+        if abs(exponent) > MAX_EXPONENT:
+            return f"the exponent {exponent} is too large", f"use exponents up to {MAX_EXPONENT}"
+        if base.is_Number and base != 0:
+            bits = abs(float(sp.log(abs(base), 2).evalf(15))) * abs(float(exponent))
+            if bits > MAX_POWER_BITS:
+                return "the power is too large to compute", "use smaller constants"
+    elif exponent.is_number:
+        return "a constant exponent must be a plain number", "simplify the exponent"
+    return None
+
+
+def within_size(expr: sp.Expr, limit: int) -> bool:
+    """Whether ``expr`` has at most ``limit`` tree nodes (stops counting early: big trees are cheap).
+
+    >>> within_size(sp.Symbol("x") + 1, 3), within_size(sp.Symbol("x") + 1, 2)
+    (True, False)
+    """
+    for count, _ in enumerate(sp.preorder_traversal(expr), start=1):
+        if count > limit:
+            return False
+    return True
+
+
+def parse_as_written(text: str, names: Mapping[str, sp.Symbol] | None, functions=None,
+                     parsed: sp.Expr | None = None) -> sp.Expr:
+    """``text`` without SymPy's automatic simplification (``2*(o - t)`` stays so), for echoing it back.
+
+    Call it on text :func:`parse_formula` accepted; ``parsed`` is returned if the unevaluated form
+    cannot be built.
+    """
+    try:
+        with sp.evaluate(False):
+            return parse_formula(text, names, "display", functions).expr
+    except Exception:  # display only: fall back to the evaluated form
+        return parsed
+
+
+class _Builder:
+    """Walks a whitelisted syntax tree and builds the SymPy expression."""
+
+    def __init__(self, text, names, aliases, where, functions):
+        self.text, self.names, self.aliases, self.where = text, names, aliases, where
+        self.functions = {**FUNCTIONS, **functions}
+        self.auto: dict[str, sp.Symbol] = {}
+        self.groups: list[tuple[sp.Symbol, ...]] = []
+
+    def fail(self, node, message, fix):
+        column = getattr(node, "col_offset", None)
+        at = f" (column {column + 1})" if column is not None else ""
+        raise FormulaError(self.where, f"{message} in '{self.text}'{at}", fix)
+
+    def build(self, node) -> sp.Expr:
+        if isinstance(node, ast.Constant):
+            return self.constant(node)
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            value = self.build(node.operand)
+            return -value if isinstance(node.op, ast.USub) else value
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Pow, ast.BitXor)):
+            return self.power(node)
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            return _BINARY[type(node.op)](self.build(node.left), self.build(node.right))
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        what = type(node).__name__
+        self.fail(node, f"'{what}' is not allowed",
+                  "formulas may use numbers, names, + - * / ^, parentheses and function calls")
+
+    def constant(self, node) -> sp.Expr:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(node, f"the literal {value!r} is not a number", "use a decimal number")
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(node, "the number is not finite", "use a finite number")
+        digits = len(repr(value))
+        if digits > MAX_LITERAL_DIGITS:
+            self.fail(node, f"a number with {digits} digits", f"use at most {MAX_LITERAL_DIGITS} digits")
+        return sp.Integer(value) if isinstance(value, int) else sp.Rational(repr(value))
+
+    def name(self, node) -> sp.Expr:
+        ident = self.aliases.get(node.id, node.id)
+        if self.names is not None and ident in self.names:
+            return self.names[ident]
+        if ident in CONSTANTS:
+            return CONSTANTS[ident]
+        if self.names is None and NAME_PATTERN.match(ident) and ident not in self.functions:
+            return self.auto.setdefault(ident, symbol(ident))
+        if ident in self.functions or ident in LOSSES or ident == "softmax":
+            self.fail(node, f"'{ident}' is a function", f"call it, e.g. {ident}(x)")
+        hint = did_you_mean(ident, list(self.names or ()))
+        self.fail(node, f"unknown name '{ident}'",
+                  "define it under [inputs], [params] or [nodes]" + (f" ({hint})" if hint else ""))
+
+    def power(self, node) -> sp.Expr:
+        base, exponent = self.build(node.left), self.build(node.right)
+        problem = power_problem(base, exponent)
+        if problem:
+            self.fail(node, *problem)
+        return base ** exponent
+
+    def call(self, node) -> sp.Expr:
+        if not isinstance(node.func, ast.Name):
+            self.fail(node, "only named functions may be called", "call one of the listed functions")
+        name = node.func.id
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            self.fail(node, f"{name}() takes plain positional arguments", f"write {name}(x)")
+        if name in LOSSES:
+            return self.loss(node, name)
+        if name == "softmax":
+            return self.softmax(node)
+        if name not in self.functions:
+            known = list(self.functions) + list(LOSSES) + ["softmax"]
+            self.fail(node, f"unknown function '{name}'", did_you_mean(name, known))
+        builder, counts = self.functions[name]
+        args = [self.build(a) for a in node.args]
+        if (counts is None and len(args) < 2) or (counts is not None and len(args) not in counts):
+            wanted = "2 or more" if counts is None else " or ".join(map(str, counts))
+            self.fail(node, f"{name}() takes {wanted} arguments, got {len(args)}", f"check the call to {name}")
+        try:
+            return builder(*args)
+        except ValueError as exc:  # an extra function refusing its arguments
+            self.fail(node, str(exc), f"check the call to {name}")
+
+    def softmax(self, node) -> sp.Expr:
+        args = node.args
+        if len(args) < 2 or not (isinstance(args[0], ast.Constant) and type(args[0].value) is int):
+            self.fail(node, "softmax takes an index and the logits, softmax(k, z1, ..., zK)",
+                      "write e.g. softmax(1, z1, z2, z3)")
+        zs = self.vector(args[1]) if len(args) == 2 and isinstance(args[1], ast.List) else \
+            [self.build(a) for a in args[1:]]
+        k = args[0].value
+        if not 1 <= k <= len(zs):
+            self.fail(node, f"softmax index {k} is outside 1..{len(zs)}", "count the logits from 1")
+        return fn.softmax(k, *zs)
+
+    def vector(self, node) -> list[sp.Expr]:
+        if isinstance(node, ast.List):
+            return [self.build(e) for e in node.elts]
+        return [self.build(node)]
+
+    def loss(self, node, name) -> sp.Expr:
+        if len(node.args) != 2:
+            self.fail(node, f"{name}() takes outputs and targets", f"write {name}(y, t) or {name}([y1, y2], [t1, t2])")
+        ys, ts = self.vector(node.args[0]), self.vector(node.args[1])
+        if len(ys) != len(ts) or not ys:
+            self.fail(node, f"{name}() got {len(ys)} outputs and {len(ts)} targets", "give as many targets as outputs")
+        loss = LOSSES[name]
+        if loss.targets_sum_to_one and all(isinstance(t, sp.Symbol) for t in ts) and len(ts) > 1:
+            self.groups.append(tuple(ts))
+        return loss.build(ys, ts)

@@ -1,0 +1,143 @@
+"""Computational graphs: named leaves and nodes, their formulas, parents and topological order."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Mapping
+
+import sympy as sp
+
+from symback.engine.errors import SpecError
+from symback.engine.expr import parse_formula, symbol
+from symback.engine.network import network_graph
+from symback.engine.node import INPUT, NODE, PARAM, Node, exact_number
+from symback.engine.rules import Conventions
+from symback.engine.spec import NetworkSpec, Spec
+
+MAX_WEIGHTS = 20_000  #: per sample; a neuron-level derivation of more is a wait, not a worked solution
+
+
+@dataclass(frozen=True)
+class Graph:
+    """An immutable computational graph with the point (leaf values) it is evaluated at.
+
+    ``nodes`` are in topological order: leaves first (inputs, then parameters), then each node
+    after every node it uses.
+    """
+
+    nodes: tuple[Node, ...]
+    loss: str
+    point: Mapping[str, sp.Expr]
+    title: str | None = None
+    learning_rate: sp.Expr | None = None
+    steps: int = 1
+    frozen: tuple[str, ...] = ()
+    conventions: Conventions = field(default_factory=Conventions)
+    target_groups: tuple[tuple[str, ...], ...] = ()  #: targets of cross-entropy losses
+    network: NetworkSpec | None = None
+
+    @cached_property
+    def by_name(self) -> dict[str, Node]:
+        return {n.name: n for n in self.nodes}
+
+    def node(self, name: str) -> Node:
+        """The node called ``name`` (KeyError naming the known names otherwise)."""
+        try:
+            return self.by_name[name]
+        except KeyError:
+            raise KeyError(f"no node, input or parameter named {name!r}") from None
+
+    @cached_property
+    def inputs(self) -> tuple[str, ...]:
+        return tuple(n.name for n in self.nodes if n.kind == INPUT)
+
+    @cached_property
+    def params(self) -> tuple[str, ...]:
+        return tuple(n.name for n in self.nodes if n.kind == PARAM)
+
+    @cached_property
+    def symbols(self) -> dict[str, sp.Symbol]:
+        return {n.name: n.symbol for n in self.nodes}
+
+    @cached_property
+    def ancestors_of_loss(self) -> frozenset[str]:
+        """Names the loss depends on, the loss included."""
+        seen = {self.loss}
+        for node in reversed(self.nodes):
+            if node.name in seen:
+                seen.update(node.parents)
+        return frozenset(seen)
+
+
+def build_graph(spec: Spec) -> Graph:
+    """The graph of a spec: parsed formulas in topological order, or the network's neurons.
+
+    >>> from symback.engine.spec_reader import spec_from_dict
+    >>> g = build_graph(spec_from_dict({"loss": "f", "inputs": {"x": 5}, "params": {"w": -2},
+    ...                                 "nodes": {"f": "w*x"}}))
+    >>> [n.name for n in g.nodes]
+    ['x', 'w', 'f']
+    """
+    conventions = Conventions(relu_at_zero=spec.relu_at_zero)
+    common = dict(title=spec.title, learning_rate=spec.learning_rate, steps=spec.steps,
+                  frozen=spec.frozen, conventions=conventions)
+    if spec.network is not None:
+        layers = spec.network.layers
+        weights = sum(a * b for a, b in zip(layers, layers[1:]))
+        if weights > MAX_WEIGHTS:
+            raise SpecError(f"{spec.source}: network.layers",
+                            f"{weights} weights is more than a neuron-level derivation handles ({MAX_WEIGHTS})",
+                            "use fewer neurons, or symback.compile_network(load_spec(path).network) for numeric gradients")
+        nodes, point, loss, groups = network_graph(spec.network, conventions)
+        return Graph(nodes=nodes, loss=loss, point=point, target_groups=groups,
+                     network=spec.network, **common)
+    names = [n for n, _ in spec.inputs] + [n for n, _ in spec.params] + [n for n, _ in spec.nodes]
+    symbols = {n: symbol(n) for n in names}
+    leaves = [Node(n, INPUT) for n, _ in spec.inputs] + [Node(n, PARAM) for n, _ in spec.params]
+    defined: dict[str, Node] = {}
+    groups: list[tuple[str, ...]] = []
+    for name, text in spec.nodes:
+        parsed = parse_formula(text, symbols, where=f"{spec.source}: nodes.{name}")
+        used = {s.name for s in parsed.expr.free_symbols}
+        if name in used:
+            raise SpecError(f"{spec.source}: nodes.{name}", f"'{name}' uses itself in '{text}'",
+                            "a node cannot depend on itself; introduce a new node name")
+        parents = tuple(n for n in names if n in used)
+        defined[name] = Node(name, NODE, parsed.expr, parents)
+        groups.extend(tuple(s.name for s in g) for g in parsed.target_groups)
+    ordered = _topological(defined, spec.source)
+    point = {name: exact_number(value, name) for name, value in spec.inputs + spec.params}
+    return Graph(nodes=tuple(leaves) + ordered, loss=spec.loss, point=point,
+                 target_groups=tuple(dict.fromkeys(groups)), **common)
+
+
+def _topological(defined: dict[str, Node], source: str) -> tuple[Node, ...]:
+    """Nodes ordered so each comes after the nodes it uses; a cycle is an error naming it."""
+    order: list[Node] = []
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+
+    def visit(name: str, path: list[str]) -> None:
+        if state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            cycle = path[path.index(name):] + [name]
+            raise SpecError(f"{source}: nodes.{name}", "the nodes " + " -> ".join(cycle) + " form a cycle",
+                            "a graph must not loop back; break the cycle")
+        state[name] = 1
+        for parent in defined[name].parents:
+            if parent in defined:
+                visit(parent, path + [name])
+        state[name] = 2
+        order.append(defined[name])
+
+    for name in defined:
+        visit(name, [])
+    return tuple(order)
+
+
+def expand_nodes(graph: Graph, expr: sp.Expr) -> sp.Expr:
+    """``expr`` with every node symbol replaced by its formula (only inputs and parameters remain)."""
+    for node in reversed(graph.nodes):
+        if not node.is_leaf and node.symbol in expr.free_symbols:
+            expr = expr.xreplace({node.symbol: node.expr})
+    return expr

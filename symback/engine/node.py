@@ -1,0 +1,44 @@
+"""One named quantity of a computational graph: a leaf (input or parameter) or a node with a formula."""
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+
+import sympy as sp
+
+from symback.engine.errors import SpecError
+from symback.engine.expr import symbol
+
+INPUT, PARAM, NODE = "input", "param", "node"
+
+
+@dataclass(frozen=True)
+class Node:
+    """A named quantity: a leaf (input or parameter) or a node defined by a formula."""
+
+    name: str
+    kind: str                       #: "input", "param" or "node"
+    expr: sp.Expr | None = None     #: the formula in the symbols of other names (None for leaves)
+    parents: tuple[str, ...] = ()   #: names the formula uses, in definition order
+
+    @property
+    def symbol(self) -> sp.Symbol:
+        return symbol(self.name)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.kind != NODE
+
+
+def exact_number(value, name: str) -> sp.Expr:
+    """A leaf value as an exact SymPy number (floats through their shortest repr: 0.05 -> 1/20)."""
+    if isinstance(value, sp.Basic) and value.is_Number:
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float, numbers.Real)):
+        raise SpecError(name, f"expected a number, got {type(value).__name__}", "give a finite number")
+    if isinstance(value, numbers.Integral):
+        return sp.Integer(int(value))
+    if not math.isfinite(float(value)):
+        raise SpecError(name, f"the value {value} is not finite", "use a finite number")
+    return sp.Rational(repr(float(value)))

@@ -1,0 +1,126 @@
+"""The one table of derivative rules.
+
+Every operation that may appear in a formula has one :class:`Rule`: a name a worked solution can
+print ("product rule", "logistic derivative") and one partial derivative per argument, written in
+textbook form (sigma' = sigma(1 - sigma), tanh' = 1 - tanh^2). The reverse walk in
+:mod:`symback.engine.backprop` knows no operation; it asks this table. Adding an activation is one
+function class in :mod:`symback.engine.functions` whose ``rule`` attribute is its row of :data:`RULES`; the tests then check the
+new rule against ``sympy.diff`` automatically.
+"""
+from __future__ import annotations
+
+import sympy as sp
+from sympy import S
+
+import symback.engine.functions as fn
+from symback.engine.errors import RuleError
+from symback.engine.rule import DEFAULT_CONVENTIONS, Conventions, Rule
+
+
+def _others(expr: sp.Expr, i: int) -> sp.Expr:
+    return sp.Mul(*(a for j, a in enumerate(expr.args) if j != i))
+
+
+def _pow(expr: sp.Expr, i: int, c: Conventions) -> sp.Expr:
+    base, exponent = expr.args
+    if i == 0:
+        return exponent * base ** (exponent - 1)
+    return expr * sp.log(base)
+
+
+def _pow_name(expr: sp.Expr) -> str:
+    base, exponent = expr.args
+    if not exponent.free_symbols:
+        return "power rule"
+    if not base.free_symbols:
+        return "exponential rule"
+    return "general power rule"
+
+
+def _extremum(expr: sp.Expr, i: int, c: Conventions, sign: int) -> sp.Expr:
+    mine = expr.args[i]
+    factors = [fn.Indicator(sign * (mine - other), c.tie_share)
+               for j, other in enumerate(expr.args) if j != i]
+    return sp.Mul(*factors)
+
+
+RULES: dict[type, Rule] = {
+    sp.Add: Rule("sum rule", lambda e, i, c: S.One),
+    sp.Mul: Rule("product rule", lambda e, i, c: _others(e, i)),
+    sp.Pow: Rule("power rule", _pow),
+    sp.exp: Rule("exponential derivative", lambda e, i, c: e),
+    sp.log: Rule("logarithm derivative", lambda e, i, c: 1 / e.args[0]),
+    sp.tanh: Rule("tanh derivative", lambda e, i, c: 1 - e**2),
+    sp.Abs: Rule("absolute value derivative", lambda e, i, c: sp.sign(e.args[0]),
+                 "|x|' = sign(x), taken as 0 at x = 0"),
+    sp.Max: Rule("max derivative", lambda e, i, c: _extremum(e, i, c, +1),
+                 "ties split the gradient equally"),
+    sp.Min: Rule("min derivative", lambda e, i, c: _extremum(e, i, c, -1),
+                 "ties split the gradient equally"),
+    sp.sign: Rule("sign derivative", lambda e, i, c: S.Zero, "0 almost everywhere"),
+    **{function: function.rule for function in fn.TABLED},  # symback's functions declare theirs
+}
+
+
+def rule_for(expr: sp.Expr) -> Rule:
+    """The rule for ``expr``'s operation, or a :class:`RuleError` saying where to add one."""
+    rule = RULES.get(type(expr))
+    if rule is None:
+        raise RuleError(type(expr).__name__, "no derivative rule for this operation",
+                        "add a Rule for it to symback.engine.rules.RULES")
+    return rule
+
+
+def rule_name(expr: sp.Expr) -> str:
+    """The printable name of the rule that differentiates ``expr`` (the top operation)."""
+    return _pow_name(expr) if isinstance(expr, sp.Pow) else rule_for(expr).name
+
+
+def partial(expr: sp.Expr, i: int, conventions: Conventions = DEFAULT_CONVENTIONS) -> sp.Expr:
+    """The partial derivative of ``expr`` (one operation) with respect to its argument ``i``.
+
+    >>> from sympy import Symbol
+    >>> from symback.engine.functions import sigmoid
+    >>> partial(sigmoid(Symbol('x')), 0)
+    (1 - sigmoid(x))*sigmoid(x)
+    """
+    return rule_for(expr).partial(expr, i, conventions)
+
+
+def differentiate(expr: sp.Expr, symbol: sp.Symbol,
+                  conventions: Conventions = DEFAULT_CONVENTIONS) -> tuple[sp.Expr, tuple[str, ...]]:
+    """d(expr)/d(symbol) by the table (chain rule over the expression tree), and the rules used.
+
+    >>> from sympy import symbols
+    >>> w, x, b = symbols('w x b')
+    >>> differentiate(w*x + b, w)
+    (x, ('sum rule', 'product rule'))
+    """
+    used: list[str] = []
+
+    def walk(e: sp.Expr) -> sp.Expr:
+        if e == symbol:
+            return S.One
+        if symbol not in e.free_symbols:
+            return S.Zero
+        name = rule_name(e)
+        if name not in used:
+            used.append(name)
+        total = S.Zero
+        for i, arg in enumerate(e.args):
+            inner = walk(arg)
+            if inner != 0:
+                total += partial(e, i, conventions) * inner
+        return total
+
+    return walk(expr), tuple(used)
+
+
+def notes_for(expr: sp.Expr) -> tuple[str, ...]:
+    """The notes (conventions, almost-everywhere caveats) of every rule ``expr`` needs."""
+    found = []
+    for sub in sp.preorder_traversal(expr):
+        rule = RULES.get(type(sub))
+        if rule is not None and rule.note:
+            found.append(f"{rule.name}: {rule.note}")
+    return tuple(dict.fromkeys(found))

@@ -1,0 +1,58 @@
+"""A validated problem as frozen dataclasses: :class:`Spec` (a graph or a network) and :class:`NetworkSpec`.
+
+:mod:`symback.engine.spec_reader` reads TOML files and dictionaries into them; numbers are exact
+rationals (``0.05`` -> ``1/20``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from symback.engine.expr import FUNCTIONS
+from symback.engine.losses import LOSSES
+from symback.engine.regression_spec import RegressionSpec
+
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "identity", "step", "softmax")
+BIAS_MODES = ("none", "neuron", "shared")
+TOP_KEYS = ("title", "loss", "learning_rate", "steps", "frozen", "relu_at_zero", "claims",
+            "inputs", "params", "nodes", "network", "regression")
+NETWORK_KEYS = ("layers", "activation", "bias", "loss", "values")
+MAX_STEPS = 10_000_000
+RESERVED = set(FUNCTIONS) | set(LOSSES) | {"softmax", "e", "pi", "diff"}
+
+Matrix = tuple[tuple[sp.Rational, ...], ...]
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """A layered network: sizes, one activation per non-input layer, bias mode, loss, values."""
+
+    layers: tuple[int, ...]
+    activations: tuple[str, ...]
+    bias: str
+    loss: str
+    x: Matrix                                  #: samples x inputs
+    t: Matrix                                  #: samples x outputs
+    weights: tuple[Matrix, ...]                #: W1 .. WL, W[l][j][k]: neuron k of l-1 -> j of l
+    biases: tuple[tuple[sp.Rational, ...], ...]  #: b1 .. bL: () for none, 1 value shared, n_l values
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A validated problem: a computational graph (``nodes``) or a ``network``."""
+
+    source: str = "<spec>"
+    title: str | None = None
+    loss: str | None = None
+    learning_rate: sp.Rational | None = None
+    steps: int = 1
+    frozen: tuple[str, ...] = ()
+    relu_at_zero: sp.Rational = sp.S.Zero
+    inputs: tuple[tuple[str, sp.Rational], ...] = ()
+    params: tuple[tuple[str, sp.Rational], ...] = ()
+    nodes: tuple[tuple[str, str], ...] = ()
+    network: NetworkSpec | None = None
+    claims: tuple[tuple[str, str], ...] = ()  #: [claims]: left side -> claimed text (numbers as written)
+    regression: RegressionSpec | None = None  #: [regression]: see symback.engine.regression

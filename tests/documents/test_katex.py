@@ -1,0 +1,91 @@
+"""Every math block symback writes to Markdown is accepted by KaTeX (throwOnError).
+
+Needs node and the katex npm package: CI installs it into .ci/node (see .ci/run); elsewhere set
+KATEX_DIR to a katex package directory, or the test is skipped.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from symback.documents.gallery import gallery
+from symback.checking.identities import IDENTITIES, derive_identity
+from symback.documents.json_output import identity_json
+
+ROOT = Path(__file__).resolve().parents[2]
+KATEX = Path(os.environ.get("KATEX_DIR", ROOT / ".ci" / "node" / "node_modules" / "katex"))
+
+pytestmark = pytest.mark.skipif(shutil.which("node") is None or not (KATEX / "package.json").exists(),
+                                reason="node and the katex npm package are needed (npm install katex)")
+
+
+def blocks_of(markdown: str) -> list[dict]:
+    display = re.findall(r"\$\$\n(.*?)\n\$\$", markdown, flags=re.S)
+    rest = re.sub(r"\$\$\n.*?\n\$\$", "", markdown, flags=re.S)
+    inline = re.findall(r"(?<![\\$])\$([^$\n]+?)(?<!\\)\$", rest)
+    return [{"tex": t, "display": True} for t in display] + [{"tex": t, "display": False} for t in inline]
+
+
+def check(blocks: list[dict]) -> list[str]:
+    result = subprocess.run(["node", str(ROOT / "tests" / "documents" / "katex_check.js"), str(KATEX)],
+                            input=json.dumps(blocks), capture_output=True, text=True, timeout=120, check=True)
+    return [f"{blocks[f['index']]['tex'][:200]!r}: {f['error']}" for f in json.loads(result.stdout)]
+
+
+def test_every_gallery_math_block_renders_in_katex():
+    blocks = [b for name, text in gallery() if name.endswith(".md") for b in blocks_of(text)]
+    assert len(blocks) > 1000
+    failures = check(blocks)
+    assert not failures, "\n".join(failures[:10])
+
+
+def test_every_identity_line_renders_in_katex():
+    blocks = [{"tex": line["latex"], "display": True}
+              for name in IDENTITIES for route in identity_json(derive_identity(name))["routes"]
+              for line in route["lines"]]
+    failures = check(blocks)
+    assert not failures, "\n".join(failures[:10])
+
+
+def test_every_identity_document_renders_in_katex():
+    from symback.documents.render import render_identity
+    blocks = [b for name in IDENTITIES for lang in ("en", "ko")
+              for b in blocks_of(render_identity(derive_identity(name), "md", lang))]
+    failures = check(blocks)
+    assert not failures, "\n".join(failures[:10])
+
+
+def test_the_checker_catches_bad_math():
+    assert check([{"tex": r"\frac{1}{", "display": True}, {"tex": r"\notacommand", "display": False}])
+
+
+def test_every_matrix_view_variant_renders_in_katex():
+    """Every loss and activation (softmax hidden too), bias mode and batch size 1-3, both conventions and languages."""
+    import symback
+    from symback.engine.losses import LOSSES
+    from symback.documents.matrix_document import build_matrix_document
+    from symback.documents.render import render_document
+    from symback.engine.spec import ACTIVATIONS
+
+    blocks = []
+    for i, loss in enumerate(sorted(LOSSES)):
+        m, bias = 1 + i % 3, ("none", "neuron", "shared")[i % 3]
+        targets = [[0, 1]] * m if "entropy" in loss and i % 2 else [[0.3, 0.9]] * m  # sum 1, or not
+        values = {"x": [[0.5, -0.2], [0.1, 0.3], [-0.4, 0.9]][:m], "t": targets}
+        for l in (1, 2, 3):
+            values[f"W{l}"] = [[0.3, -0.2], [0.1, 0.4]]
+            if bias != "none":
+                values[f"b{l}"] = 0.1 if bias == "shared" else [0.1, -0.1]
+        activations = [ACTIVATIONS[i % 8], ACTIVATIONS[(i + 3) % 8], "softmax" if "entropy" in loss else "sigmoid"]
+        spec = {"learning_rate": 0.1, "network": {"layers": [2, 2, 2, 2], "activation": activations, "bias": bias,
+                                                  "loss": loss, "values": values}}
+        solution = symback.solve(spec, check=False)
+        for convention in ("row", "column"):
+            for lang in ("en", "ko"):
+                blocks += blocks_of(render_document(build_matrix_document(solution, lang, convention=convention), "md"))
+    failures = check(blocks)
+    assert not failures, "\n".join(failures[:10])

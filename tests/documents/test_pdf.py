@@ -1,0 +1,188 @@
+"""compile_pdf: PDFs checked through pdftotext; the sandbox, the timeout and the errors.
+
+The compile tests need latexmk, pdflatex, kotex and pdftotext (Debian: see symback.documents.pdf.INSTALL
+and poppler-utils); without them they are skipped. The missing-TeX test always runs.
+"""
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+import symback.documents.pdf as pdf
+from symback.engine.errors import SymbackError
+from symback.documents.pdf import LatexError, LatexMissing, LatexTimeout, compile_pdf, have_latex
+
+needs_latex = pytest.mark.skipif(
+    not have_latex() or shutil.which("pdftotext") is None,
+    reason="needs latexmk, pdflatex and pdftotext: apt-get install latexmk texlive-latex-recommended "
+           "texlive-latex-extra texlive-pictures texlive-lang-korean texlive-fonts-recommended poppler-utils")
+
+
+def document(body: str, preamble: str = "") -> str:
+    return f"\\documentclass{{article}}\n{preamble}\n\\begin{{document}}\n{body}\n\\end{{document}}\n"
+
+
+def text_of(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def compile_or_error(tex: str, target: Path) -> str:
+    """The text of the PDF, or '' when LaTeX refused the document (both are safe outcomes)."""
+    try:
+        return text_of(compile_pdf(tex, target, timeout=30))
+    except LatexError:
+        assert not target.exists()
+        return ""
+
+
+@needs_latex
+def test_minimal_article(tmp_path):
+    target = tmp_path / "out" / "nested" / "minimal.pdf"
+    assert compile_pdf(document("Backpropagation, written out."), target) == target
+    assert target.read_bytes().startswith(b"%PDF")
+    assert "Backpropagation, written out." in text_of(target)
+    assert os.listdir(target.parent) == ["minimal.pdf"]  # only the PDF; no temporary file left
+
+
+@needs_latex
+def test_replaces_an_existing_pdf(tmp_path):
+    target = tmp_path / "a.pdf"
+    compile_pdf(document("first"), target)
+    compile_pdf(document("second"), target)
+    assert "second" in text_of(target) and os.listdir(tmp_path) == ["a.pdf"]
+
+
+@needs_latex
+def test_korean(tmp_path):
+    target = compile_pdf(document("역전파는 연쇄 법칙으로 한국어 기울기를 구한다.", r"\usepackage{kotex}"), tmp_path / "ko.pdf")
+    assert "역전파는 연쇄 법칙으로 한국어 기울기를 구한다." in text_of(target)
+
+
+@needs_latex
+@pytest.mark.parametrize("body", [
+    r"\input{/etc/passwd}",
+    r"\input{../../../../../../../../etc/passwd}",
+    r"\input{|" + '"cat /etc/passwd"}',
+    r"\newread\r\openin\r=/etc/passwd \read\r to\x \x",
+    r"\pdffiledump length 300{/etc/passwd}",
+])
+def test_cannot_read_outside(tmp_path, body):
+    assert "root:x:" in Path("/etc/passwd").read_text()  # the secret the document tries to leak
+    text = compile_or_error(document(body), tmp_path / "leak.pdf")
+    assert "root:x:" not in text and "726F6F743A783A" not in text  # nor as \pdffiledump's hex
+
+
+@needs_latex
+@pytest.mark.xfail(reason="pdfTeX 1.40.24 (TeX Live 2022) reads \\pdfobj file without the openin_any check; "
+                          "only escaping user text, or an OS sandbox, keeps a hostile document out")
+def test_cannot_embed_outside(tmp_path):
+    body = r"\immediate\pdfobj stream file {/etc/passwd}\pdfcatalog{/X \the\pdflastobj\space 0 R}x"
+    target = tmp_path / "embed.pdf"
+    compile_or_error(document(body, r"\pdfcompresslevel=0"), target)
+    assert not target.exists() or b"root:x:" not in target.read_bytes()
+
+
+@needs_latex
+def test_engine_error_without_line(tmp_path):
+    with pytest.raises(LatexError, match="pdfTeX error: .*cannot find image file /etc/hostname"):
+        compile_pdf(document(r"\immediate\pdfximage{/etc/hostname}x"), tmp_path / "a.pdf")
+
+
+@needs_latex
+def test_no_shell_escape(tmp_path):
+    pwned = tmp_path / "symback_pwned"
+    compile_or_error(document(f"\\immediate\\write18{{touch {pwned}}}x"), tmp_path / "a.pdf")
+    assert not pwned.exists()
+
+
+@needs_latex
+def test_cannot_write_outside(tmp_path, monkeypatch):
+    work = tmp_path / "tmp"  # compile_pdf's temporary directory goes in here
+    work.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(work))
+    for name in (tmp_path / "absolute.tex", "../parent.tex"):
+        body = f"\\newwrite\\w\\immediate\\openout\\w={name} \\immediate\\write\\w{{x}}\\immediate\\closeout\\w x"
+        compile_or_error(document(body), tmp_path / "a.pdf")
+    assert not (tmp_path / "absolute.tex").exists()
+    assert os.listdir(work) == []
+
+
+@pytest.mark.serial
+@needs_latex
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from Linux /proc")
+def test_looping_macro_is_killed(tmp_path, monkeypatch):
+    started = []
+
+    class Recorded(subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append((self.pid, kwargs["cwd"]))
+
+    monkeypatch.setattr(pdf.subprocess, "Popen", Recorded)
+    target = tmp_path / "loop.pdf"
+    begin = time.monotonic()
+    with pytest.raises(LatexTimeout) as caught:
+        compile_pdf(document(r"\def\a{\a}\a"), target, timeout=5)
+    elapsed = time.monotonic() - begin
+    assert 5 <= elapsed < 8
+    assert "5 s" in caught.value.line() and "looping macro" in caught.value.line()
+    assert not target.exists()
+    (group, folder), = started
+    deadline = time.monotonic() + 2  # SIGKILL is delivered asynchronously
+    while running_in_group(group) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert running_in_group(group) == []  # neither latexmk nor pdflatex is left (zombies wait for init)
+    assert not Path(folder).exists()
+
+
+def running_in_group(group: int) -> list[str]:
+    """Command lines of the live (not zombie) processes of a process group, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[2]) == group and fields[0] != "Z":
+            found.append(command)
+    return found
+
+
+@needs_latex
+def test_latex_error(tmp_path):
+    target = tmp_path / "bad.pdf"
+    target.write_bytes(b"old")
+    with pytest.raises(LatexError) as caught:
+        compile_pdf(document("Some text \\undefinedcommand{} more"), target)
+    line = caught.value.line()
+    assert "\n" not in line and str(target) in line
+    assert "Undefined control sequence" in line and "\\undefinedcommand" in line and "line 4" in line
+    assert "./document.tex:4: Undefined control sequence." in caught.value.log_tail
+    assert len(caught.value.log_tail.splitlines()) <= pdf.TAIL
+    assert target.read_bytes() == b"old" and os.listdir(tmp_path) == ["bad.pdf"]
+    assert isinstance(caught.value, SymbackError)
+
+
+@needs_latex
+def test_unfinished_document(tmp_path):
+    with pytest.raises(LatexError, match="end of the generated LaTeX"):
+        compile_pdf("\\documentclass{article}\n\\begin{document}\nx\n", tmp_path / "a.pdf")
+
+
+def test_missing_tex(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert not have_latex()
+    target = tmp_path / "out" / "a.pdf"
+    with pytest.raises(LatexMissing) as caught:
+        compile_pdf(document("x"), target)
+    line = caught.value.line()
+    assert "latexmk" in line and str(target) in line
+    assert "apt-get install latexmk texlive-latex-recommended texlive-latex-extra texlive-pictures " \
+           "texlive-lang-korean texlive-fonts-recommended" in line
+    assert not (tmp_path / "out").exists()

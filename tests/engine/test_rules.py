@@ -1,0 +1,123 @@
+"""Every rule in the table against sympy.diff of an independent elementary form of its operation."""
+import random
+
+import pytest
+import sympy as sp
+
+from symback.engine import functions as fn
+from symback.engine.rules import RULES, Conventions, differentiate, partial, rule_name
+
+x, y, z, a = sp.symbols("x y z a", real=True)
+
+#: one sample application per operation: (expression, point away from kinks and ties)
+SAMPLES = {
+    sp.Add: (sp.Add(x, y, z, evaluate=False), {x: 0.3, y: -1.2, z: 2.0}),
+    sp.Mul: (sp.Mul(x, y, z, evaluate=False), {x: 0.3, y: -1.2, z: 2.0}),
+    sp.Pow: (sp.Pow(x, y, evaluate=False), {x: 1.7, y: 0.6}),
+    sp.exp: (sp.exp(x), {x: 0.4}),
+    sp.log: (sp.log(x), {x: 2.5}),
+    sp.tanh: (sp.tanh(x), {x: -0.7}),
+    sp.Abs: (sp.Abs(x), {x: -0.9}),
+    sp.Max: (sp.Max(x, y), {x: 0.3, y: -1.2}),
+    sp.Min: (sp.Min(x, y), {x: 0.3, y: -1.2}),
+    sp.sign: (sp.sign(x), {x: 0.8}),
+    fn.sigmoid: (fn.sigmoid(x), {x: 1.5}),
+    fn.relu: (fn.relu(x), {x: 0.8}),
+    fn.leaky_relu: (fn.leaky_relu(x, a), {x: -0.8, a: 0.1}),
+    fn.softplus: (fn.softplus(x), {x: -0.4}),
+    fn.step: (fn.step(x), {x: 0.6}),
+    fn.softmax: (fn.softmax(2, x, y, z), {x: 0.3, y: -1.2, z: 2.0}),
+    fn.Indicator: (fn.Indicator(x, a), {x: -0.5, a: 0.5}),
+}
+
+
+def elementary(expr: sp.Expr) -> sp.Expr:
+    """The expression with symback's functions rewritten to exp/log/Piecewise (SymPy's own)."""
+    return expr.rewrite(sp.exp).rewrite(sp.Piecewise)
+
+
+def test_every_rule_has_a_sample_row():
+    missing = [op.__name__ for op in RULES if op not in SAMPLES]
+    assert not missing, f"add a row to SAMPLES in tests/test_rules.py for: {missing}"
+
+
+@pytest.mark.parametrize("op", list(RULES), ids=lambda op: op.__name__)
+def test_rule_partials_equal_sympy_diff(op):
+    expr, point = SAMPLES[op]
+    assert type(expr) is op
+    reference = elementary(expr)
+    for i, arg in enumerate(expr.args):
+        if not isinstance(arg, sp.Symbol):
+            continue  # e.g. the integer index of softmax
+        mine = partial(expr, i).subs(point)
+        theirs = sp.diff(reference, arg).subs(point)
+        assert float(sp.N(mine, 30)) == pytest.approx(float(sp.N(theirs, 30)), rel=1e-12, abs=1e-15), \
+            f"{op.__name__}: partial {i} is {partial(expr, i)}"
+
+
+@pytest.mark.parametrize("op", list(RULES), ids=lambda op: op.__name__)
+def test_rule_at_random_points(op):
+    expr, point = SAMPLES[op]
+    reference = elementary(expr)
+    rng = random.Random(op.__name__)
+    for _ in range(5):
+        moved = {s: v + rng.uniform(-0.2, 0.2) for s, v in point.items()}
+        for i, arg in enumerate(expr.args):
+            if isinstance(arg, sp.Symbol):
+                mine = float(sp.N(partial(expr, i).subs(moved), 30))
+                theirs = float(sp.N(sp.diff(reference, arg).subs(moved), 30))
+                assert mine == pytest.approx(theirs, rel=1e-12, abs=1e-15)
+
+
+def test_textbook_forms():
+    s = fn.sigmoid(x)
+    assert partial(s, 0) == s * (1 - s)
+    assert partial(sp.tanh(x), 0) == 1 - sp.tanh(x) ** 2
+    assert partial(fn.softplus(x), 0) == fn.sigmoid(x)
+    assert partial(fn.relu(x), 0) == fn.Indicator(x, 0)
+    assert partial(fn.softmax(1, x, y), 1) == fn.softmax(1, x, y) * (1 - fn.softmax(1, x, y))
+    assert partial(fn.softmax(1, x, y), 2) == -fn.softmax(1, x, y) * fn.softmax(2, x, y)
+
+
+def test_relu_convention_is_configurable():
+    zero = sp.Integer(0)
+    assert partial(fn.relu(x), 0, Conventions(relu_at_zero=sp.Rational(1, 2))).subs(x, zero) == sp.Rational(1, 2)
+    assert partial(fn.relu(x), 0).subs(x, zero) == 0
+
+
+def test_sympy_diff_of_our_functions_uses_the_table():
+    assert sp.diff(fn.sigmoid(x), x) == fn.sigmoid(x) * (1 - fn.sigmoid(x))
+
+
+def test_differentiate_names_rules_outermost_first():
+    derivative, rules = differentiate(fn.sigmoid(x * y + z), x)
+    assert derivative == y * fn.sigmoid(x * y + z) * (1 - fn.sigmoid(x * y + z))
+    assert rules == ("logistic derivative", "sum rule", "product rule")
+    assert rule_name(x ** 2) == "power rule" and rule_name(2 ** x) == "exponential rule"
+
+
+def test_missing_rule_names_the_table():
+    from symback.engine.errors import RuleError
+    with pytest.raises(RuleError, match="symback.engine.rules.RULES"):
+        differentiate(sp.sin(x), x)
+
+
+def test_functions_evaluate_exactly_and_numerically():
+    assert fn.sigmoid(0) == sp.Rational(1, 2)
+    assert fn.relu(-3) == 0 and fn.relu(sp.Rational(5, 2)) == sp.Rational(5, 2)
+    assert fn.step(0) == 0 and fn.step(sp.Rational(1, 10)) == 1
+    assert fn.softplus(0) == sp.log(2)
+    value = fn.sigmoid(sp.Rational(3, 2)).evalf(40)
+    assert abs(value - 1 / (1 + sp.exp(-sp.Rational(3, 2))).evalf(40)) < sp.Float(10) ** -38
+    soft = fn.softmax(2, sp.Integer(1), sp.Integer(2), sp.Integer(3)).evalf(30)
+    assert abs(soft - (sp.exp(2) / (sp.exp(1) + sp.exp(2) + sp.exp(3))).evalf(30)) < sp.Float(10) ** -28
+
+
+@pytest.mark.parametrize("backend", ["numpy", "mpmath", "math"])
+def test_lambdify_backends(backend):
+    from symback.engine.functions import MATH_NAMESPACE, MPMATH_NAMESPACE
+    expr = x ** fn.sigmoid(y) + fn.softplus(x) * fn.relu(y) + fn.softmax(1, x, y)
+    modules = {"numpy": ["numpy"], "mpmath": [MPMATH_NAMESPACE, "mpmath"], "math": [MATH_NAMESPACE, "math"]}[backend]
+    value = float(sp.lambdify([x, y], expr, modules=modules)(1.7, 0.4))
+    exact = float(elementary(expr).subs({x: 1.7, y: 0.4}).evalf(30))
+    assert value == pytest.approx(exact, rel=1e-12)

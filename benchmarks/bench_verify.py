@@ -25,8 +25,8 @@ from typing import Callable
 from sympy.core.cache import clear_cache
 
 import symback
-from symback.equivalence import DEFAULT_BUDGET
-from symback.verify import ClaimResult, verify_claims
+from symback.checking.equivalence import DEFAULT_BUDGET
+from symback.checking.verify import ClaimResult, verify_claims
 
 SPEC = {"network": {"layers": [2, 2, 1], "activation": "sigmoid", "bias": "neuron", "loss": "mse",
                     "values": {"x": [0.5, -0.25], "t": [0.75], "W1": [[0.5, -0.375], [0.25, 0.625]],

@@ -94,8 +94,12 @@ def expression_unit(text: str, value: sp.Expr) -> sp.Expr:
 
 
 def within(actual, claimed: sp.Expr, unit: sp.Expr) -> bool:
-    """|actual - claimed| <= unit / 2 (exact equality when unit is 0), to 40 digits."""
-    with mpmath.workdps(PROBE_DPS):
+    """|actual - claimed| <= unit / 2 (exact equality when unit is 0), at 80 digits (a written number
+    has at most 60); an exact actual value and an exact claim are compared exactly: ``L = 0`` is
+    wrong when L is 10^-400."""
+    if unit == 0 and isinstance(actual, sp.Rational) and isinstance(claimed, sp.Rational):
+        return actual == claimed
+    with mpmath.workdps(2 * PROBE_DPS):
         difference = abs(_mp(actual) - _mp(claimed))
         if unit == 0:
             return difference <= mpmath.mpf(10) ** (-PROBE_DPS + 5) * max(1, abs(_mp(claimed)))

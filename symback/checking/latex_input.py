@@ -27,6 +27,7 @@ thousands separators (``1,000``) and the imaginary unit (``i`` is an ordinary na
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -38,6 +39,7 @@ from typing import Iterable, Mapping, Sequence
 import sympy as sp
 
 from symback.checking.latex_tree import SUPPORTED, PlainPrinter, Rebuilder
+from symback.engine import limits
 from symback.engine.errors import FormulaError
 from symback.engine.expr import MAX_NODES, symbol
 
@@ -203,10 +205,16 @@ def _script_argument(text: str, start: int) -> tuple[str, int]:
 def _run_worker(texts: list[str], timeout: float, where: str) -> list[dict]:
     """The child's result entries for ``texts``; a timeout or crash becomes a FormulaError."""
     request = json.dumps({"texts": texts, "max_nodes": MAX_NODES, "max_depth": MAX_DEPTH})
-    try:
+    budget_bound = limits.remaining() < timeout  # the command's budget ends first: its error
+    timeout = min(timeout, max(limits.remaining(), 0.1))
+    parent = os.getpid()
+    try:  # killed on a timeout or any exception (SIGTERM included); dies with this process
         done = subprocess.run([sys.executable, "-I", str(_WORKER)], input=request, capture_output=True,
-                              text=True, timeout=timeout, env={}, check=False)
+                              text=True, timeout=timeout, env={}, check=False,
+                              preexec_fn=lambda: limits.die_with_parent(parent))
     except subprocess.TimeoutExpired:
+        if budget_bound:
+            raise limits.budget_error("parsing LaTeX") from None
         raise FormulaError(where, f"the LaTeX did not parse within {timeout:g} s",
                            "simplify it or write the formula in plain syntax") from None
     if done.returncode != 0:

@@ -60,6 +60,9 @@ class Rebuilder:
                 self.fail(*problem)
             return args[0] ** args[1]
         if kind == "log":  # the converter gives log(x, E) for \ln and \log, log(x, b) for \log_b
+            if len(args) == 2 and args[1].is_number and (args[1].is_positive is False or args[1] == 1):
+                self.fail(f"\\log_{{{args[1]}}} has no meaning (a logarithm's base is positive and not 1)",
+                          "use \\ln or a base such as \\log_{2}")
             return sp.log(*args)
         return self.table(kind.lower(), args)  # exp, tanh, Abs
 

@@ -22,7 +22,9 @@ from typing import Mapping
 import sympy as sp
 
 from symback.checking.latex_input import TIMEOUT as LATEX_TIMEOUT, parse_latex_formulas
-from symback.checking.equivalence import DEFAULT_BUDGET, NUMERIC, PROVED, UNDECIDED, WRONG, Comparison, lambdify_mp, probe, prove_equal
+from symback.checking.equivalence import (DEFAULT_BUDGET, NUMERIC, PROVED, UNDECIDED, WRONG, Comparison, exact_difference,
+                                         exactly_different, lambdify_mp, precision, probe, prove_equal, scales)
+from symback.engine import limits
 from symback.engine.errors import FormulaError, SymbackError, read_user_file
 from symback.engine.expr import NAME_PATTERN, parse_as_written, parse_formula
 
@@ -32,6 +34,7 @@ INSTANCES = 4          #: random concrete instantiations of the abstract functio
 POINTS = 3             #: probe points per instantiation (12 without abstract functions)
 MAX_LINES = 200        #: lines in one steps file
 MAX_ORDER = 5          #: highest derivative order ``diff(expr, x, n)``
+MAX_SCALES = 4         #: point sizes beyond the unit ones (the constants' powers of ten: step(x - 1000))
 
 _UNICODE = {"·": "*", "⋅": "*", "×": "*", "−": "-", "σ": "sigmoid", "∂": "d"}
 _HEADER = re.compile(r"#\s*functions\s*:\s*(.*)", re.IGNORECASE)
@@ -102,13 +105,17 @@ def verify_steps(text: str, source: str = "<steps>", budget: float = DEFAULT_BUD
                 display.append(exprs[-1])
                 echo.append(parsed[where].echo)
                 continue
+            rewritten = _rewrite(part, functions, where)
             try:
-                exprs.append(parse_formula(_rewrite(part, functions, where), None, where, table).expr)
+                exprs.append(parse_formula(rewritten, None, where, table).expr)
             except FormulaError as exc:
+                message = exc.message
+                if rewritten != part:  # quote the line as written, not the parser's form of it (__prime)
+                    message = re.sub(r" \(column \d+\)| at column \d+", "", message.replace(f"'{rewritten}'", f"'{part.strip()}'"))
                 if "unknown function" in exc.message:
-                    raise FormulaError(exc.where, exc.message, exc.fix + "; declare abstract functions with "
+                    raise FormulaError(exc.where, message, exc.fix + "; declare abstract functions with "
                                        "'# functions: f, g' at the top") from None
-                raise
+                raise FormulaError(exc.where, message, exc.fix) from None
             display.append(parse_as_written(_rewrite(part, functions, where), None, table, exprs[-1]))
         verdict, deciding = GIVEN, None
         for expr in exprs:
@@ -129,7 +136,7 @@ def load_steps(path: str | Path, budget: float = DEFAULT_BUDGET, seed: int = 0, 
                latex: bool = False) -> StepsReport:
     """Read a steps file and check it (errors name the file and line)."""
     name = name or str(path)
-    return verify_steps(read_user_file(path, name), name, budget, seed, latex)
+    return verify_steps(read_user_file(path, name, limit=limits.current().file), name, budget, seed, latex)
 
 
 _RANK = {GIVEN: 0, PROVED: 1, NUMERIC: 2, UNDECIDED: 3, WRONG: 4}
@@ -216,8 +223,9 @@ def _group_start(text: str, prime: int, where: str) -> int:
     depth = 0
     for i in range(prime - 1, -1, -1):
         depth += (text[i] in _CLOSE) - (text[i] in _OPEN)
-        if depth == 0:
-            return i
+        if depth == 0:  # a call's name belongs to the group: (x^3)'' is the prime of __prime((x^3))
+            name = re.search(r"[A-Za-z_]\w*\Z", text[:i])
+            return name.start() if name else i
     raise FormulaError(where, "a bracket is never opened", "balance every ) ] }")
 
 
@@ -267,15 +275,20 @@ class _Checker:
         rng = random.Random(self.seed)
         points, programs = [], []
         per_instance = POINTS if self.functions else 4 * POINTS
+        sizes = [sp.S.One] + scales(a, b)[:MAX_SCALES]  # unit points, then points the size of the constants
         for index, instance in enumerate(self.instances):
             concrete = [(e.subs(instance).doit() if instance else e) for e in (a, b)]
             programs.append([lambdify_mp(symbols, e) for e in concrete])
-            for _ in range(per_instance * 3):
-                values = {s.name: sp.Rational(rng.choice((-1, 1)) * rng.randint(1, 24), 8) for s in symbols}
-                points.append({"@": index, **values})
-        comparison = probe(self._side(programs, symbols, 0), self._side(programs, symbols, 1), points)
+            for size in sizes:
+                for _ in range(per_instance * 3):
+                    values = {s.name: size * sp.Rational(rng.choice((-1, 1)) * rng.randint(1, 24), 8) for s in symbols}
+                    points.append({"@": index, **values})
+        left, right, dps = self._side(programs, symbols, 0), self._side(programs, symbols, 1), precision(a, b)
+        comparison = probe(left, right, points, dps=dps)
         if comparison.verdict == WRONG:
             return comparison
+        if (difference := exact_difference(a, b)) is not None:  # equal at the probes, but not exactly
+            return exactly_different(difference, left, right, points, dps, comparison.points)
         if prove_equal(a, b, self.budget):
             return Comparison(PROVED, points=comparison.points)
         return comparison  # numeric (equal at every probe, unproved) or undecided (too few defined points)

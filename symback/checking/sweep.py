@@ -72,24 +72,24 @@ class Sweep:
             point.update({t: w / sum(weights) for t, w in zip(group, weights)})
         return point
 
-    def evaluate(self, point) -> dict[str, mpmath.mpf] | None:
-        """Values and adjoints (``d:name``) at ``point``; None where the problem is undefined there."""
+    def evaluate(self, point, dps: int = PROBE_DPS) -> dict[str, mpmath.mpf] | None:
+        """Values and adjoints (``d:name``) at ``point`` to ``dps`` digits; None where the problem is undefined there."""
         try:
-            with mpmath.workdps(PROBE_DPS):
-                full = self.run(point, None, named=True)
+            with mpmath.workdps(dps):
+                full = self.run(point, None, named=True, dps=dps)
         except (ZeroDivisionError, ValueError, OverflowError, TypeError):
             return None
         return full if all(mpmath.isfinite(v) for v in full.values()) else None
 
-    def run(self, point, digits: int | None, named: bool = False):
+    def run(self, point, digits: int | None, named: bool = False, dps: int = PROBE_DPS):
         """Forward and backward at ``point``, rounding each stored value to ``digits`` digits (None: none).
 
         Returns the value each quantity has before its own rounding: the number a hand computation
         writes down for it.
         """
         keep = (lambda v: v) if digits is None else (lambda v: round_significant(v, digits))
-        with mpmath.workdps(PROBE_DPS):
-            raw = {n: mp_value(v) for n, v in point.items()}
+        with mpmath.workdps(dps):
+            raw = {n: mp_value(v, dps) for n, v in point.items()}
             stored = {n: keep(v) for n, v in raw.items()}
             for name, args, function in self.nodes:
                 raw[name] = function(*(stored[a] for a in args))
@@ -129,12 +129,12 @@ class Sweep:
         return lambda p: function(*(p[a] for a in args))
 
 
-def mp_value(value) -> mpmath.mpf:
+def mp_value(value, dps: int = PROBE_DPS) -> mpmath.mpf:
     if isinstance(value, mpmath.mpf):
         return value
     if isinstance(value, sp.Rational):
         return mpmath.mpf(int(value.p)) / int(value.q)
-    return mpmath.mpf(sp.Float(value, PROBE_DPS)._mpf_)
+    return mpmath.mpf(sp.Float(value, dps)._mpf_)
 
 
 def round_significant(value: mpmath.mpf, digits: int) -> mpmath.mpf:

@@ -24,13 +24,16 @@ import mpmath
 import sympy as sp
 
 from symback.checking.latex_input import TIMEOUT as LATEX_TIMEOUT, parse_latex_formulas
-from symback.checking.equivalence import DEFAULT_BUDGET, WRONG, lambdify_mp, probe, prove_equal
+from symback.checking.equivalence import (DEFAULT_BUDGET, WRONG, exact_difference, exactly_different, lambdify_mp, precision,
+                                         probe, prove_equal, scales)
 from symback.engine.errors import SymbackError, did_you_mean
 from symback.engine.expr import parse_as_written, parse_formula, within_size
 from symback.engine.graph import expand_nodes
+from symback.engine.literals import LiteralProblem, read_decimal
 from symback.checking.claim import (CARRIED, CARRY_DIGITS, CORRECT, DECIMAL, DERIVATIVE, DIGITS, NUMERIC, PROBES, UNDECIDED,
                                     UPDATED, ClaimResult, ClaimsReport, Detail, expression_unit, show, significant, unit,
                                     within)
+from symback.checking.equivalence import PROBE_DPS
 from symback.checking.sweep import Quantity, Sweep
 
 if TYPE_CHECKING:
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
 
 SLIP_OPS = 4                 #: a missing or extra factor of at most this many operations is named as the slip
 SLIP_NODES = 80              #: ... found by an exact quotient only of formulas this small (tree nodes)
+MAX_SCALES = 4               #: probe sizes beyond the unit ones (the powers of ten of the claim's constants)
 
 def verify_claims(solution: "Solution", claims: Iterable[tuple[str, str]] | None = None,
                   budget: float = DEFAULT_BUDGET, seed: int = 0, latex: bool = False) -> ClaimsReport:
@@ -84,7 +88,11 @@ class _Checker:
         quantity = self.quantity(name, where)
         actual = self.exact[quantity]
         if DECIMAL.match(text.strip()):
-            return self.number(name, text, quantity, actual, sp.Rational(text.strip()), unit(text.strip()))
+            try:  # exactly as written, within the digit cap (1e999999999 is refused, not computed)
+                claimed = read_decimal(text)
+            except LiteralProblem as problem:
+                raise SymbackError(where, problem.message, problem.fix) from None
+            return self.number(name, text, quantity, actual, claimed, unit(text.strip()))
         if text in self.latex:
             formula, echo = self.latex[text].expr, self.latex[text].echo
         else:
@@ -175,14 +183,19 @@ class _Checker:
         symbols = list(self.graph.symbols.values())
         left = lambdify_mp(symbols, claimed)
         claim_at = lambda p: left(*(p[s.name] for s in symbols))  # noqa: E731
-        comparison = probe(claim_at, self.sweep.target(quantity), self.points(), self.variants(left, symbols, claimed))
+        target, dps = self.sweep.target(quantity), precision(claimed, engine)  # 10^-30 in the claim: 70 digits
+        points = self.points(dps, scales(claimed, engine))
+        comparison = probe(claim_at, target, points, self.variants(left, symbols, claimed), dps)
+        if comparison.verdict != WRONG and (difference := exact_difference(claimed, engine)) is not None:
+            comparison = exactly_different(difference, claim_at, target, points, dps, comparison.points)
         details: list[Detail] = []
         if comparison.verdict == WRONG:
-            details.append(("counterexample", {"left": show(comparison.left), "right": show(comparison.right)}))
+            if comparison.left is not None:
+                details.append(("counterexample", {"left": show(comparison.left), "right": show(comparison.right)}))
             if slip := comparison.slip or _factor_slip(claimed, engine):
                 details.append(slip)
-            point = {n: comparison.point[n] for n in self.graph.inputs + self.graph.params}
-            return ClaimResult(name, text, quantity, WRONG, actual, engine, claimed, tuple(details), point)
+            point = {n: comparison.point[n] for n in self.graph.inputs + self.graph.params if n in comparison.point}
+            return ClaimResult(name, text, quantity, WRONG, actual, engine, claimed, tuple(details), point or None)
         assumed = self.solution.derivation.by_node.get(quantity.name)
         if self.prove(claimed, engine):
             verdict, detail = CORRECT, ("proved", {})
@@ -219,17 +232,23 @@ class _Checker:
         right = self.sweep.assume(expand_nodes(self.graph, engine))
         return prove_equal(left, right, deadline - time.monotonic())
 
-    def points(self) -> list[dict[str, mpmath.mpf]]:
-        """The problem's own point, then random points (targets kept summing to 1 where assumed)."""
+    def points(self, dps: int = PROBE_DPS, sizes=()) -> list[dict[str, mpmath.mpf]]:
+        """The problem's own point, then random points (targets kept summing to 1 where assumed), then
+        fewer at each of ``sizes`` (leaves scaled to the claim's constants: thresholds like step(x - 1000))."""
         rng = random.Random(self.seed)
-        candidates = [self.graph.point] + [self.sweep.random_point(rng) for _ in range(4 * PROBES)]
+        fixed = {t for group in self.sweep.groups for t in group}
         points = []
-        for candidate in candidates:
-            full = self.sweep.evaluate(candidate)
-            if full is not None:
-                points.append(full)
-            if len(points) == PROBES:
-                break
+        for size, wanted in [(sp.S.One, PROBES)] + [(size, PROBES // 2) for size in list(sizes)[:MAX_SCALES]]:
+            candidates = ([self.graph.point] if size == 1 else []) + [self.sweep.random_point(rng) for _ in range(4 * wanted)]
+            found = 0
+            for candidate in candidates:
+                scaled = {n: v if n in fixed else v * size for n, v in candidate.items()}
+                full = self.sweep.evaluate(scaled, dps)
+                if full is not None:
+                    points.append(full)
+                    found += 1
+                if found == wanted:
+                    break
         return points
 
     def variants(self, left, symbols, claimed) -> list[tuple[Detail, object]]:

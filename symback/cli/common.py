@@ -51,9 +51,12 @@ REPORT_FORMATS = ("text", "json", "md", "tex", "pdf")
 def report_formats(value: str, output: str) -> list[str]:
     """The --format list of a report command (identity, verify): known formats, and no PDF to stdout."""
     formats = [f.strip() for f in value.split(",") if f.strip()]
+    formats = list(REPORT_FORMATS) if "all" in formats else formats
+    if not formats:
+        raise SymbackError("--format", "no format given", "use text, json, md, tex, pdf or all")
     for f in formats:
         if f not in REPORT_FORMATS:
-            raise SymbackError("--format", f"unknown format '{f}'", "use text, json, md, tex or pdf")
+            raise SymbackError("--format", f"unknown format '{f}'", "use text, json, md, tex, pdf or all")
     if "pdf" in formats and output == "-":
         raise SymbackError("--format pdf", "a PDF cannot go to standard output", "add -o DIR (e.g. -o output)")
     return formats
@@ -92,7 +95,7 @@ def emit(text: str, output: str, filename: str) -> str | None:
 
 
 def json_text(data) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"  # strict JSON: no NaN/Infinity
 
 
 def write_atomic(path: Path, text: str) -> None:

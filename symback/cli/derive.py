@@ -1,18 +1,20 @@
 """``symback derive``: solve spec files and write their worked solutions (json, md, tex, pdf)."""
 from __future__ import annotations
 
-import os
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from symback.api import (CONVENTIONS, RegressionSolution, SymbackError, build_matrix_document, example_path, lang_suffix,
-                         load_example, load_spec, matrix_stem, messages, solve)
+                         limits, load_example, load_spec, matrix_stem, messages, solve)
 from symback.cli.common import emit as emit_file, json_text, log_lines, write_document
+from symback.cli.faults import check_paths, limit_options, refuse_same_stem, user_error
+from symback.cli.pool import run_in_pool
 
 FORMATS = ("json", "md", "tex", "pdf")
 VIEWS = ("neuron", "matrix", "both")
+DETAILS = ("full", "compact")
 
 
 def add_parser(sub) -> None:
@@ -20,8 +22,10 @@ def add_parser(sub) -> None:
     derive = sub.add_parser("derive", help="solve spec files and write the results")
     derive.add_argument("specs", nargs="*", metavar="SPEC", help="TOML spec files")
     derive.add_argument("--example", action="append", default=[], metavar="NAME", help="a built-in example (repeatable)")
-    derive.add_argument("--format", default="json", help="output formats, comma-separated: " + ", ".join(FORMATS))
-    derive.add_argument("-o", "--output", default="output", metavar="DIR", help="output directory ('-' for stdout)")
+    derive.add_argument("--format", default="json",
+                        help="output formats, comma-separated: " + ", ".join(FORMATS) + ", or all (default json)")
+    derive.add_argument("-o", "--output", default="output", metavar="DIR",
+                        help="output directory (default output/; '-' for stdout, not with pdf)")
     derive.add_argument("--lang", default="en", help="document language: en or ko (default en)")
     derive.add_argument("--digits", type=int, default=4, help="significant digits shown in documents (default 4)")
     derive.add_argument("--templates", default=None, metavar="DIR", help="your templates, searched before the built-in ones")
@@ -29,16 +33,19 @@ def add_parser(sub) -> None:
                         help="neuron (default): node by node; matrix: layer by layer (<name>.matrix.*); both")
     derive.add_argument("--convention", default="row", choices=CONVENTIONS,
                         help="matrix view: row (samples are rows, Y = XW + b; default) or column (Nielsen, z = Wa + b)")
+    derive.add_argument("--closed-forms", default="small", choices=("small", "all"),
+                        help="json: write every gradient's expanded closed form (all), or only small ones and "
+                             "the adjoint (delta) form elsewhere (small, default)")
+    derive.add_argument("--detail", default="full", choices=DETAILS,
+                        help="md/tex/pdf: full (default: every local derivative and chain step) or compact "
+                             "(the answer key: problem, forward values, δ, gradients and update)")
+    limit_options(derive)
     derive.set_defaults(run=run)
 
 
 def run(args) -> int:
     """Solve every spec and write the formats asked for; 2 if any spec failed."""
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
-    formats = list(FORMATS) if formats == ["all"] else formats
-    for f in formats:
-        if f not in FORMATS:
-            raise SymbackError("--format", f"unknown format '{f}'", "use: " + ", ".join(FORMATS) + " or all")
+    formats = derive_formats(args.format, args.output)
     if args.digits < 1 or args.digits > 30:
         raise SymbackError("--digits", f"{args.digits} is out of range", "use 1 to 30")
     messages(args.lang)  # an unknown language is a usage error: report it before any work
@@ -48,9 +55,26 @@ def run(args) -> int:
         jobs.append((name, "example", name))
     if not jobs:
         raise SymbackError("derive", "no spec given", "name a spec file or use --example NAME (see 'symback examples')")
-    options = _Options(tuple(formats), args.output, args.lang, args.digits, args.templates, args.view, args.convention)
+    refuse_same_stem([(stem, value) for stem, _, value in jobs])
+    check_paths(args.output, args.templates)
+    options = _Options(tuple(formats), args.output, args.lang, args.digits, args.templates, args.view, args.convention,
+                       closed_forms=args.closed_forms, detail=args.detail)
     results = _run_jobs(jobs, options)
     return 2 if any(errors for _, errors in results) else 0
+
+
+def derive_formats(value: str, output: str) -> list[str]:
+    """The --format list of derive: known formats (``all`` for every one), at least one, no PDF to stdout."""
+    formats = [f.strip() for f in value.split(",") if f.strip()]
+    formats = list(FORMATS) if "all" in formats else formats
+    if not formats:
+        raise SymbackError("--format", "no format given", "use: " + ", ".join(FORMATS) + " or all")
+    for f in formats:
+        if f not in FORMATS:
+            raise SymbackError("--format", f"unknown format '{f}'", "use: " + ", ".join(FORMATS) + " or all")
+    if "pdf" in formats and output == "-":
+        raise SymbackError("--format pdf", "a PDF cannot go to standard output", "add -o DIR (e.g. -o output)")
+    return formats
 
 
 @dataclass(frozen=True)
@@ -62,18 +86,31 @@ class _Options:
     templates: str | None
     view: str = "neuron"
     convention: str = "row"
+    closed_forms: str = "small"  #: json: "small" or "all" (Solution.to_json)
+    detail: str = "full"  #: md/tex/pdf: "full" or "compact" (Solution.document)
 
 
 def _run_jobs(jobs, options: _Options):
-    """Every job, in a process pool when there are several (files only), reporting as each ends."""
+    """Every job, in a process pool when there are several (files only), reporting as each ends.
+
+    A job that crashes (or a worker that dies) is reported on its own line and the others go on.
+    The workers share the command's budget (the same deadline) and die with this process.
+    """
     if len(jobs) == 1 or options.output == "-":  # stdout keeps the order of the specs
         return [_report(_derive_job(job, options), i, len(jobs), job[0]) for i, job in enumerate(jobs, 1)]
-    results = []
-    with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
-        futures = {pool.submit(_derive_job, job, options): job[0] for job in jobs}
-        for i, future in enumerate(as_completed(futures), 1):
-            results.append(_report(future.result(), i, len(jobs), futures[future]))
-    return results
+    done = iter(range(1, len(jobs) + 1))
+    return run_in_pool(partial(_derive_job, options=options), jobs, _failed,
+                       lambda result, job: _report(result, next(done), len(jobs), job[0]))
+
+
+def _failed(job, exc: BaseException) -> tuple[list[str], list[str]]:
+    """The result of a job that raised or whose worker died: one error line located at the spec."""
+    return [], [user_error(exc, _place(job)).line()]
+
+
+def _place(job) -> str:
+    """How errors name a job: the file as given, or the example's name."""
+    return job[0] if job[1] == "example" else job[2]
 
 
 def _report(result, done: int, total: int, stem: str):
@@ -90,9 +127,22 @@ def _report(result, done: int, total: int, stem: str):
 
 
 def _derive_job(job, options: _Options) -> tuple[list[str], list[str]]:
-    """Solve one spec and write its formats; returns (lines about written files, error lines)."""
-    stem, kind, value = job
+    """Solve one spec and write its formats; returns (lines about written files, error lines).
+
+    Whatever goes wrong is an error line located at the spec (never an exception), except an
+    interruption, which unwinds.
+    """
     written: list[str] = []
+    try:
+        limits.check_deadline()
+        return _derive(job, options, written)
+    except Exception as exc:
+        return written, [user_error(exc, _place(job)).line()]
+
+
+def _derive(job, options: _Options, written: list[str]) -> tuple[list[str], list[str]]:
+    """The work of :func:`_derive_job`."""
+    stem, kind, value = job
     try:
         solution = solve(load_spec(value) if kind == "file" else load_example(value))
         if isinstance(solution, RegressionSolution) and options.view != "neuron":
@@ -107,7 +157,7 @@ def _derive_job(job, options: _Options) -> tuple[list[str], list[str]]:
             written.append(line)
 
     if "json" in options.formats:
-        data = solution.to_json()
+        data = solution.to_json(options.closed_forms) if not isinstance(solution, RegressionSolution) else solution.to_json()
         if form is not None:
             data["matrix"] = form.to_json()
         emit(json_text(data), f"{stem}.json")
@@ -115,7 +165,7 @@ def _derive_job(job, options: _Options) -> tuple[list[str], list[str]]:
         return written, []
     docs = []  # each document built once for all its formats
     if options.view != "matrix":
-        docs.append((stem, solution.document(options.lang, options.digits)))
+        docs.append((stem, solution.document(options.lang, options.digits, detail=options.detail)))
     if form is not None:
         docs.append((matrix_stem(stem, form.convention),
                      build_matrix_document(solution, options.lang, options.digits, form=form)))

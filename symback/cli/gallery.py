@@ -1,30 +1,42 @@
 """``symback gallery`` and ``symback examples``: the committed gallery, and the list of built-in examples."""
 from __future__ import annotations
 
-from symback.api import example_names, gallery, load_example
+from symback.api import example_names, gallery, load_example, steps_example, steps_examples
 from symback.cli.common import emit, say
+from symback.cli.faults import check_output, limit_options
 
 
 def add_parsers(sub) -> None:
     """Register ``gallery`` and ``examples`` on the command line's subparsers."""
     gallery = sub.add_parser("gallery", help="regenerate the gallery: every built-in example as .md and .tex")
     gallery.add_argument("-o", "--output", default="output", metavar="DIR", help="output directory (default output/)")
+    limit_options(gallery, budget=3600)  # every example and identity, in two languages
     gallery.set_defaults(run=run_gallery)
 
-    examples = sub.add_parser("examples", help="list the built-in examples")
+    examples = sub.add_parser("examples", help="list the built-in examples (specs, and derivations for 'verify steps')")
     examples.set_defaults(run=run_examples)
 
 
 def run_gallery(args) -> int:
     """Regenerate the gallery in ``args.output``."""
+    check_output(args.output)
     for filename, text in gallery():
         say(emit(text, args.output, filename))
     return 0
 
 
 def run_examples(args) -> int:
-    """List the built-in examples with their titles."""
-    for name in example_names():
+    """List the built-in examples with their titles, then the step derivations."""
+    for name in example_names():  # specs: symback derive --example NAME
         title = load_example(name).title or ""
         print(f"{name:28s} {title}")
+    print("\nderivations (symback verify steps --example NAME):")
+    for name in steps_examples():
+        print(f"  {name:26s} {_first_comment(steps_example(name))}")
     return 0
+
+
+def _first_comment(path) -> str:
+    """The first comment line of a derivation file (its title), or nothing."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next((line.lstrip("#").strip() for line in lines if line.startswith("#")), "")

@@ -3,16 +3,18 @@ from __future__ import annotations
 
 from symback.api import IDENTITIES, build_identity_document, derive_identity, identity_json, identity_text, lang_suffix, messages
 from symback.cli.common import report_formats, write_report
+from symback.cli.faults import check_paths, limit_options
 
 
 def add_parser(sub) -> None:
     """Register ``identity`` on the command line's subparsers."""
     identity = sub.add_parser("identity", help="checked step-by-step derivations of textbook identities")
     identity.add_argument("name", nargs="?", help="an identity (omit to list them)")
-    identity.add_argument("--format", default="text", help="text (default), or comma-separated json, md, tex, pdf")
+    identity.add_argument("--format", default="text", help="text (default), or comma-separated json, md, tex, pdf, or all")
     identity.add_argument("--lang", default="en", help="document language: en or ko (default en)")
     identity.add_argument("--templates", default=None, metavar="DIR", help="your templates, searched first")
     identity.add_argument("-o", "--output", default="-", metavar="DIR", help="output directory (default: stdout; pdf needs a directory)")
+    limit_options(identity)
     identity.set_defaults(run=run)
 
 
@@ -24,6 +26,7 @@ def run(args) -> int:
         return 0
     formats = report_formats(args.format, args.output)
     messages(args.lang)
+    check_paths(args.output, args.templates)
     identity = derive_identity(args.name)  # every line checked equal to the previous one
     write_report(f"identity_{identity.name}{lang_suffix(args.lang)}", formats, args.output, args.templates,
                  lambda: identity_text(identity), lambda: identity_json(identity),

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from symback.api import (DEFAULT_BUDGET, StepsReport, SymbackError, build_verify_document, claims_json, claims_text,
                          lang_suffix, load_example, load_spec, load_steps, messages, parse_claim, solve, steps_example,
                          steps_json, steps_text, verify_claims)
-from symback.cli.common import report_formats, write_report
+from symback.cli.common import log_lines, report_formats, write_report
+from symback.cli.faults import check_paths, limit_options, refuse_same_stem, user_error
 
 
 def add_parser(sub) -> None:
@@ -21,14 +23,16 @@ def add_parser(sub) -> None:
                         help="a built-in example: a spec, or with 'steps' a derivation (repeatable)")
     verify.add_argument("--claim", action="append", default=[], metavar='"NAME = VALUE"',
                         help='a claim, e.g. --claim "dL/dw1 = 0.488" (repeatable; replaces the spec\'s [claims])')
-    verify.add_argument("--format", default="text", help="text (default), or comma-separated json, md, tex, pdf")
+    verify.add_argument("--format", default="text", help="text (default), or comma-separated json, md, tex, pdf, or all")
     verify.add_argument("--lang", default="en", help="report language: en or ko (default en)")
     verify.add_argument("--digits", type=int, default=4, help="significant digits shown in documents (default 4)")
     verify.add_argument("--timeout", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
-                        help=f"time budget of each proof (default {DEFAULT_BUDGET:g}); unproved within it means 'numeric'")
+                        help=f"time budget of each proof (default {DEFAULT_BUDGET:g}); unproved within it means 'numeric'; "
+                             "all proofs together stay within --budget")
     verify.add_argument("--latex", action="store_true", help="formula claims and derivation lines are LaTeX")
     verify.add_argument("--templates", default=None, metavar="DIR", help="your templates, searched first")
     verify.add_argument("-o", "--output", default="-", metavar="DIR", help="output directory (default: stdout; pdf needs a directory)")
+    limit_options(verify)
     verify.set_defaults(run=run)
 
 
@@ -49,11 +53,18 @@ def run(args: argparse.Namespace) -> int:
         jobs.append((name, steps_example(name) if steps else load_example(name), f"example:{name}"))
     if not jobs:
         raise SymbackError("verify", "nothing to check", "name a spec (or 'steps FILE'), or use --example NAME")
-    right = True
-    for stem, target, name in jobs:
-        report = _check_steps(target, args, name) if steps else _check_claims(target, args)
-        right &= _write(report, f"{stem}.{'steps' if steps else 'verify'}", formats, args)
-    return 0 if right else 1
+    check_paths(args.output, args.templates)
+    if args.output != "-":
+        refuse_same_stem([(stem, name or target) for stem, target, name in jobs])
+    right, failed = True, False
+    for stem, target, name in jobs:  # a bad target is reported on its own line; the others are still checked
+        try:
+            report = _check_steps(target, args, name) if steps else _check_claims(target, args)
+            right &= _write(report, f"{stem}.{'steps' if steps else 'verify'}", formats, args)
+        except Exception as exc:
+            print(f"symback: {user_error(exc, name or str(target)).line()}{log_lines(exc)}", file=sys.stderr)
+            failed = True
+    return 2 if failed else 0 if right else 1
 
 
 def _check_claims(target, args):

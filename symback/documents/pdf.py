@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from symback.engine import limits
 from symback.engine.errors import SymbackError
 
 INSTALL = ("apt-get install latexmk texlive-latex-recommended texlive-latex-extra texlive-pictures "
@@ -76,12 +77,19 @@ def compile_pdf(tex: str, target: Path, *, timeout: float = 60, engine: str = "p
     env.update(openin_any="p", openout_any="p", shell_escape="f", max_print_line="1000")
     command = [engine, "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
                "document.tex"]
+    budget_bound = limits.remaining() < timeout  # the command's budget ends first: its error, not LaTeX's
+    timeout = min(timeout, max(limits.remaining(), 0.1))
     deadline = time.monotonic() + timeout
     with tempfile.TemporaryDirectory(prefix="symback-tex-") as work:
         folder = Path(work)
         (folder / "document.tex").write_text(tex, encoding="utf-8")
         for _ in range(MAX_PASSES):
-            code = _run(command, folder, env, deadline, timeout, target)
+            try:
+                code = _run(command, folder, env, deadline, timeout, target)
+            except LatexTimeout:
+                if budget_bound:
+                    raise limits.budget_error("running pdflatex") from None
+                raise
             log = folder / "document.log"
             if code != 0 or not log.is_file() or not _RERUN.search(log.read_text(encoding="utf-8", errors="replace")):
                 break
@@ -95,10 +103,12 @@ def compile_pdf(tex: str, target: Path, *, timeout: float = 60, engine: str = "p
 def _run(command: list[str], folder: Path, env: dict, deadline: float, timeout: float, target: Path) -> int:
     """One engine pass in its own session; LatexTimeout when the overall deadline passes."""
     with open(folder / "engine.out", "wb") as out:
+        parent = os.getpid()
         proc = subprocess.Popen(command, cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+                                stderr=subprocess.STDOUT, start_new_session=True,
+                                preexec_fn=lambda: limits.die_with_parent(parent))
         try:
-            return proc.wait(timeout=max(deadline - time.monotonic(), 0.01))
+            return proc.wait(timeout=max(deadline - time.monotonic(), 0.01))  # SIGTERM here: killed below
         except subprocess.TimeoutExpired:
             raise LatexTimeout(str(target), f"LaTeX did not finish in {timeout:g} s and was killed",
                                "a looping macro (such as \\def\\a{\\a}\\a) is the usual cause; "
@@ -124,7 +134,7 @@ def _latex_error(folder: Path, target: Path) -> LatexError:
     found = _ERROR.search(text)
     if not found:
         return LatexError(str(target), "LaTeX failed without an error message in its log",
-                          "see LatexError.log_tail", "\n".join(lines[-TAIL:]))
+                          "the last lines of its log follow", "\n".join(lines[-TAIL:]))
     first = text.count("\n", 0, found.start())
     end = next((i for i, s in enumerate(lines[first:], first) if s.startswith("Here is how much")), len(lines))
     context = _CONTEXT.search(text, found.end())
@@ -138,7 +148,7 @@ def _latex_error(folder: Path, target: Path) -> LatexError:
         where = f" in {Path(name).name} line {line}"
     near = f" (near '{context.group(2).strip()[-40:]}')" if context and context.group(2).strip() else ""
     message = f"LaTeX error{where}: {found.group('message').strip().rstrip('.')}{near}"
-    return LatexError(str(target), message, "fix the template or the LaTeX given to it (log in LatexError.log_tail)",
+    return LatexError(str(target), message, "fix the template or the LaTeX given to it (the log lines follow)",
                       "\n".join(lines[max(first - 2, 0):min(first + TAIL - 2, end)]))
 
 

@@ -38,6 +38,7 @@ from typing import Any, Mapping
 import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
 
 from symback.documents.tex import Tex, escape_latex
 from symback.engine.errors import did_you_mean
@@ -90,12 +91,16 @@ class SymbackLatexPrinter(LatexPrinter):
 
     - ``names``: ``{name: LaTeX}`` printed verbatim for those symbols (trusted LaTeX).
     - ``digits``: significant digits for Floats (``None``: as SymPy prints them).
+    - ``euler_e``: print Euler's number as ``e`` and exp(x) as ``e^{x}`` (the default); ``False``
+      prints ``\\exp\\left(1\\right)`` and ``\\exp\\left(x\\right)``, as it is anyway when the
+      expression has a symbol of the user's called ``e``.
 
     >>> print(SymbackLatexPrinter({"digits": 3}).doprint(sp.Float("0.48775") * sp.Symbol("x1")))
     0.488 x_{1}
     """
 
-    _default_settings: dict[str, Any] = {**LatexPrinter._default_settings, "names": None, "digits": None}
+    _default_settings: dict[str, Any] = {**LatexPrinter._default_settings, "names": None, "digits": None,
+                                         "euler_e": True}
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         for key in settings or {}:
@@ -116,6 +121,21 @@ class SymbackLatexPrinter(LatexPrinter):
         if expr in self._settings["symbol_names"]:
             return self._settings["symbol_names"][expr]
         return _name_tex(expr.name)
+
+    def doprint(self, expr) -> str:
+        if isinstance(expr, sp.Basic) and any(s.name == "e" for s in expr.atoms(sp.Symbol)):
+            self._settings["euler_e"] = False  # the user's e: Euler's number cannot also be e
+        return super().doprint(expr)
+
+    def _print(self, expr, **kwargs) -> str:
+        if expr is sp.E:  # before SymPy's E._latex, which would win over a _print_Exp1 method
+            return "e" if self._settings["euler_e"] else r"\exp\left(1\right)"
+        return super()._print(expr, **kwargs)
+
+    def _print_ExpBase(self, expr: sp.Expr, exp: str | None = None) -> str:
+        if self._settings["euler_e"]:
+            return super()._print_ExpBase(expr, exp)
+        return self._call(r"\exp", expr.args, exp)
 
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
         terms = self._as_ordered_terms(expr, order=order)
@@ -202,6 +222,22 @@ def latex(expr: sp.Basic | int | float, **settings: Any) -> Tex:
     elif isinstance(expr, float):
         expr = sp.Float(expr)
     return Tex(SymbackLatexPrinter(settings).doprint(expr))
+
+
+class _PlainPrinter(StrPrinter):
+    """SymPy's text printer, but Euler's number is ``exp(1)`` (``E`` would read as a name)."""
+
+    def _print_Exp1(self, expr: sp.Expr) -> str:
+        return "exp(1)"
+
+
+def plain(expr: sp.Basic, **settings: Any) -> str:
+    """An expression as text (``sstr``), with Euler's number unambiguous: ``exp(1)``, never ``E``.
+
+    >>> plain(sp.E * sp.Symbol("E") + sp.exp(sp.Symbol("x")))
+    'exp(1)*E + exp(x)'
+    """
+    return _PlainPrinter(settings).doprint(expr)
 
 
 def name_latex(name: str, **settings: Any) -> Tex:

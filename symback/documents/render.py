@@ -1,15 +1,15 @@
 """The Jinja2 environment and one render function per output kind (Markdown, LaTeX; PDF via :mod:`.pdf`)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import jinja2
 
 from symback.documents.catalogue import TEMPLATES_DIR
 from symback.documents.identity_document import build_identity_document
 from symback.documents.pdf import compile_pdf
 from symback.documents.tex import Tex, escape_latex
+from symback.engine.errors import SymbackError
 
 if TYPE_CHECKING:
     from symback.checking.chain import Identity
@@ -31,9 +31,21 @@ def escape_mermaid(text: str) -> str:
     return "".join(_MERMAID.get(c, c) for c in text)
 
 
+def check_templates(templates: "str | None") -> None:
+    """Refuse a user template directory that does not exist (before any work)."""
+    if templates is not None and not Path(templates).is_dir():
+        raise SymbackError(f"--templates {templates}", "no such directory",
+                           "name a directory holding your templates (e.g. solution.md.j2), or leave out --templates")
+
+
 def environment(kind: str, templates: "str | None" = None):
-    """The Jinja2 environment for ``kind`` ("md" or "tex"): user templates first, strict, escaping by default."""
+    """The Jinja2 environment for ``kind`` ("md" or "tex"): user templates first, strict, escaping by default.
+
+    With user templates the environment is Jinja2's ``SandboxedEnvironment``: a template can
+    arrange the document model's data but not reach Python's internals (``__class__``, ``__globals__``).
+    """
     escape = {"md": escape_markdown, "tex": escape_latex}[kind]
+    check_templates(templates)
     paths = ([str(templates)] if templates else []) + [str(TEMPLATES_DIR)]
 
     def finalize(value):
@@ -44,7 +56,10 @@ def environment(kind: str, templates: "str | None" = None):
     delimiters = dict(block_start_string="((*", block_end_string="*))", variable_start_string="(((",
                       variable_end_string=")))", comment_start_string="((#", comment_end_string="#))") \
         if kind == "tex" else {}  # TeX braces never collide with ((( )))
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths), undefined=jinja2.StrictUndefined,
+    import jinja2.sandbox  # lazy: start-up time (a json-only job never renders a template)
+
+    kind_of_env = jinja2.sandbox.SandboxedEnvironment if templates else jinja2.Environment
+    env = kind_of_env(loader=jinja2.FileSystemLoader(paths), undefined=jinja2.StrictUndefined,
                              finalize=finalize, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True, autoescape=False, **delimiters)
     env.filters["mermaid"] = lambda text: Tex(escape_mermaid(str(text)))  # escaped here, so trusted
@@ -53,18 +68,55 @@ def environment(kind: str, templates: "str | None" = None):
 
 def render_document(doc, kind: str, templates: "str | None" = None) -> str:
     """A built document (its class attribute ``TEMPLATE`` names the template; default "solution") as Markdown (``kind="md"``) or LaTeX ("tex")."""
+    import jinja2  # lazy: start-up time (a json-only job never renders a template)
+
     name = getattr(doc, "TEMPLATE", "solution")  # each document class names its template stem
-    return environment(kind, templates).get_template(f"{name}.{kind}.j2").render(doc=doc, t=doc.t)
+    if not templates:
+        return _korean_fonts(environment(kind).get_template(f"{name}.{kind}.j2").render(doc=doc, t=doc.t), kind)
+    try:
+        return _korean_fonts(environment(kind, templates).get_template(f"{name}.{kind}.j2").render(doc=doc, t=doc.t),
+                             kind)
+    except jinja2.TemplateSyntaxError as exc:
+        raise SymbackError(f"{exc.filename or exc.name}: line {exc.lineno}", f"template syntax error: {exc.message}",
+                           "fix the template (see README 'Documents and templates')") from None
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:  # raised while rendering
+        raise SymbackError(_template_place(exc, templates), f"template error: {exc}",
+                           "fix the template (it may use only the document model's data)") from None
 
 
-def render_markdown(solution: "WorkedSolution", lang: str = "en", digits: int = 4, templates: "str | None" = None) -> str:
+_HANGUL_CJK = re.compile("[\u1100-\u11ff\u3130-\u318f\u3000-\u303f\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _korean_fonts(text: str, kind: str) -> str:
+    """A LaTeX document with Korean or CJK text (a title in an English document) gets kotex's fonts."""
+    if kind != "tex" or "{kotex}" in text or not _HANGUL_CJK.search(text) or "\\begin{document}" not in text:
+        return text
+    return text.replace("\\begin{document}", "\\usepackage{kotex}\n\\begin{document}", 1)
+
+
+def _template_place(exc: BaseException, templates: str) -> str:
+    """``file: line N`` of the innermost user-template frame of ``exc``'s traceback, or the directory."""
+    place = f"--templates {templates}"
+    folder = str(Path(templates).resolve())
+    trace = exc.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if filename.startswith(folder) or filename.startswith(str(templates)):
+            place = f"{filename}: line {trace.tb_lineno}"
+        trace = trace.tb_next
+    return place
+
+
+def render_markdown(solution: "WorkedSolution", lang: str = "en", digits: int = 4, templates: "str | None" = None,
+                    detail: str = "full") -> str:
     """The worked solution of ``solution`` as Markdown (math for KaTeX/MathJax), in ``lang``."""
-    return render_document(solution.document(lang, digits), "md", templates)
+    return render_document(solution.document(lang, digits, detail=detail), "md", templates)
 
 
-def render_latex(solution: "WorkedSolution", lang: str = "en", digits: int = 4, templates: "str | None" = None) -> str:
+def render_latex(solution: "WorkedSolution", lang: str = "en", digits: int = 4, templates: "str | None" = None,
+                 detail: str = "full") -> str:
     """The worked solution of ``solution`` as a LaTeX document (pdflatex; kotex for Korean)."""
-    return render_document(solution.document(lang, digits), "tex", templates)
+    return render_document(solution.document(lang, digits, detail=detail), "tex", templates)
 
 
 class WorkedSolution:
@@ -74,21 +126,25 @@ class WorkedSolution:
     differ in their model and template, not in how it becomes Markdown, LaTeX or a PDF.
     """
 
-    def document(self, lang: str = "en", digits: int = 4):
-        """The printable model of the worked solution (its class names its template)."""
+    def document(self, lang: str = "en", digits: int = 4, detail: str = "full"):
+        """The printable model of the worked solution (its class names its template).
+
+        ``detail``: "full" (every step) or "compact" (the answer key), where the document offers it.
+        """
         raise NotImplementedError
 
-    def markdown(self, lang: str = "en", digits: int = 4) -> str:
+    def markdown(self, lang: str = "en", digits: int = 4, detail: str = "full") -> str:
         """The worked solution as Markdown (KaTeX/MathJax math) in ``lang`` ("en" or "ko")."""
-        return render_markdown(self, lang, digits)
+        return render_markdown(self, lang, digits, detail=detail)
 
-    def latex(self, lang: str = "en", digits: int = 4) -> str:
+    def latex(self, lang: str = "en", digits: int = 4, detail: str = "full") -> str:
         """The worked solution as a LaTeX document (pdflatex; kotex for Korean)."""
-        return render_latex(self, lang, digits)
+        return render_latex(self, lang, digits, detail=detail)
 
-    def pdf(self, path: "str | Path", lang: str = "en", digits: int = 4, timeout: float = 60) -> Path:
+    def pdf(self, path: "str | Path", lang: str = "en", digits: int = 4, timeout: float = 60,
+            detail: str = "full") -> Path:
         """Write the worked solution as a PDF to ``path`` (sandboxed pdflatex) and return the path."""
-        return compile_pdf(self.latex(lang, digits), Path(path), timeout=timeout)
+        return compile_pdf(self.latex(lang, digits, detail=detail), Path(path), timeout=timeout)
 
     def _repr_markdown_(self) -> str:  # Jupyter shows a solved problem as its worked solution
         return self.markdown()

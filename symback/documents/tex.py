@@ -6,11 +6,12 @@ special character); printer output is :class:`Tex`; templates escape every other
 from __future__ import annotations
 
 import codecs
+import decimal
+import math
 import re
 from functools import lru_cache
 from typing import Sequence
 
-import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 import sympy as sp
 
 
@@ -48,18 +49,32 @@ def _char_tex(char: str) -> str:
         return " "
     if char.isascii():
         return char
+    import latexcodec  # noqa: F401  lazy: start-up time (registers the "ulatex" codec; only non-ASCII text needs it)
+
     try:
         tex = codecs.encode(char, "ulatex")
-    except UnicodeError:
-        return char
+    except UnicodeError:  # Korean and CJK (kotex), common punctuation pass; no font has the rest (emoji)
+        return char if _TYPESET.match(char) else r"\texttt{[U+%04X]}" % ord(char)
+    math = _MATH.match(tex)
+    if math:  # Greek letters and math symbols (σ, ∂, ≤): the math fonts have them in every language
+        return r"\ensuremath{%s}" % math.group(1)
     return "{%s}" % tex if _ACCENT.match(tex) else char
+
+
+_MATH = re.compile(r"\$(\\[A-Za-z]+|\^\\circ)\$\Z")
+#: characters pdflatex typesets as they are: Latin-1 and Latin Extended, punctuation and currency
+#: (inputenc), Hangul and CJK (kotex; render.py loads it for any document that has them)
+_TYPESET = re.compile("[\u00a0-\u024f\u2000-\u20cf\u1100-\u11ff\u3000-\u303f\u3130-\u318f"
+                      "\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
 def escape_latex(text: str) -> Tex:
     r"""User text as inert LaTeX, in one pass over a table of every special character.
 
     ``\ { } $ & # ^ _ % ~ < > |`` become their escaped forms, control characters spaces, accented
-    Latin letters latexcodec's accent commands; everything else (Korean, CJK, ...) passes through.
+    Latin letters latexcodec's accent commands, Greek letters and math symbols math (σ is
+    ``\ensuremath{\sigma}``); Korean, CJK and punctuation pass through; a character no font has (an
+    emoji) is shown as its code point, ``[U+1F600]``.
 
     >>> print(escape_latex(r"50% of \input{x} & café"))
     50\% of \textbackslash{}input\{x\} \& caf{\'e}
@@ -67,18 +82,55 @@ def escape_latex(text: str) -> Tex:
     return Tex("".join(map(_char_tex, text)))
 
 
-def format_number(value: sp.Expr, digits: int) -> str:
-    """A number for display: integers exactly, everything else to ``digits`` significant digits."""
-    if isinstance(value, (sp.Integer, int)):
-        return str(int(value))
-    number = float(value)
-    if number == 0:
+EXACT_INTEGER_DIGITS = 15  #: integers up to this many digits (or ``digits``) are shown in full
+
+
+def format_number(value, digits: int) -> str:
+    r"""A number for display: integers exactly (up to 15 digits), everything else to ``digits`` significant digits.
+
+    Rounded from the exact value (a Rational, or a Float's full 50 digits), never through float64,
+    half to even (``0.125`` to 2 digits is ``0.12``); like Python's ``%g``: trailing zeros dropped,
+    ``a \times 10^{n}`` below 10^-4 or from 10^digits on.
+
+    >>> format_number(sp.Rational(1, 3), 30), format_number(sp.Integer(10) ** 400 / 3, 4)
+    ('0.333333333333333333333333333333', '3.333 \\times 10^{399}')
+    """
+    if isinstance(value, (sp.Integer, int)) and not isinstance(value, bool) \
+            and len(str(abs(int(value)))) <= max(digits, EXACT_INTEGER_DIGITS):
+        return str(int(value))  # longer integers (10^400) are rounded as below: a line has room for 15 digits
+    exact = _exact_value(value)
+    if exact is None:
+        return str(value)  # not a finite real number: shown as it is (never a silent wrong digit)
+    if exact == 0:
         return "0"
-    text = f"{number:.{digits}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
-    return text
+    with decimal.localcontext() as context:
+        context.prec, context.rounding = digits, decimal.ROUND_HALF_EVEN
+        context.Emax, context.Emin = decimal.MAX_EMAX, decimal.MIN_EMIN
+        rounded = decimal.Decimal(exact.p) / decimal.Decimal(exact.q)
+    sign, places, exponent = rounded.as_tuple()
+    text = "".join(map(str, places)).rstrip("0") or "0"
+    power = exponent + len(places) - 1  # of the leading digit
+    minus = "-" if sign else ""
+    if -4 <= power < digits:
+        if power < 0:
+            return f"{minus}0.{'0' * (-power - 1)}{text}"
+        whole, fraction = text[:power + 1].ljust(power + 1, "0"), text[power + 1:]
+        return f"{minus}{whole}.{fraction}" if fraction else f"{minus}{whole}"
+    mantissa = f"{text[0]}.{text[1:]}" if len(text) > 1 else text
+    return rf"{minus}{mantissa} \times 10^{{{power}}}"
+
+
+def _exact_value(value) -> sp.Rational | None:
+    """``value`` as the exact rational it holds (a float's or Float's binary value), None if not finite real."""
+    if isinstance(value, float) or hasattr(value, "dtype"):  # Python and NumPy floats
+        value = float(value)
+        return sp.Rational(value) if math.isfinite(value) else None
+    value = sp.sympify(value) if not isinstance(value, sp.Basic) else value
+    if not value.is_Number:
+        value = value.evalf(60)
+    if not (value.is_Number and value.is_finite and value.is_real):
+        return None
+    return sp.Rational(value)
 
 
 PLOT_DIGITS = 6  #: significant digits of plot coordinates: enough for the eye, and the same on every platform

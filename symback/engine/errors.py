@@ -39,27 +39,38 @@ class RuleError(SymbackError):
 
 
 def read_user_file(path, name: str, error: type[SymbackError] = SymbackError,
-                   missing_fix: str = "check the path") -> str:
-    """The UTF-8 text of a file the user named; a missing, unreadable or non-UTF-8 file is ``error``."""
+                   missing_fix: str = "check the path", limit: int = 4 << 20) -> str:
+    """The UTF-8 text of a file the user named (a leading byte-order mark dropped).
+
+    A missing, unreadable, non-UTF-8 or larger than ``limit`` bytes file (``/dev/zero`` included:
+    at most ``limit + 1`` bytes are read) is ``error``, whose fix says how to raise the limit.
+    """
     from pathlib import Path
 
     try:
-        raw = Path(path).read_bytes()
+        if Path(path).is_dir():
+            raise error(name, "is a directory, not a file", "name a file")
+        with open(path, "rb") as handle:
+            raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise error(name, "no such file", missing_fix) from None
     except OSError as exc:
         raise error(name, f"cannot read the file ({exc.strerror})", "check the path and permissions") from None
+    if len(raw) > limit:
+        raise error(name, f"the file is larger than the limit of {limit} bytes",
+                    "raise it with --max-file BYTES, or split the file")
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error(name, f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8") from None
+    return text[1:] if text.startswith("\ufeff") else text
 
 
 def did_you_mean(word: str, choices) -> str:
     """A ``did you mean 'x'?`` hint for the closest of ``choices``, or a list of them."""
     import difflib
 
-    choices = sorted(choices)
+    choices = sorted(c for c in choices if not c.startswith("_") and "__" not in c)  # never internal names
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"

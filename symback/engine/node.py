@@ -1,7 +1,6 @@
 """One named quantity of a computational graph: a leaf (input or parameter) or a node with a formula."""
 from __future__ import annotations
 
-import math
 import numbers
 from dataclasses import dataclass
 
@@ -9,6 +8,7 @@ import sympy as sp
 
 from symback.engine.errors import SpecError
 from symback.engine.expr import symbol
+from symback.engine.literals import LiteralProblem, read_decimal
 
 INPUT, PARAM, NODE = "input", "param", "node"
 
@@ -32,13 +32,15 @@ class Node:
 
 
 def exact_number(value, name: str) -> sp.Expr:
-    """A leaf value as an exact SymPy number (floats through their shortest repr: 0.05 -> 1/20)."""
+    """A leaf value as an exact SymPy number: a float through its text if it remembers one (a TOML
+    ``1e-400``), else its shortest repr (0.05 -> 1/20); within the bounds of :mod:`symback.engine.literals`."""
     if isinstance(value, sp.Basic) and value.is_Number:
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float, numbers.Real)):
         raise SpecError(name, f"expected a number, got {type(value).__name__}", "give a finite number")
     if isinstance(value, numbers.Integral):
         return sp.Integer(int(value))
-    if not math.isfinite(float(value)):
-        raise SpecError(name, f"the value {value} is not finite", "use a finite number")
-    return sp.Rational(repr(float(value)))
+    try:
+        return read_decimal(getattr(value, "text", None) or repr(float(value)))
+    except LiteralProblem as problem:
+        raise SpecError(name, problem.message, problem.fix) from None

@@ -5,6 +5,7 @@ must give an invertible XᵀX, and a missing learning rate is answered with one 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -126,8 +127,12 @@ def _check_rank(reader: Any, x, intercept: bool) -> None:
 
 def _learning_rate(reader: Any, table: Mapping, spec: RegressionSpec) -> sp.Rational:
     """regression.learning_rate; when missing, the error suggests one that converges on this data."""
+    largest = max(hessian_eigenvalues(spec))
+    if not math.isfinite(largest) or largest <= 0:  # values near 1e300: the float64 descent would overflow
+        raise reader.fail("regression.x", "the data is too large for float64 gradient descent (XᵀX overflows)",
+                          "rescale x and y (e.g. divide them by 1e300)")
     if "learning_rate" not in table:
-        bound = 2 / max(hessian_eigenvalues(spec))
+        bound = 2 / largest
         suggestion = float(f"{bound / 2:.1g}")
         raise reader.fail("regression.learning_rate", "missing",
                           f"add e.g. learning_rate = {suggestion:g} (gradient descent converges on this data for η < {bound:.4g})")
@@ -146,4 +151,8 @@ def _what(value: Any) -> str:
 def hessian_eigenvalues(spec: RegressionSpec) -> tuple[float, ...]:
     """The eigenvalues of the Hessian 2c XᵀX, ascending (float64)."""
     X = np.array(spec.design.tolist(), dtype=float)
-    return tuple(float(v) for v in np.linalg.eigvalsh(2 * float(spec.scale) * X.T @ X))
+    with np.errstate(over="ignore", invalid="ignore"):  # values near 1e300: inf, which the caller refuses
+        hessian = 2 * float(spec.scale) * X.T @ X
+    if not np.isfinite(hessian).all():
+        return (math.inf,)
+    return tuple(float(v) for v in np.linalg.eigvalsh(hessian))

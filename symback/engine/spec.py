@@ -12,15 +12,16 @@ import sympy as sp
 from symback.engine.expr import FUNCTIONS
 from symback.engine.losses import LOSSES
 from symback.engine.regression_spec import RegressionSpec
+from symback.engine.vary_spec import Ask, Vary
 
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "identity", "step", "softmax")
 BIAS_MODES = ("none", "neuron", "shared")
 TOP_KEYS = ("title", "loss", "learning_rate", "steps", "frozen", "relu_at_zero", "claims",
-            "inputs", "params", "nodes", "network", "regression")
+            "inputs", "params", "nodes", "network", "regression", "vary", "ask")
 NETWORK_KEYS = ("layers", "activation", "bias", "loss", "values")
 MAX_STEPS = 10_000_000
-RESERVED = set(FUNCTIONS) | set(LOSSES) | {"softmax", "e", "pi", "diff"}
+RESERVED = set(FUNCTIONS) | set(LOSSES) | {"softmax", "diff"}  #: e and pi may be user names (README)
 
 Matrix = tuple[tuple[sp.Rational, ...], ...]
 
@@ -56,3 +57,5 @@ class Spec:
     network: NetworkSpec | None = None
     claims: tuple[tuple[str, str], ...] = ()  #: [claims]: left side -> claimed text (numbers as written)
     regression: RegressionSpec | None = None  #: [regression]: see symback.engine.regression
+    vary: Vary | None = None  #: [vary]: how an exercise's variants draw values (symback.engine.vary)
+    ask: Ask | None = None    #: [ask]: what an exercise asks (symback.engine.vary_spec)

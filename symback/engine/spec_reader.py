@@ -4,19 +4,22 @@ Every problem is a one-line :class:`~symback.engine.errors.SpecError` naming the
 """
 from __future__ import annotations
 
-import math
 import tomllib
 from pathlib import Path
 from typing import Any, Mapping
 
 import sympy as sp
 
+from symback.engine.conv_spec import ConvNetworkSpec
+from symback.engine import limits
 from symback.engine.errors import SpecError, did_you_mean, read_user_file
 from symback.engine.expr import NAME_PATTERN
+from symback.engine.literals import LiteralProblem, read_decimal
 from symback.engine.names import parameter_names
 from symback.engine.network_reader import NetworkTables, kind_of
 from symback.engine.regression_spec import read_regression
 from symback.engine.spec import MAX_STEPS, RESERVED, TOP_KEYS, Spec
+from symback.engine.vary_spec import read_ask, read_vary
 
 
 def load_spec(path: str | Path, name: str | None = None) -> Spec:
@@ -28,18 +31,26 @@ def load_spec(path: str | Path, name: str | None = None) -> Spec:
     """
     path = Path(path)
     name = name or str(path)
-    text = read_user_file(path, name, SpecError, "check the path, or run 'symback examples'")
+    text = read_user_file(path, name, SpecError, "check the path, or run 'symback examples'", limits.current().file)
     if not text.strip():
         raise SpecError(name, "the file is empty", "write a spec: see README 'Spec format'")
     try:
         data = tomllib.loads(text, parse_float=WrittenFloat)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(name, f"malformed TOML: {exc}", "fix the TOML syntax at that line") from None
+    except RecursionError:
+        raise SpecError(name, "the TOML is nested too deeply", "use fewer nested arrays or tables") from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        if "integer string conversion" not in str(exc):
+            raise
+        raise limits.LimitError(name, f"an integer has more than the limit of {limits.current().digits} digits",
+                                limits.OPTIONS["digits"][2]) from None
     return spec_from_dict(data, source=name)
 
 
 class WrittenFloat(float):
-    """A TOML float that remembers how it was written: a claim ``o = 0.8180`` keeps its four digits.
+    """A TOML float that remembers how it was written: a claim ``o = 0.8180`` keeps its four digits,
+    and a value is read from its text (``1e-400`` is exactly 10^-400, not the float 0.0).
 
     >>> WrittenFloat("0.8180").text, float(WrittenFloat("0.8180"))
     ('0.8180', 0.818)
@@ -86,9 +97,12 @@ class _Reader(NetworkTables):
     def number(self, value: Any, key: str) -> sp.Rational:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.fail(key, f"expected a number, got {kind_of(value)}", "write a number without quotes, e.g. 0.5")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise self.fail(key, f"the value {value} is not finite", "use a finite number")
-        return sp.Integer(value) if isinstance(value, int) else sp.Rational(repr(value))
+        if isinstance(value, int):
+            return sp.Integer(value)
+        try:  # a TOML float from its text (1e-400 is not 0); a Python float through its shortest repr
+            return read_decimal(getattr(value, "text", None) or repr(value))
+        except LiteralProblem as problem:
+            raise self.fail(key, problem.message, problem.fix) from None
 
     def name(self, name: str, key: str) -> str:
         if not NAME_PATTERN.match(name):
@@ -105,10 +119,11 @@ class _Reader(NetworkTables):
         title = data.get("title")
         if title is not None and not isinstance(title, str):
             raise self.fail("title", f"expected text, got {kind_of(title)}", 'write it in quotes, e.g. title = "My graph"')
+        exercise = dict(vary=read_vary(self, data), ask=read_ask(self, data))  # [vary], [ask]: symback exercise
         if "regression" in data:
-            return Spec(source=self.source, title=title, regression=read_regression(self, data))
+            return Spec(source=self.source, title=title, regression=read_regression(self, data), **exercise)
         common = dict(
-            source=self.source, title=title,
+            source=self.source, title=title, **exercise,
             learning_rate=self.learning_rate(data),
             steps=self.steps(data),
             relu_at_zero=self.relu_at_zero(data),
@@ -120,7 +135,7 @@ class _Reader(NetworkTables):
                     raise self.fail(key, "a spec has either a [network] or a graph (inputs/params/nodes/loss)",
                                     f"remove '{key}' or the [network] table; a network's loss is network.loss")
             network = self.network(self.table(data, "network"))
-            frozen = self.frozen(data, parameter_names(network))
+            frozen = self.frozen(data, network.parameter_names if isinstance(network, ConvNetworkSpec) else parameter_names(network))
             return Spec(network=network, frozen=frozen, **common)
         return self.graph(data, common)
 

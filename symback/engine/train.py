@@ -1,6 +1,12 @@
-"""SGD on the compiled numeric path: ``steps`` updates, all gradients at the old parameters."""
+"""SGD on the compiled numeric path: ``steps`` updates, all gradients at the old parameters.
+
+Training that diverges stops at the first loss that is not a finite float64 (nan, inf, an overflow)
+with an :class:`~symback.engine.errors.EvaluationError` naming the step and the last finite loss:
+no history with NaN in it is ever returned (README "Training").
+"""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -8,6 +14,7 @@ import numpy
 
 from symback.engine.backprop import Derivation
 from symback.engine.compile import compile_graph, compile_network
+from symback.engine.errors import EvaluationError
 from symback.engine.names import bias_name, weight_name
 
 
@@ -19,28 +26,72 @@ class Training:
     params: Mapping[str, float]
 
 
-def train(derivation: Derivation, steps: int | None = None) -> Training:
+def train(derivation: Derivation, steps: int | None = None, where: str = "learning_rate") -> Training:
     """Run ``steps`` SGD steps (the graph's own ``steps`` by default) in float64.
 
-    ``p <- p - learning_rate * dL/dp`` for every parameter not listed in ``frozen``.
+    ``p <- p - learning_rate * dL/dp`` for every parameter not listed in ``frozen``; ``where`` (the
+    spec's name) begins the error raised when the loss stops being finite (:func:`diverged`).
     """
     graph = derivation.graph
     steps = graph.steps if steps is None else steps
     if graph.learning_rate is None:
         raise ValueError("training needs a learning rate")
     rate = float(graph.learning_rate)
-    if graph.network is not None:
-        return _train_network(graph, steps, rate)
+    with numpy.errstate(all="ignore"):  # an overflow is caught below as a loss that is not finite
+        try:
+            if graph.network is not None:
+                return _train_network(graph, steps, rate)
+            return _train_graph(derivation, graph, steps, rate)
+        except _Diverged as stop:
+            raise diverged(where, stop.history, steps, graph.learning_rate) from None
+        except OverflowError:  # a starting value or the rate beyond float64
+            raise EvaluationError(where, "a value is beyond the float64 range (1.8e308) that training runs in",
+                                  "rescale the problem's values") from None
+
+
+class _Diverged(Exception):
+    """The loss left float64 after the steps of ``history`` (the finite losses before it)."""
+
+    def __init__(self, history: list[float]) -> None:
+        super().__init__()
+        self.history = tuple(history)
+
+
+def _record(history: list[float], compute):
+    """``compute()`` (a tuple whose first item is the loss), its loss appended to ``history``; :class:`_Diverged`
+    if the loss is not finite or the computation overflowed."""
+    try:
+        result = compute()
+        loss = float(result[0])
+    except (OverflowError, ZeroDivisionError, ValueError):
+        raise _Diverged(history) from None
+    if not math.isfinite(loss):
+        raise _Diverged(history)
+    history.append(loss)
+    return result
+
+
+def diverged(where: str, history: tuple[float, ...], steps: int, rate) -> EvaluationError:
+    """The one-line error of a training whose loss stopped being finite after ``len(history) - 1`` steps."""
+    if history:
+        at = f"after step {len(history)} of {steps} (it was {history[-1]:.6g} after step {len(history) - 1})"
+    else:
+        return EvaluationError(where, "the loss at the starting values is beyond float64, in which training runs",
+                               "rescale the values, or drop learning_rate to get the exact values alone")
+    return EvaluationError(where, f"training diverged: the loss is not finite (nan or overflow) {at}",
+                           f"lower learning_rate (now {float(rate):g}), or use fewer steps or other starting values")
+
+
+def _train_graph(derivation: Derivation, graph, steps: int, rate: float) -> Training:
     program = compile_graph(derivation)
     values = {n: float(v) for n, v in graph.point.items()}
     trainable = [p for p in graph.params if p not in graph.frozen]
-    history = []
+    history: list[float] = []
     for _ in range(steps):
-        loss, grads = program(values)
-        history.append(float(loss))
+        _, grads = _record(history, lambda: program(values))
         for p in trainable:
             values[p] -= rate * float(grads[p])
-    history.append(float(program(values)[0]))
+    _record(history, lambda: program(values))
     return Training(tuple(history), {p: values[p] for p in graph.params})
 
 
@@ -58,13 +109,12 @@ def _train_network(graph, steps: int, rate: float) -> Training:
     bmask = [None if b is None else numpy.array(
         [0.0 if bias_name(net, l, j) in frozen else 1.0 for j in range(1, numpy.size(b) + 1)]).reshape(numpy.shape(b))
         for l, b in enumerate(biases, 1)]
-    history = []
+    history: list[float] = []
     for _ in range(steps):
-        loss, dws, dbs = program(X, T, weights, biases)
-        history.append(float(loss))
+        _, dws, dbs = _record(history, lambda: program(X, T, weights, biases))
         weights = [W - rate * m * dW for W, m, dW in zip(weights, wmask, dws)]
         biases = [b if b is None else b - rate * m * db for b, m, db in zip(biases, bmask, dbs)]
-    history.append(float(program(X, T, weights, biases)[0]))
+    _record(history, lambda: program(X, T, weights, biases))
     params = {}
     for l, (W, b) in enumerate(zip(weights, biases), 1):
         for j in range(1, W.shape[0] + 1):

@@ -139,3 +139,29 @@ def test_cli_steps_json_shape_and_exit_codes(capsys):
     assert data["first_wrong"] is None and len(data["steps"]) == 11
     assert main(["verify", "steps", "--example", "nope"]) == 2
     assert "no such derivation" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, point_holds", [
+    ("x\n= x + 10^-100", lambda p: True),                    # a constant difference: wrong everywhere
+    ("x*y\n= x*y + 10^-30*x", lambda p: p["x"] != 0),        # below 40 digits' tolerance
+    ("step(x - 1000)\n= 0", lambda p: p["x"] > 1000),        # a threshold far from the unit points
+    ("relu(x - 1000)\n= 0", lambda p: p["x"] > 1000),
+    ("10^-40*exp(x)\n= 10^-40", lambda p: p["x"] != 0),       # small on both sides
+])
+def test_false_steps_below_the_default_precision_are_wrong(text, point_holds):
+    report = verify_steps(text)
+    assert [s.verdict for s in report.steps] == ["given", WRONG], text
+    point = report.steps[1].comparison.point
+    assert not point or point_holds({k: v for k, v in point.items() if k != "@"})  # a real counterexample
+
+
+@pytest.mark.parametrize("text", ["x + 10^-100 - 10^-100\n= x", "2*10^-30*x\n= 10^-30*x + x*10^-30",
+                                  "step(x - 1000)*(x - 1000)\n= relu(x - 1000)"])
+def test_true_steps_with_tiny_or_large_constants_still_hold(text):
+    assert verify_steps(text).steps[1].verdict in (PROVED, NUMERIC)
+
+
+@pytest.mark.parametrize("text", [r"\log_{0}(x)" "\n= 0", r"\log_{1}(x)" "\n= 0"])
+def test_a_logarithm_of_base_0_or_1_is_refused_not_proved(text):
+    with pytest.raises(SymbackError, match="base"):
+        verify_steps(text, latex=True)

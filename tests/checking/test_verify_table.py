@@ -31,6 +31,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 import mpmath
 import pytest
@@ -407,3 +408,22 @@ def test_a_proof_that_never_answers_gives_numeric_within_the_budget(monkeypatch)
     assert result.verdict == NUMERIC, result.details
     assert ("numeric", {"points": "10", "budget": "1"}) in [(key, dict(args)) for key, args in result.details]
     assert elapsed < HARD_BUDGET + 1.5, f"{elapsed:.2f} s for a {HARD_BUDGET:g} s budget"
+
+
+# ---------------------------------------------------------------------------------------------
+# False claims that hide below the probes' default precision or beyond their unit-sized points
+
+#: a right formula plus a tiny or far-away difference; each differs from the right one by construction:
+#: 10^-30 and 10^-40 x1 are not 0, and step(x1 - 1000) is 1 at x1 = 1001 (checked below in plain Python)
+HIDDEN = {"plus 10^-30": "({}) + 10^-30", "times 1 + 10^-40 x1": "({})*(1 + 10^-40*x1)",
+          "plus step(x1 - 1000)": "({}) + step(x1 - 1000)", "plus 10^-100": "({}) + 10^-100"}
+
+
+@pytest.mark.parametrize("case_id", ["sigmoid-mse", "relu-mse", "softmax-cross_entropy"])
+def test_false_claims_below_the_default_precision_are_wrong(case_id):
+    assert Fraction(1, 10**30) != 0 and (Fraction(1001) - 1000 > 0)  # the oracle: each difference is nonzero
+    right = right_claims(BY_ID[case_id])["dL/dw1_1_2"]
+    claims = [("dL/dw1_1_2", pattern.format(right)) for pattern in HIDDEN.values()]
+    results = verify_claims(solution(case_id), claims, budget=BUDGET).results
+    for (label, _), result in zip(HIDDEN.items(), results):
+        assert result.verdict == "wrong" and not result.right, (label, result.verdict, result.details)

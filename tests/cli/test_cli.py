@@ -71,7 +71,10 @@ def test_derive_example_to_stdout(capsys):
 def test_examples_lists_every_example(capsys):
     code, out, _ = run(["examples"], capsys)
     assert code == 0
-    assert [line.split()[0] for line in out.splitlines()] == symback.example_names()
+    specs, _, derivations = out.partition("\n\n")
+    assert [line.split()[0] for line in specs.splitlines()] == symback.example_names()
+    assert derivations.splitlines()[0].startswith("derivations (symback verify steps --example NAME)")
+    assert [line.split()[0] for line in derivations.splitlines()[1:]] == symback.api.steps_examples()
 
 
 def test_grad(capsys):
@@ -219,3 +222,64 @@ def test_reports_keep_the_tex_when_the_pdf_fails(tmp_path, capsys, monkeypatch, 
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "apt-get install" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == [kept]
+
+
+# -- nothing silently wrong: numbers, training, grad, names (issue 12, section 3) ---------------
+
+def _strict_json(text: str):
+    """JSON as a strict parser reads it: Infinity and NaN are refused."""
+    def refuse(constant):
+        raise ValueError(f"not JSON: {constant}")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_cli_numbers_are_read_exactly_and_written_as_strict_json(tmp_path, capsys):
+    spec = tmp_path / "tiny.toml"
+    spec.write_text('loss = "L"\n[inputs]\nx = 1e-400\ny = 1e400\n[params]\nw = 1.00000000000000000001\n'
+                    '[nodes]\nL = "w*x + y"\n')
+    assert main(["derive", str(spec), "--format", "json,md", "-o", str(tmp_path / "o")]) == 0
+    data = _strict_json((tmp_path / "o" / "tiny.json").read_text())
+    assert data["gradients"]["w"] is None and data["exact"]["gradients"]["w"] == "1/1" + "0" * 400
+    assert data["values"]["y"] is None and data["exact"]["values"]["y"] == "1" + "0" * 400
+    assert data["gradients"]["x"] == 1.0 and data["exact"]["gradients"]["x"] == "100000000000000000001/1" + "0" * 20
+    markdown = (tmp_path / "o" / "tiny.md").read_text()
+    assert r"1 \times 10^{-400}" in markdown and "inf" not in markdown
+
+
+def test_cli_thirty_digits_are_right(tmp_path, capsys):
+    import mpmath
+    assert main(["derive", "--example", "neuron", "--digits", "30", "--format", "md", "-o", str(tmp_path)]) == 0
+    with mpmath.workdps(60):
+        sigma = mpmath.nstr(1 / (1 + mpmath.exp(-mpmath.mpf(1.5))), 30)
+    assert sigma in (tmp_path / "neuron.md").read_text()
+
+
+def test_cli_diverging_training_is_one_line_exit_2(tmp_path, capsys):
+    spec = tmp_path / "diverge.toml"
+    spec.write_text('loss = "L"\nlearning_rate = 10\nsteps = 20\n[inputs]\nx = 1\n[params]\nw = 0.5\n'
+                    '[nodes]\nL = "log(w)*x"\n')
+    assert main(["derive", str(spec), "--format", "json", "-o", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "diverged" in err and "learning_rate" in err and "Traceback" not in err
+    assert not (tmp_path / "o" / "diverge.json").exists()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["grad", "log(x)", "--wrt", "x", "--at", "x=-1"], "not a real number"),
+    (["grad", "w^x", "--wrt", "w,x", "--at", "w=-1,x=0.5"], "not a real number"),
+    (["grad", "w*x", "--wrt", "1w"], "'1w' is not a name"),
+    (["grad", "w*x", "--wrt", "q"], "its variables: w, x"),
+])
+def test_cli_grad_refuses_undefined_values_and_unknown_names(capsys, argv, message):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err
+
+
+def test_cli_e_and_pi_are_user_names(tmp_path, capsys):
+    spec = tmp_path / "names.toml"
+    spec.write_text('loss = "L"\n[inputs]\nE = 3\n[params]\npi = 2\n[nodes]\ne = "pi*E"\nL = "e^2 + exp(1)"\n')
+    assert main(["derive", str(spec), "--format", "json", "-o", str(tmp_path)]) == 0
+    data = _strict_json((tmp_path / "names.json").read_text())
+    assert data["values"]["e"] == 6 and data["gradients"]["pi"] == 2 * 6 * 3  # dL/dpi = 2e * E
+    assert data["symbolic"]["nodes"]["L"] == "e**2 + exp(1)"

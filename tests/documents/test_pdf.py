@@ -186,3 +186,36 @@ def test_missing_tex(tmp_path, monkeypatch):
     assert "apt-get install latexmk texlive-latex-recommended texlive-latex-extra texlive-pictures " \
            "texlive-lang-korean texlive-fonts-recommended" in line
     assert not (tmp_path / "out").exists()
+
+
+@needs_latex
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_unicode_title_and_file_name_reach_the_pdf(tmp_path, lang):
+    """σ, Hangul, ∂ and an emoji in the title and the file name: the PDF has them (the emoji as its code point)."""
+    from symback.cli import main
+
+    spec = tmp_path / "σ한∂😀.toml"
+    spec.write_text('title = "σ 한국어 ∂L/∂w 😀"\nloss = "L"\n[inputs]\nx = 2\n[params]\nw = 0.5\n'
+                    '[nodes]\nL = "(w*x - 1)^2"\n', encoding="utf-8")
+    assert main(["derive", str(spec), "--format", "pdf", "--lang", lang, "-o", str(tmp_path / "out")]) == 0
+    [made] = (tmp_path / "out").glob("*.pdf")
+    assert made.name == f"σ한∂😀{'.ko' if lang == 'ko' else ''}.pdf"
+    assert "σ 한국어 ∂L/∂w [U+1F600]" in text_of(made)
+
+
+@needs_latex
+def test_latex_error_prints_its_log_lines(tmp_path, capsys):
+    """The CLI shows the log lines under the one error line (not a pointer to LatexError.log_tail)."""
+    from symback.cli import main
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "solution.tex.j2").write_text(document("\\oopsundefined"))
+    code = main(["derive", "--example", "neuron", "--format", "pdf", "--templates", str(templates),
+                 "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert err[0].startswith("symback: neuron: ") and "Undefined control sequence" in err[0]
+    assert "log_tail" not in err[0] and "the log lines follow" in err[0]
+    assert any(line.startswith("    | ") and "oopsundefined" in line for line in err[1:])
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["neuron.tex"]  # kept: the line refers to it

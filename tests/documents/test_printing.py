@@ -151,7 +151,7 @@ ESCAPES = [
     ("<", r"\textless{}"), (">", r"\textgreater{}"), ("|", r"\textbar{}"),
     ("\n\t\x00", "   "),
     ("café", r"caf{\'e}"), ("naïve", r'na{\"\i}ve'), ("Çe", r"{\c C}e"), ("Dvořák", r"Dvo{\v r}{\'a}k"),
-    ("역전파 예제", "역전파 예제"), ("誤差逆伝播法", "誤差逆伝播法"), ("ß ø æ α € ½", "ß ø æ α € ½"),
+    ("역전파 예제", "역전파 예제"), ("誤差逆伝播法", "誤差逆伝播法"), ("ß ø æ α € ½", r"ß ø æ \ensuremath{\alpha} € ½"),  # Greek as math: text fonts lack it
     ("plain text, 1.5 (ok) [x] 'q' \"q\" ! ? @ * + - = / ;", "plain text, 1.5 (ok) [x] 'q' \"q\" ! ? @ * + - = / ;"),
     ("\\\\", r"\textbackslash{}\textbackslash{}"), (r"\{}", r"\textbackslash{}\{\}"),
 ]

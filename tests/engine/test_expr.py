@@ -116,3 +116,16 @@ def test_errors_name_the_problem(text, fragment):
         parse_formula(text, SYMBOLS, where="nodes.o")
     line = info.value.line()
     assert line.startswith("nodes.o: ") and fragment in line and "\n" not in line
+
+
+def test_literals_are_exact_atoms_also_as_written():
+    """Read from the text (1e-400 is not 0.0), and one Rational atom even unevaluated (echoed claims)."""
+    from fractions import Fraction
+
+    from symback.engine.expr import parse_as_written
+
+    for text in ("1e-400", "2.50", "-0.125", "1.00000000000000000001", "3"):
+        as_written = parse_as_written(text, None)
+        assert as_written.is_Rational and as_written == sp.Rational(Fraction(text))
+    assert parse_formula("2*e", {"e": symbol("e")}).expr == 2 * symbol("e")  # a user's e is the user's
+    assert parse_formula("2*e", None).expr == 2 * sp.E                        # else Euler's number

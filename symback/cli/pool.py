@@ -1,0 +1,117 @@
+"""Specs in parallel: a process pool whose workers share the command's budget, die with it and clean up on signals.
+
+A job that crashes its worker (killed, out of memory) costs only itself: the jobs the broken pool
+did not finish run again, each in a pool of its own. On Ctrl-C or SIGTERM the workers unwind their
+job (temporary directories removed, pdflatex killed) and end; an idle worker ends at once.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import time
+from concurrent.futures import ProcessPoolExecutor, TimeoutError as PoolTimeout, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import Callable, Sequence
+
+from symback.api import limits
+
+_busy = False    # in a worker: whether a job is running
+_unwinding = 0   # in a worker: the signal being handled by unwinding the job (0: none)
+
+
+def run_in_pool(work: Callable, jobs: Sequence, failed: Callable, report: Callable) -> list:
+    """``work(job)`` for every job in worker processes; ``report(result, job)`` as each ends, in that order.
+
+    ``failed(job, exc)`` makes the result of a job whose worker died or that raised; a job still
+    running when the budget is over gets ``failed(job, budget error)``.
+    """
+    results: list = []
+    broken = _pool_pass(work, jobs, failed, report, results, min(len(jobs), os.cpu_count() or 1))
+    for job in broken:  # alone, so a job that kills its worker fails only itself
+        if not _pool_pass(work, [job], failed, report, results, 1):
+            continue
+        results.append(report(failed(job, BrokenProcessPool("the worker died")), job))
+    return results
+
+
+def _pool_pass(work, jobs, failed, report, results: list, workers: int) -> list:
+    """One pool over ``jobs``; returns the jobs it left unfinished because the pool broke."""
+    deadline = time.time() + limits.remaining()
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                               initargs=(limits.current(), deadline, os.getpid()))
+    futures = {pool.submit(in_worker, work, job): job for job in jobs}
+    broken: list = []
+    limits.pause_timer()  # the workers keep the clock; this process waits for them (with a margin)
+    try:
+        for future in as_completed(futures, timeout=max(limits.remaining(), 0) + 10):
+            job = futures[future]
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                broken.append(job)
+                continue
+            except Exception as exc:  # the job raised past its own handler
+                result = failed(job, exc)
+            results.append(report(result, job))
+    except PoolTimeout:
+        for future, job in futures.items():
+            if not future.done():
+                results.append(report(failed(job, limits.budget_error()), job))
+    finally:
+        _stop_pool(pool, all(f.done() for f in futures))
+        limits.resume_timer()
+    return [job for job in jobs if job in broken]
+
+
+def in_worker(work: Callable, job):
+    """Run one job in a worker: its budget timer runs only meanwhile; after an interruption the worker ends."""
+    global _busy
+    _busy = True
+    limits.resume_timer()
+    try:
+        return work(job)
+    finally:
+        limits.pause_timer()
+        _busy = False
+        if _unwinding:  # interrupted: the job has cleaned up, and the worker ends
+            os._exit(128 + _unwinding)
+
+
+def _start_worker(budget, deadline: float, parent: int) -> None:
+    """A pool worker: dies with the parent, unwinds on SIGTERM/SIGINT during a job, and keeps the budget."""
+    limits.die_with_parent(parent)
+    signal.signal(signal.SIGINT, _worker_signal)
+    signal.signal(signal.SIGTERM, _worker_signal)
+    limits.start(budget, deadline)
+    limits.pause_timer()  # armed only while a job runs (see in_worker)
+
+
+def _worker_signal(signum, frame) -> None:
+    """During a job, unwind and then end; when idle, end now; a second signal while unwinding is ignored.
+
+    (Ctrl-C reaches the worker and then the parent's SIGTERM: the cleanup is not cut short.)
+    """
+    global _busy, _unwinding
+    if _unwinding:
+        return
+    if not _busy:
+        os._exit(128 + signum)
+    _busy, _unwinding = False, signum
+    raise limits.Interrupted(signum)
+
+
+def _stop_pool(pool: ProcessPoolExecutor, finished: bool) -> None:
+    """Shut the pool down; unless every job finished, running workers get SIGTERM, then SIGKILL."""
+    if finished:
+        pool.shutdown(wait=True)
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # the executor offers no public handle
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(5)
+        if process.is_alive():
+            process.kill()
+            process.join()

@@ -1,0 +1,209 @@
+"""Numbers are read from their text, shown from their exact value, and written as strict JSON.
+
+Also: training that diverges stops with one line, and the names e and pi are the user's.
+Oracles: Python's fractions and decimal modules, mpmath at 60 digits, and C's printf (``%g``).
+"""
+from __future__ import annotations
+
+import json
+import math
+import random
+from fractions import Fraction
+
+import mpmath
+import pytest
+import sympy as sp
+
+import symback
+from symback.documents.json_output import number
+from symback.documents.printing import latex, plain
+from symback.documents.tex import format_number
+from symback.engine.errors import EvaluationError, FormulaError, SpecError
+from symback.engine.expr import symbol
+from symback.engine.limits import DEFAULTS
+from symback.engine.literals import LiteralProblem, read_decimal
+
+
+def _spec(tmp_path, text: str):
+    path = tmp_path / "spec.toml"
+    path.write_text(text)
+    return symback.load_spec(path)
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["1e-400", "1.00000000000000000001", "-2.5e+300", "0.1", "1_000.25", ".5", "7.",
+                                  "123456789012345678901234567890e-50", "0e99", "-0.0"])
+def test_a_decimal_is_read_exactly_from_its_text(text):
+    assert read_decimal(text) == sp.Rational(Fraction(text.replace("_", "")))
+
+
+def test_toml_values_are_read_from_their_text_not_through_float64(tmp_path):
+    spec = _spec(tmp_path, 'loss = "L"\nlearning_rate = 1e-400\n[inputs]\nx = 1e-400\ny = 1.00000000000000000001\n'
+                           '[params]\nw = 2\n[nodes]\nL = "w*x + y"\n')
+    assert dict(spec.inputs) == {"x": sp.Rational(1, 10**400), "y": 1 + sp.Rational(1, 10**20)}
+    assert spec.learning_rate == sp.Rational(1, 10**400)
+    solution = symback.solve(spec)
+    assert solution.loss == 2 * sp.Rational(1, 10**400) + 1 + sp.Rational(1, 10**20)
+    assert solution.gradients["w"] == sp.Rational(1, 10**400)  # float64 would say 0
+
+
+def test_formula_literals_are_read_from_their_text():
+    x = symbol("x")
+    parsed = symback.parse_formula("1e-400*x + 1.00000000000000000001 - 2^-3", {"x": x}).expr
+    assert parsed == sp.Rational(1, 10**400) * x + 1 + sp.Rational(1, 10**20) - sp.Rational(1, 8)
+    assert symback.parse_formula("1e999", None).expr == sp.Integer(10) ** 999  # a float would be inf
+    assert symback.parse_formula("0x10", None).expr == 16
+
+
+@pytest.mark.parametrize("text", ["1e999999999*x", "1e-5000", "1." + "3" * 61])
+def test_huge_written_numbers_are_refused_with_the_limit(text, tmp_path):
+    with pytest.raises(FormulaError) as caught:
+        symback.parse_formula(text, None)
+    assert "\n" not in caught.value.line() and ("limit" in caught.value.line() or "at most" in caught.value.line())
+    with pytest.raises(SpecError) as caught:
+        _spec(tmp_path, f'loss = "L"\n[inputs]\nx = {text.removesuffix("*x")}\n[nodes]\nL = "x"\n')
+    assert "inputs.x" in caught.value.line()
+
+
+def test_the_digit_cap_is_the_commands_and_names_how_to_raise_it():
+    with pytest.raises(LiteralProblem) as caught:
+        read_decimal(f"1e{DEFAULTS.digits}")
+    assert str(DEFAULTS.digits) in caught.value.message and "--max-digits" in caught.value.fix
+    assert read_decimal(f"1e{DEFAULTS.digits - 1}") == sp.Integer(10) ** (DEFAULTS.digits - 1)
+
+
+@pytest.mark.parametrize("text", ["inf", "nan", "-inf"])
+def test_toml_non_finite_values_are_refused(tmp_path, text):
+    with pytest.raises(SpecError, match="not finite"):
+        _spec(tmp_path, f'loss = "L"\n[inputs]\nx = {text}\n[nodes]\nL = "x"\n')
+
+
+# -- display ---------------------------------------------------------------------------------
+
+def test_thirty_digits_are_thirty_right_digits():
+    solution = symback.solve(symback.load_example("neuron"))
+    with mpmath.workdps(60):
+        oracle = mpmath.nstr(1 / (1 + mpmath.exp(-mpmath.mpf(3) / 2)), 30)
+    assert format_number(solution.numbers.values["o"], 30) == oracle == "0.817574476193643659607217178656"
+
+
+def test_format_number_matches_printf_for_floats():
+    rng = random.Random(1)
+    for _ in range(3000):
+        value = rng.choice((-1, 1)) * rng.random() * 10.0 ** rng.randint(-12, 25)
+        digits = rng.randint(1, 15)
+        text = f"{value:.{digits}g}"
+        if "e" in text:
+            mantissa, exponent = text.split("e")
+            text = rf"{mantissa} \times 10^{{{int(exponent)}}}"
+        assert format_number(value, digits) == text, (value, digits)
+        if not value.is_integer():  # (an integral Rational is an Integer: printed in full)
+            assert format_number(sp.Rational(value), digits) == text  # the same exact value as a Rational
+
+
+def test_values_beyond_float64_are_shown_not_inf():
+    assert format_number(sp.Integer(10) ** 400 / 3, 4) == r"3.333 \times 10^{399}"
+    assert format_number(-sp.Rational(2, 3 * 10**400), 3) == r"-6.67 \times 10^{-401}"
+    assert format_number(sp.exp(1000).evalf(50), 6) == r"1.97007 \times 10^{434}"
+
+
+# -- JSON ------------------------------------------------------------------------------------
+
+def test_json_is_strict_and_keeps_exact_values_beside_the_floats(tmp_path):
+    spec = _spec(tmp_path, 'loss = "L"\n[inputs]\nx = 1e-400\nz = 1e400\n[params]\nw = 2\n'
+                           '[nodes]\nbig = "exp(z/1e397)*w"\nL = "w*x + big"\n')
+    data = symback.solve(spec).to_json()
+    text = json.dumps(data, allow_nan=False)  # no Infinity, no NaN
+    assert json.loads(text) == data
+    assert data["values"]["x"] is None and data["exact"]["values"]["x"] == "1/1" + "0" * 400
+    assert data["values"]["big"] is None and data["values"]["z"] is None and data["exact"]["values"]["z"] == str(10**400)
+    with mpmath.workdps(60):
+        big = mpmath.mpf(data["exact"]["values"]["big"])
+        assert abs(big / (2 * mpmath.exp(1000)) - 1) < mpmath.mpf(10) ** -45
+    assert data["gradients"]["x"] == 2 and data["gradients"]["w"] is None
+    small = _spec(tmp_path, 'loss = "L"\nlearning_rate = 0.5\n[params]\nw = 1e-320\n[nodes]\nL = "w^2 + w"\n')
+    data = symback.solve(small).to_json()
+    json.dumps(data, allow_nan=False)
+    assert data["exact"]["learning_rate"] == "1/2" and data["values"]["w"] is None  # subnormal in float64
+    assert data["updated"]["w"] == -0.5 and data["exact"]["updated"]["w"] == "-1/2"  # w - (2w + 1)/2
+
+
+@pytest.mark.parametrize("value, expected", [(sp.Rational(1, 4), 0.25), (sp.Integer(2**53), 2**53),
+                                             (sp.Integer(2**53 + 1), float(2**53 + 1)),
+                                             (sp.Integer(10) ** 400, None), (sp.Rational(1, 10**320), None),
+                                             (float("nan"), None), (sp.Float("1e-300", 50), 1e-300)])
+def test_json_numbers(value, expected):
+    assert number(value) == expected
+
+
+# -- training --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("formula, steps", [("log(w)*x", 20), ("w^4*x", 50)])
+def test_diverging_training_stops_with_one_line(tmp_path, formula, steps):
+    spec = _spec(tmp_path, f'loss = "L"\nlearning_rate = 10\nsteps = {steps}\n[inputs]\nx = 1.5\n'
+                           f'[params]\nw = 1.5\n[nodes]\nL = "{formula}"\n')
+    solution = symback.solve(spec)
+    with pytest.raises(EvaluationError) as caught:
+        solution.history
+    line = caught.value.line()
+    assert "\n" not in line and "diverged" in line and "learning_rate" in line
+    # the oracle: the same SGD in plain Python floats, stopped at the first non-finite loss
+    w, losses = 1.5, []
+    loss = (lambda w: math.log(w) * 1.5) if formula.startswith("log") else (lambda w: w**4 * 1.5)
+    slope = (lambda w: 1.5 / w) if formula.startswith("log") else (lambda w: 6 * w**3)
+    for _ in range(steps + 1):
+        try:
+            value = loss(w)
+        except (ValueError, OverflowError):
+            break
+        if not math.isfinite(value):
+            break
+        losses.append(value)
+        w -= 10 * slope(w)
+    assert f"after step {len(losses)} of {steps}" in line and f"{losses[-1]:.6g}" in line
+
+
+# -- names -----------------------------------------------------------------------------------
+
+def test_e_and_pi_are_user_names_and_eulers_number_is_exp_1(tmp_path):
+    spec = _spec(tmp_path, 'loss = "L"\n[inputs]\nE = 3\n[params]\npi = 2\n[nodes]\ne = "pi*E"\n'
+                           'L = "e^2 + exp(1)*e"\n')
+    solution = symback.solve(spec)
+    assert abs(solution.loss - (36 + 6 * sp.E)) < 1e-45  # e is the user's node (6), exp(1) is Euler's number
+    assert abs(solution.gradients["pi"] - (2 * 6 + sp.E) * 3) < 1e-45
+    data = solution.to_json()
+    assert "exp(1)" in data["symbolic"]["nodes"]["L"] and "E" not in data["symbolic"]["nodes"]["L"]
+    assert r"\exp\left(1\right)" in data["symbolic"]["latex"]["nodes"]["L"]
+    assert plain(sp.E * symbol("E")) == "exp(1)*E"
+    assert latex(sp.E) == "e" and latex(sp.E * symbol("e")) == r"\exp\left(1\right) e"
+
+
+# -- grad ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("formula, wrt, at, message", [
+    ("log(x)", ["x"], {"x": -1}, "not a real number"),
+    ("w^x", ["w", "x"], {"w": -1, "x": 0.5}, "not a real number"),
+    ("1/x", ["x"], {"x": 0}, "undefined"),
+    ("w*x", ["1w"], None, "'1w' is not a name"),
+    ("w*x", ["q"], None, "its variables: w, x"),
+    ("w*x", ["w"], {"w": 1e999, "x": 1}, "not finite"),
+    ("w*x", ["w"], {"w": "1e99999"}, "limit"),
+])
+def test_grad_refuses_what_derive_refuses(formula, wrt, at, message):
+    with pytest.raises(symback.SymbackError) as caught:
+        symback.grad(formula, wrt, at)
+    assert message in caught.value.line() and "\n" not in caught.value.line()
+
+
+def test_grad_reads_values_exactly():
+    result = symback.grad("w*x", ["w"], {"w": "1e-400", "x": "1.00000000000000000001"})
+    assert result["w"]["value"] == 1 + sp.Rational(1, 10**20)
+    assert symback.grad("exp(w)", ["w"], {"w": 1})["w"]["text"] == "exp(w)"
+    assert symback.grad("exp(1)*w", ["w"])["w"]["text"] == "exp(1)"
+
+
+def test_long_integers_are_rounded_for_display_short_ones_exact():
+    assert format_number(sp.Integer(10) ** 400 + 7, 4) == r"1 \times 10^{400}"
+    assert format_number(sp.Integer(123456789012345), 4) == "123456789012345"
+    assert format_number(sp.Integer(-2**70), 30) == str(-2**70)  # within 30 digits: exact

@@ -2,16 +2,10 @@
 
 The pipeline: ``load_spec`` -> ``build_graph`` -> ``backprop`` -> ``substitute`` (-> render).
 :func:`solve` runs it in one call and returns a :class:`Solution`. Everything here comes from
-the one facade, :mod:`symback.api`.
+the one facade, :mod:`symback.api`, imported on first use (so ``symback --version`` does not wait
+for SymPy).
 """
 __version__ = "0.1.0"
-
-from symback.api import (RULES, BackStep, Conventions, Derivation, EvaluationError, FormulaError, Graph, MatrixForm,
-                         MatrixProgram, NetworkSpec, Node, RegressionSolution, RegressionSpec, RuleError, Solution, Spec,
-                         SpecError, SymbackError, Term, backprop, build_graph, chain_text, compile_graph, compile_network,
-                         differentiate, example_names, example_path, expand_nodes, forward, grad, gradient_check,
-                         load_example, load_spec, matrix_form, matrix_program, parse_formula, regress, solve,
-                         spec_from_dict, substitute, train, latex, escape_latex, verify_claims, verify_steps, load_steps)
 
 __all__ = [
     "BackStep", "Conventions", "Derivation", "EvaluationError", "FormulaError", "Graph", "NetworkSpec",
@@ -21,4 +15,18 @@ __all__ = [
     "solve", "spec_from_dict", "substitute", "train",
     "RegressionSolution", "RegressionSpec", "regress",
     "latex", "escape_latex", "verify_claims", "verify_steps", "load_steps",
+    "exercise", "grade", "Exercise", "Gradebook",
 ]
+
+
+def __getattr__(name: str):
+    """The public names, from :mod:`symback.api` on first use (PEP 562)."""
+    if name in __all__:
+        from symback import api  # lazy: start-up time
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'symback' has no attribute '{name}'")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | {"__version__"})

@@ -53,6 +53,7 @@ def backprop(graph: Graph) -> Derivation:
     steps: list[BackStep] = []
     used_assumptions: list[str] = []
     notes: list[str] = []
+    memo: dict[sp.Expr, tuple[sp.Expr, tuple[str, ...]]] = {}
     for node in reversed(graph.nodes):
         if node.name not in relevant:
             continue
@@ -63,7 +64,7 @@ def backprop(graph: Graph) -> Derivation:
         else:
             raw = sp.Add(*(closed[t.child] * t.local for t in terms))
             simple = len(terms) == 1 and (terms[0].local.is_Symbol or terms[0].local.is_Number)
-            tidy, applied = (raw, ()) if simple else _tidy(raw, groups)
+            tidy, applied = (raw, ()) if simple else _tidy_once(raw, groups, memo)
             used_assumptions.extend(applied)
         closed[node.name] = tidy
         steps.append(BackStep(node.name, terms, tidy, raw, applied))
@@ -75,6 +76,33 @@ def backprop(graph: Graph) -> Derivation:
             if local != 0:
                 incoming[parent].append(Term(node.name, local.xreplace(back_map), rules))
     return Derivation(graph, tuple(steps), tuple(dict.fromkeys(used_assumptions)), tuple(dict.fromkeys(notes)))
+
+
+def _tidy_once(expr: sp.Expr, groups, memo: dict) -> tuple[sp.Expr, tuple[str, ...]]:
+    """:func:`_tidy`, computed once per shape: expressions equal up to a renaming of their symbols share it.
+
+    A layer's n^2 weights give n^2 closed forms such as ``a1_k*y_j*(1 - y_j)*(y_j - t_j)`` that differ
+    only in names; their symbols are renamed to placeholders in the same sorted order (SymPy's choices
+    depend only on that order), tidied once, and renamed back, so graph form, whose weights' locals
+    are products, costs what network form costs and gives the same expressions. An expression that a
+    Sigma t = 1 elimination could touch is tidied directly (the elimination reads the whole group).
+    """
+    if not within_size(expr, TIDY_NODES):
+        return expr, ()
+    free = sorted(expr.free_symbols, key=lambda s: s.name)
+    if any(len(expr.free_symbols.intersection(g)) >= 2 for g in groups) or \
+            any(s.assumptions0 != _REAL for s in free):
+        return _tidy(expr, groups)
+    placeholders = [sp.Symbol(f"_tidy{i:06d}", real=True) for i in range(len(free))]
+    key = expr.xreplace(dict(zip(free, placeholders)))
+    if key not in memo:
+        memo[key] = _tidy(key, ())
+    tidy, applied = memo[key]
+    with sp.evaluate(False):  # names back, structure as tidied: 2*(y - t)/4 must not redistribute into y/2 - t/2
+        return tidy.xreplace(dict(zip(placeholders, free))), applied
+
+
+_REAL = sp.Symbol("x", real=True).assumptions0
 
 
 def _tidy(expr: sp.Expr, groups) -> tuple[sp.Expr, tuple[str, ...]]:
@@ -89,7 +117,7 @@ def _tidy(expr: sp.Expr, groups) -> tuple[sp.Expr, tuple[str, ...]]:
         return expr, ()
     candidates = [(expr, ()), (sp.factor_terms(expr), ())]
     free = expr.free_symbols
-    if len(free) <= FACTOR_SYMBOLS:
+    if len(free) <= FACTOR_SYMBOLS and not _big_power(expr):
         candidates += [(sp.cancel(expr), ()), (sp.factor(expr), ())]
     for group in groups if within_size(expr, ELIMINATE_NODES) else ():
         if len(free.intersection(group)) < 2:
@@ -99,6 +127,16 @@ def _tidy(expr: sp.Expr, groups) -> tuple[sp.Expr, tuple[str, ...]]:
             rest = sp.Add(*(s for i, s in enumerate(group) if i != k))
             candidates.append((sp.factor_terms(sp.expand(expr.xreplace({t: 1 - rest}))), assumption))
     return min(candidates, key=lambda c: _score(c[0]))
+
+
+#: a sum raised to a power above this is not given to cancel/factor, which expand it (a multinomial
+#: of (w*x + b + y)^199 took 83 s); such a closed form stays as built
+EXPAND_POWER = 8
+
+
+def _big_power(expr: sp.Expr) -> bool:
+    """Whether ``expr`` has a sum raised to an integer power of more than :data:`EXPAND_POWER`."""
+    return any(p.base.is_Add and p.exp.is_Integer and abs(p.exp) > EXPAND_POWER for p in expr.atoms(sp.Pow))
 
 
 _OPS_WEIGHT = {"NEG": 2}

@@ -35,8 +35,10 @@ class Numbers:
     gradients: Mapping[str, sp.Expr]              #: dL/dname for every leaf and node
     locals: Mapping[tuple[str, str], sp.Expr]     #: (child, node) -> value of dchild/dnode
     updated: Mapping[str, sp.Expr] = field(default_factory=dict)  #: parameters after one step
-    check: Mapping[str, Check] = field(default_factory=dict)
+    check: Mapping[str, Check] = field(default_factory=dict)  #: per leaf: every leaf, or a sample (large graphs)
     precision: int = PRECISION
+    #: random directional derivatives (large graphs): symbolic = sum_p dL/dp v_p, numeric = difference along v
+    directions: tuple[Check, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,18 +89,14 @@ def chain_text(derivation: Derivation, name: str, limit: int = 8) -> str:
     """``dL/do * do/dl1 * dl1/dw1`` for each path from the loss to ``name``, joined by ``+``."""
     graph = derivation.graph
     paths: list[list[str]] = []
-
-    def walk(node: str, path: list[str]) -> None:
-        if len(paths) > limit:
-            return
+    stack: list[tuple[str, list[str]]] = [(name, [])]  # depth first, in term order; a stack, not recursion
+    while stack and len(paths) <= limit:
+        node, path = stack.pop()
         if node == graph.loss:
             paths.append(path)
-            return
+            continue
         step = derivation.by_node.get(node)
-        for term in step.terms if step else ():
-            walk(term.child, [node] + path)
-
-    walk(name, [])
+        stack.extend((term.child, [node] + path) for term in reversed(step.terms if step else ()))
     if not paths:
         return "0"
     if len(paths) > limit:

@@ -2,11 +2,14 @@
 
 Values are exact where the arithmetic is rational (the apple graph's 2.2 is 11/5) and otherwise
 carried at ``precision`` significant digits (50 by default); rounding happens only for display.
-The gradient check is independent of the backward pass: mpmath central differences of a forward
-evaluation.
+The gradient check is independent of the backward pass: mpmath central differences of the forward
+pass compiled once (:mod:`symback.engine.mp_program`), leaf by leaf for small graphs and along random
+directions (plus a random sample of leaves) for large ones.
 """
 from __future__ import annotations
 
+import random
+from dataclasses import dataclass
 from typing import Mapping
 
 import mpmath
@@ -14,8 +17,8 @@ import sympy as sp
 
 from symback.engine.derivation import PRECISION, Check, Derivation, Numbers
 from symback.engine.errors import EvaluationError
-from symback.engine.functions import MPMATH_NAMESPACE
 from symback.engine.graph import Graph
+from symback.engine.mp_program import LossProgram, central_difference, leaf_order, mp_number, mp_point, mpmath_loss
 
 def evaluate(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr], where: str,
              precision: int = PRECISION) -> sp.Expr:
@@ -59,7 +62,7 @@ def substitute(derivation: Derivation, point: Mapping[str, sp.Expr] | None = Non
         derivation: the symbolic derivation from :func:`symback.engine.backprop.backprop`.
         point: leaf values (exact numbers); the graph's own point by default.
         precision: significant digits carried where results are not rational.
-        check: also compare every parameter's gradient with mpmath central differences.
+        check: also compare the gradients with mpmath central differences (:func:`check_gradients`).
     """
     graph = derivation.graph
     values = forward(graph, point, precision)
@@ -80,55 +83,106 @@ def substitute(derivation: Derivation, point: Mapping[str, sp.Expr] | None = Non
     if graph.learning_rate is not None:
         updated = {p: values[p] - (0 if p in graph.frozen else graph.learning_rate * gradients[p])
                    for p in graph.params}
-    checks = gradient_check(graph, gradients, point, precision) if check else {}
-    return derivation.with_numbers(Numbers(values, gradients, locals_, updated, checks, precision))
+    checks, directions = check_gradients(graph, gradients, point, precision) if check else ({}, ())
+    return derivation.with_numbers(Numbers(values, gradients, locals_, updated, checks, precision, directions))
 
 
-def loss_function(graph: Graph):
-    """The loss as an mpmath function of a full leaf point (an independent forward evaluation)."""
-    programs = []
-    for node in graph.nodes:
-        if node.is_leaf:
-            continue
-        args = [graph.symbols[p] for p in node.parents]
-        programs.append((node.name, node.parents,
-                         sp.lambdify(args, node.expr, modules=[MPMATH_NAMESPACE, "mpmath"])))
-
-    def loss(point: Mapping[str, mpmath.mpf]) -> mpmath.mpf:
-        values = dict(point)
-        for name, parents, program in programs:
-            values[name] = program(*(values[p] for p in parents))
-        return values[graph.loss]
-
-    return loss
+#: up to this many leaves, each input and parameter gets its own central difference (2 forward passes)
+PER_LEAF_LEAVES = 64
+#: above it: this many random directional derivatives, each testing every gradient at once ...
+DIRECTIONS = 4
+#: ... and this many leaves, drawn at random, checked one by one: O(E) in all
+SAMPLED_LEAVES = 8
+CHECK_SEED = 0  #: the draw is seeded, so a document is the same every run
 
 
-def gradient_check(graph: Graph, gradients: Mapping[str, sp.Expr], point=None,
-                   precision: int = PRECISION) -> dict[str, Check]:
-    """Central differences (mpmath, ``precision`` digits) for every input and parameter."""
+@dataclass(frozen=True)
+class _Probe:
+    """What every finite difference of one check shares: the compiled loss, the point, the step."""
+
+    loss: LossProgram
+    leaves: tuple[str, ...]
+    base: list
+    h: mpmath.mpf
+    floor: mpmath.mpf  #: gradients below this count as zero: the relative error is taken against it
+
+
+def _probe(graph: Graph, point, precision: int) -> _Probe:
+    h = mpmath.mpf(10) ** (-(precision // 3))
+    return _Probe(mpmath_loss(graph), leaf_order(graph), mp_point(graph, point, precision), h, h ** 1.5)
+
+
+def _compare(probe: _Probe, symbolic: sp.Expr, value: mpmath.mpf, direction) -> Check | None:
+    try:
+        estimate = central_difference(probe.loss, probe.base, direction, probe.h)
+    except (ZeroDivisionError, ValueError):
+        return None
+    scale = max(abs(value), abs(estimate), probe.floor)
+    return Check(symbolic, estimate, float(abs(value - estimate) / scale))
+
+
+def gradient_check(graph: Graph, gradients: Mapping[str, sp.Expr], point=None, precision: int = PRECISION,
+                   leaves: tuple[str, ...] | None = None) -> dict[str, Check]:
+    """Central differences (mpmath, ``precision`` digits) for ``leaves`` (default: every input and parameter).
+
+    Each leaf costs two evaluations of the compiled forward pass (:func:`mpmath_loss`), so checking
+    every leaf of a graph of E edges is O(E^2); :func:`check_gradients` keeps large graphs O(E).
+    """
     point = graph.point if point is None else point
-    loss = loss_function(graph)
-    checks = {}
     with mpmath.workdps(precision):
-        base = {n: mpmath.mpf(sp.Float(v, precision)._mpf_) if v.is_Float else _mp(v) for n, v in point.items()}
-        h = mpmath.mpf(10) ** (-(precision // 3))
-        floor = h ** 1.5  # gradients below this count as zero: the relative error is taken against it
-        for p in graph.inputs + graph.params:
-            up, down = dict(base), dict(base)
-            up[p] += h
-            down[p] -= h
-            try:
-                estimate = (loss(up) - loss(down)) / (2 * h)
-            except (ZeroDivisionError, ValueError):
-                continue
-            symbolic = _mp(gradients[p])
-            scale = max(abs(symbolic), abs(estimate), floor)
-            error = float(abs(symbolic - estimate) / scale)
-            checks[p] = Check(gradients[p], estimate, error)
+        probe = _probe(graph, point, precision)
+        return _leaf_checks(probe, gradients, probe.leaves if leaves is None else leaves)
+
+
+def directional_check(graph: Graph, gradients: Mapping[str, sp.Expr], point=None, precision: int = PRECISION,
+                      count: int = DIRECTIONS, seed: int = CHECK_SEED) -> tuple[Check, ...]:
+    """``count`` random directional derivatives: ``sum_p dL/dp v_p`` against a central difference along v.
+
+    Each direction (entries uniform in [-1, 1], seeded) tests every input and parameter at once, for
+    two forward passes; a wrong gradient anywhere moves ``sum_p dL/dp v_p`` off the difference.
+    """
+    point = graph.point if point is None else point
+    with mpmath.workdps(precision):
+        return _direction_checks(_probe(graph, point, precision), gradients, count, random.Random(seed), precision)
+
+
+def check_gradients(graph: Graph, gradients: Mapping[str, sp.Expr], point=None, precision: int = PRECISION,
+                    seed: int = CHECK_SEED) -> tuple[dict[str, Check], tuple[Check, ...]]:
+    """The check :func:`substitute` runs: (per-leaf checks, directional checks).
+
+    Every leaf one by one when there are at most :data:`PER_LEAF_LEAVES`; otherwise
+    :data:`DIRECTIONS` random directions plus :data:`SAMPLED_LEAVES` leaves drawn at random, so the
+    check stays O(E) and still catches a wrong gradient in any single leaf.
+    """
+    point = graph.point if point is None else point
+    with mpmath.workdps(precision):
+        probe = _probe(graph, point, precision)
+        if len(probe.leaves) <= PER_LEAF_LEAVES:
+            return _leaf_checks(probe, gradients, probe.leaves), ()
+        rng = random.Random(seed)
+        sample = tuple(sorted(rng.sample(range(len(probe.leaves)), SAMPLED_LEAVES)))
+        per_leaf = _leaf_checks(probe, gradients, tuple(probe.leaves[i] for i in sample))
+        return per_leaf, _direction_checks(probe, gradients, DIRECTIONS, rng, precision)
+
+
+def _leaf_checks(probe: _Probe, gradients: Mapping[str, sp.Expr], names: tuple[str, ...]) -> dict[str, Check]:
+    index = {name: i for i, name in enumerate(probe.leaves)}
+    checks = {}
+    for name in names:
+        check = _compare(probe, gradients[name], mp_number(gradients[name]), index[name])
+        if check is not None:
+            checks[name] = check
     return checks
 
 
-def _mp(value: sp.Expr) -> mpmath.mpf:
-    if value.is_Rational:
-        return mpmath.mpf(int(value.p)) / int(value.q)
-    return mpmath.mpf(sp.Float(value)._mpf_)
+def _direction_checks(probe: _Probe, gradients: Mapping[str, sp.Expr], count: int, rng: random.Random,
+                      precision: int) -> tuple[Check, ...]:
+    grads = [mp_number(gradients[name]) for name in probe.leaves]
+    checks = []
+    for _ in range(count):
+        direction = [mpmath.mpf(rng.uniform(-1, 1)) for _ in probe.leaves]
+        value = mpmath.fsum(g * v for g, v in zip(grads, direction))
+        check = _compare(probe, sp.Float(value, precision), value, direction)
+        if check is not None:
+            checks.append(check)
+    return tuple(checks)

@@ -1,5 +1,6 @@
 """The reverse walk: structure of the steps, fan-out sums, textbook forms, no diff of the composed loss."""
 import sympy as sp
+from sympy.core.cache import clear_cache
 
 import symback
 from symback import backprop, build_graph, spec_from_dict
@@ -80,3 +81,46 @@ def test_closed_forms_reuse_the_upstream_closed_form():
     expected = a * (1 - a) * sum(g[f"w2_{j}_1"] * d.gradient(f"z2_{j}") for j in range(1, 7))
     assert sp.expand(d.gradient("z1_1") - expected) == 0
     assert d.gradient("z2_3") == g["y3"] * (1 - g["y3"]) * (g["y3"] - g["t3"])
+
+
+def _compact_mlp(n: int) -> dict:
+    """An [n, n, n] sigmoid MLP as a graph without pre-activation nodes: each weight's local is a product."""
+    params = {f"w{l}_{j}_{k}": round(0.1 * ((j * 7 + k * 3 + l) % 11) - 0.5, 2)
+              for l in (1, 2) for j in range(1, n + 1) for k in range(1, n + 1)}
+    nodes = {}
+    for j in range(1, n + 1):
+        nodes[f"a{j}"] = "sigmoid(" + " + ".join(f"w1_{j}_{k}*x{k}" for k in range(1, n + 1)) + ")"
+    for j in range(1, n + 1):
+        nodes[f"y{j}"] = "sigmoid(" + " + ".join(f"w2_{j}_{k}*a{k}" for k in range(1, n + 1)) + ")"
+    nodes["L"] = " + ".join(f"(y{j} - t{j})^2/2" for j in range(1, n + 1))
+    inputs = {f"x{k}": 0.1 * k for k in range(1, n + 1)} | {f"t{k}": 0.05 * k for k in range(1, n + 1)}
+    return {"loss": "L", "inputs": inputs, "params": params, "nodes": nodes}
+
+
+def test_tidy_runs_once_per_shape_and_gives_the_unshared_forms(monkeypatch):
+    import symback.engine.backprop as bp
+    graph = build_graph(spec_from_dict(_compact_mlp(4)))
+    calls = []
+    original = bp._tidy
+    monkeypatch.setattr(bp, "_tidy", lambda expr, groups: calls.append(expr) or original(expr, groups))
+    clear_cache()
+    shared = backprop(graph)
+    assert len(calls) < 10  # 16 + 16 weights + 8 nodes: a handful of shapes, not one tidy each
+    monkeypatch.setattr(bp, "_tidy_once", lambda expr, groups, memo: original(expr, groups))
+    clear_cache()
+    alone = backprop(graph)  # every expression tidied by itself: the oracle
+    for a, b in zip(shared.steps, alone.steps):
+        assert a.node == b.node and a.closed == b.closed and str(a.closed) == str(b.closed), a.node
+
+
+def test_shared_tidy_keeps_every_examples_forms(monkeypatch):
+    import symback.engine.backprop as bp
+    names = [n for n in symback.example_names() if symback.load_example(n).regression is None]
+    graphs = [build_graph(symback.load_example(n)) for n in names]
+    shared = [clear_cache() or backprop(g) for g in graphs]  # SymPy's cache can change a form: cold each time
+    monkeypatch.setattr(bp, "_tidy_once", lambda expr, groups, memo: bp._tidy(expr, groups))
+    for name, graph, d in zip(names, graphs, shared):
+        clear_cache()
+        alone = backprop(graph)
+        assert [(s.node, s.closed, s.assumptions) for s in d.steps] == \
+               [(s.node, s.closed, s.assumptions) for s in alone.steps], name

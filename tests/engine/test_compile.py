@@ -17,8 +17,8 @@ def test_graph_program_matches_exact_values(name):
         assert float(value) == pytest.approx(float(s.gradients[leaf]), rel=1e-10, abs=1e-13), leaf
 
 
-@pytest.mark.parametrize("name", [n for n in symback.example_names()
-                                  if symback.load_example(n).network is not None])
+@pytest.mark.parametrize("name", [n for n in symback.example_names()  # dense networks (conv: tests/engine/test_conv.py)
+                                  if isinstance(symback.load_example(n).network, symback.NetworkSpec)])
 def test_network_program_matches_exact_values(name):
     s = symback.solve(symback.load_example(name), check=False)
     net = s.graph.network
@@ -88,3 +88,42 @@ def test_large_networks_compile_but_are_not_derived_neuron_by_neuron(tmp_path):
     y = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
     assert loss == pytest.approx(-np.log(y[0, 9]), rel=1e-12)
     assert np.allclose(dW2, (y - T).T @ a, rtol=1e-12, atol=1e-15)
+
+
+def _blas_threads_during_call(program):
+    """Run ``program`` with a spy in place of its function: the BLAS threads in force inside the call."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    seen = []
+
+    def spy(*args):
+        seen.append([lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"])
+        return program.function(*args)
+
+    net = symback.load_example("mazur_222").network
+    X, T = np.array(net.x, float), np.array(net.t, float)
+    W = [np.array(w, float) for w in net.weights]
+    b = [np.array(v, float).reshape(-1) for v in net.biases]
+    replace(program, function=spy)(X, T, W, b)
+    return seen[0]
+
+
+def test_threads_setting_is_honoured_and_restored():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    net = symback.load_example("mazur_222").network
+    before = [lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
+    if not before:
+        pytest.skip("NumPy has no BLAS that threadpoolctl can see")
+    assert set(_blas_threads_during_call(symback.compile_network(net))) == {1}  # default: no oversubscription
+    assert _blas_threads_during_call(symback.compile_network(net, threads=None)) == before  # left as it is
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
+        assert set(_blas_threads_during_call(symback.compile_network(net, threads=1))) == {1}
+    assert [lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"] == before
+    assert symback.matrix_program(net, threads=2).program.threads == 2
+    assert symback.matrix_program(net).program.threads == 1
+
+
+@pytest.mark.parametrize("threads", [0, -1, 1.5, "2", True])
+def test_threads_setting_rejects_nonsense(threads):
+    net = symback.load_example("mazur_222").network
+    with pytest.raises(symback.SymbackError, match="threads"):
+        symback.compile_network(net, threads=threads)

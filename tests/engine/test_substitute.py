@@ -45,3 +45,55 @@ def test_relu_at_zero_convention_reaches_the_numbers():
     base = {"loss": "L", "inputs": {"x": 0}, "params": {"w": 1}, "nodes": {"a": "relu(w*x) + w", "L": "a"}}
     assert symback.solve(base).gradients["x"] == 0
     assert symback.solve(base | {"relu_at_zero": 0.5}).gradients["x"] == sp.Rational(1, 2)
+
+
+def _mlp(n: int, seed: int = 0) -> dict:
+    """An [n, n, n] sigmoid MLP spec with seeded values (more leaves than a per-leaf check takes)."""
+    import random
+    rng = random.Random(seed)
+    u = lambda: round(rng.uniform(-1, 1), 3)
+    values = {"x": [u() for _ in range(n)], "t": [abs(u()) for _ in range(n)]}
+    for l in (1, 2):
+        values[f"W{l}"] = [[u() for _ in range(n)] for _ in range(n)]
+        values[f"b{l}"] = [u() for _ in range(n)]
+    return {"network": {"layers": [n, n, n], "activation": "sigmoid", "bias": "neuron", "loss": "half_sse",
+                        "values": values}}
+
+
+def test_compiled_evaluator_matches_the_exact_forward_pass():
+    import mpmath
+    from symback.engine.mp_program import leaf_order, mp_point, mpmath_loss
+    s = symback.solve(symback.load_example("mazur_222"), precision=80, check=False)
+    with mpmath.workdps(60):
+        value = mpmath_loss(s.graph)(*mp_point(s.graph, s.graph.point, 60))
+        exact = s.loss  # SymPy's evaluation of the same point (substitute, 80 digits)
+        assert abs(value - mpmath.mpf(exact._mpf_)) < mpmath.mpf(10) ** -55
+    assert leaf_order(s.graph) == s.graph.inputs + s.graph.params
+
+
+def test_large_graph_check_is_directional_and_sampled():
+    from symback.engine.substitute import DIRECTIONS, PER_LEAF_LEAVES, SAMPLED_LEAVES
+    s = symback.solve(_mlp(8))
+    leaves = s.graph.inputs + s.graph.params
+    assert len(leaves) > PER_LEAF_LEAVES
+    assert len(s.numbers.directions) == DIRECTIONS and len(s.numbers.check) == SAMPLED_LEAVES
+    assert set(s.numbers.check) <= set(leaves)
+    assert max(c.relative_error for c in (*s.numbers.check.values(), *s.numbers.directions)) < 1e-20
+    data = s.to_json()["gradient_check"]
+    assert data["agrees"] and len(data["directions"]) == DIRECTIONS and "random directions" in data["method"]
+
+
+@pytest.mark.parametrize("leaf, factor", [("w1_3_5", 1 + 1e-6), ("b2_7", -1), ("x2", 1.001)])
+def test_check_catches_one_wrong_gradient_in_a_large_graph(leaf, factor):
+    from symback.engine.derivation import CHECK_TOLERANCE
+    from symback.engine.substitute import check_gradients
+    s = symback.solve(_mlp(8), check=False)
+    right, directions = check_gradients(s.graph, s.gradients)
+    assert leaf not in right  # not in the random sample: the directions alone must catch it
+    assert max(c.relative_error for c in (*right.values(), *directions)) < 1e-20
+    wrong = dict(s.gradients)
+    wrong[leaf] = wrong[leaf] * sp.Float(factor, 50)
+    assert wrong[leaf] != s.gradients[leaf]
+    per_leaf, directions = check_gradients(s.graph, wrong)
+    caught = [c for c in directions if c.relative_error > CHECK_TOLERANCE]
+    assert len(caught) == len(directions)  # every direction sees it

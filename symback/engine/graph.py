@@ -7,9 +7,13 @@ from typing import Mapping
 
 import sympy as sp
 
+from symback.engine.conv import conv_graph
+from symback.engine.conv_spec import ConvNetworkSpec
+from symback.engine import limits
 from symback.engine.errors import SpecError
 from symback.engine.expr import parse_formula, symbol
 from symback.engine.network import network_graph
+from symback.engine.value_size import check_value_digits
 from symback.engine.node import INPUT, NODE, PARAM, Node, exact_number
 from symback.engine.rules import Conventions
 from symback.engine.spec import NetworkSpec, Spec
@@ -81,6 +85,10 @@ def build_graph(spec: Spec) -> Graph:
     conventions = Conventions(relu_at_zero=spec.relu_at_zero)
     common = dict(title=spec.title, learning_rate=spec.learning_rate, steps=spec.steps,
                   frozen=spec.frozen, conventions=conventions)
+    if isinstance(spec.network, ConvNetworkSpec):  # neurons of a convolutional network: an ordinary graph
+        limits.check("nodes", f"{spec.source}: network", spec.network.size, "nodes (positions, weights and per-sample values)")
+        nodes, point, loss, groups = conv_graph(spec.network, conventions)
+        return Graph(nodes=nodes, loss=loss, point=point, target_groups=groups, **common)
     if spec.network is not None:
         layers = spec.network.layers
         weights = sum(a * b for a, b in zip(layers, layers[1:]))
@@ -89,9 +97,11 @@ def build_graph(spec: Spec) -> Graph:
                             f"{weights} weights is more than a neuron-level derivation handles ({MAX_WEIGHTS})",
                             "use fewer neurons, or symback.compile_network(load_spec(path).network) for numeric gradients")
         nodes, point, loss, groups = network_graph(spec.network, conventions)
+        limits.check("nodes", f"{spec.source}: network", len(nodes), "nodes (neurons, weights and per-sample values)")
         return Graph(nodes=nodes, loss=loss, point=point, target_groups=groups,
                      network=spec.network, **common)
     names = [n for n, _ in spec.inputs] + [n for n, _ in spec.params] + [n for n, _ in spec.nodes]
+    limits.check("nodes", f"{spec.source}: nodes", len(names), "names (inputs, parameters and nodes)")
     symbols = {n: symbol(n) for n in names}
     leaves = [Node(n, INPUT) for n, _ in spec.inputs] + [Node(n, PARAM) for n, _ in spec.params]
     defined: dict[str, Node] = {}
@@ -107,31 +117,39 @@ def build_graph(spec: Spec) -> Graph:
         groups.extend(tuple(s.name for s in g) for g in parsed.target_groups)
     ordered = _topological(defined, spec.source)
     point = {name: exact_number(value, name) for name, value in spec.inputs + spec.params}
+    check_value_digits([(n.name, n.expr) for n in ordered], point, spec.source)  # before any is computed
     return Graph(nodes=tuple(leaves) + ordered, loss=spec.loss, point=point,
                  target_groups=tuple(dict.fromkeys(groups)), **common)
 
 
 def _topological(defined: dict[str, Node], source: str) -> tuple[Node, ...]:
-    """Nodes ordered so each comes after the nodes it uses; a cycle is an error naming it."""
+    """Nodes ordered so each comes after the nodes it uses; a cycle is an error naming it.
+
+    An explicit stack, not recursion: a chain of thousands of nodes is an ordinary input.
+    """
     order: list[Node] = []
-    state: dict[str, int] = {}  # 1 visiting, 2 done
-
-    def visit(name: str, path: list[str]) -> None:
-        if state.get(name) == 2:
-            return
-        if state.get(name) == 1:
-            cycle = path[path.index(name):] + [name]
-            raise SpecError(f"{source}: nodes.{name}", "the nodes " + " -> ".join(cycle) + " form a cycle",
-                            "a graph must not loop back; break the cycle")
-        state[name] = 1
-        for parent in defined[name].parents:
-            if parent in defined:
-                visit(parent, path + [name])
-        state[name] = 2
-        order.append(defined[name])
-
-    for name in defined:
-        visit(name, [])
+    state: dict[str, int] = {}  # 1 visiting (on the path), 2 done
+    for root in defined:
+        if state.get(root):
+            continue
+        path = [root]
+        stack = [iter(p for p in defined[root].parents if p in defined)]
+        state[root] = 1
+        while stack:
+            parent = next(stack[-1], None)
+            if parent is None:
+                stack.pop()
+                done = path.pop()
+                state[done] = 2
+                order.append(defined[done])
+            elif state.get(parent) == 1:
+                cycle = path[path.index(parent):] + [parent]
+                raise SpecError(f"{source}: nodes.{parent}", "the nodes " + " -> ".join(cycle) + " form a cycle",
+                                "a graph must not loop back; break the cycle")
+            elif not state.get(parent):
+                state[parent] = 1
+                path.append(parent)
+                stack.append(iter(p for p in defined[parent].parents if p in defined))
     return tuple(order)
 
 

@@ -9,13 +9,16 @@ from typing import Any, Mapping
 
 import sympy as sp
 
+from symback.engine.conv_reader import ConvTables
+from symback.engine.conv_spec import is_conv_layers
 from symback.engine.errors import did_you_mean
+from symback.engine import limits
 from symback.engine.losses import LOSSES
 from symback.engine.spec import ACTIVATIONS, BIAS_MODES, NETWORK_KEYS, Matrix, NetworkSpec
 
 
-class NetworkTables:
-    """The network part of the spec reader (a mixin of its ``_Reader``)."""
+class NetworkTables(ConvTables):
+    """The network part of the spec reader (a mixin of its ``_Reader``); convolutional layers in :class:`ConvTables`."""
 
     def network(self, net: Mapping) -> NetworkSpec:
         self.keys(net, NETWORK_KEYS, "network")
@@ -23,6 +26,8 @@ class NetworkTables:
             if key not in net:
                 raise self.fail(f"network.{key}", "missing", _NETWORK_HINTS[key])
         layers = net["layers"]
+        if is_conv_layers(layers):
+            return self.conv_network(net, self.activations)
         if (not isinstance(layers, list) or len(layers) < 2
                 or not all(type(n) is int and 1 <= n <= 4096 for n in layers)):
             raise self.fail("network.layers", "expected a list of at least 2 layer sizes (1 to 4096)",
@@ -30,9 +35,12 @@ class NetworkTables:
         layers = tuple(layers)
         activations = self.activations(net.get("activation", "sigmoid"), len(layers) - 1)
         bias = net.get("bias", "neuron")
-        if bias not in BIAS_MODES:
+        if not isinstance(bias, str) or bias not in BIAS_MODES:
             raise self.fail("network.bias", f"unknown bias mode {bias!r}", did_you_mean(str(bias), BIAS_MODES))
         loss = net["loss"]
+        if not isinstance(loss, str):
+            raise self.fail("network.loss", f"expected the name of a loss as text, got {kind_of(loss)}",
+                            'write e.g. loss = "half_sse" (one of: ' + ", ".join(sorted(LOSSES)) + ")")
         if loss not in LOSSES:
             raise self.fail("network.loss", f"unknown loss {loss!r}", did_you_mean(str(loss), LOSSES))
         if loss == "softmax_cross_entropy":
@@ -84,6 +92,9 @@ class NetworkTables:
         if not isinstance(value, list):
             value = [value]
         rows = value if value and all(isinstance(r, list) for r in value) else [value]
+        if len(rows) > limits.current().samples:
+            over = limits.refuse("samples", key, len(rows))
+            raise self.fail(key, over.message, over.fix)
         result = []
         for i, row in enumerate(rows):
             if len(row) != size:

@@ -38,10 +38,19 @@ def _pow_name(expr: sp.Expr) -> str:
 
 
 def _extremum(expr: sp.Expr, i: int, c: Conventions, sign: int) -> sp.Expr:
+    """d max/d x_i: 1 where x_i is the strict maximum (minimum for ``sign`` -1), and a tie split evenly.
+
+    Two arguments: ``1[x_i > x_j]`` with ``c.tie_share`` (1/2) at the tie. More: the arguments tied
+    for the maximum share the gradient equally, 1/k each for k of them, so the shares always add up
+    to 1 (a product of pairwise halves would give 1/4 each at a three-way tie and lose a quarter).
+    """
     mine = expr.args[i]
-    factors = [fn.Indicator(sign * (mine - other), c.tie_share)
-               for j, other in enumerate(expr.args) if j != i]
-    return sp.Mul(*factors)
+    others = [other for j, other in enumerate(expr.args) if j != i]
+    if len(others) == 1:
+        return fn.Indicator(sign * (mine - others[0]), c.tie_share)
+    wins = sp.Mul(*(fn.Indicator(sign * (mine - other), 1) for other in others))  # x_i is a maximum
+    ties = 1 + sp.Add(*(fn.Indicator(mine - other, 1) - fn.Indicator(mine - other, 0) for other in others))
+    return wins / ties
 
 
 RULES: dict[type, Rule] = {
@@ -54,9 +63,9 @@ RULES: dict[type, Rule] = {
     sp.Abs: Rule("absolute value derivative", lambda e, i, c: sp.sign(e.args[0]),
                  "|x|' = sign(x), taken as 0 at x = 0"),
     sp.Max: Rule("max derivative", lambda e, i, c: _extremum(e, i, c, +1),
-                 "ties split the gradient equally"),
+                 "ties split the gradient equally among the tied arguments"),
     sp.Min: Rule("min derivative", lambda e, i, c: _extremum(e, i, c, -1),
-                 "ties split the gradient equally"),
+                 "ties split the gradient equally among the tied arguments"),
     sp.sign: Rule("sign derivative", lambda e, i, c: S.Zero, "0 almost everywhere"),
     **{function: function.rule for function in fn.TABLED},  # symback's functions declare theirs
 }

@@ -14,6 +14,7 @@ below (documents, checking, engine), so that ``symback.cli`` imports nothing but
 """
 from __future__ import annotations
 
+import json
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -31,9 +32,9 @@ from symback.documents.identity_document import build_identity_document
 from symback.documents.json_output import identity_json, identity_text, solution_json
 from symback.documents.matrix_document import build_matrix_document
 from symback.documents.pdf import compile_pdf
-from symback.documents.printing import latex
+from symback.documents.printing import latex, plain
 from symback.documents.regression_document import build_regression_document, regression_json
-from symback.documents.render import WorkedSolution, render_document
+from symback.documents.render import WorkedSolution, check_templates, render_document
 from symback.documents.solution_document import build_document
 from symback.documents.tex import escape_latex
 from symback.documents.verify_document import build_verify_document, claims_json, claims_text, steps_json, steps_text
@@ -49,20 +50,31 @@ from symback.engine.rules import RULES, Conventions
 from symback.engine.spec import NetworkSpec
 from symback.engine.substitute import forward, gradient_check, substitute
 from symback.engine.train import train
+from symback.engine import limits
 from symback.engine import regression as engine_regression
 from symback.engine import solution as engine_solution
 from symback.engine.derivation import PRECISION
 from symback.engine.errors import SymbackError
 from symback.engine.examples import example_names, example_path, load_example, steps_example, steps_examples
-from symback.engine.expr import parse_formula, symbol
+from symback.engine.expr import NAME_PATTERN, parse_formula
+from symback.engine.literals import LiteralProblem, read_decimal
 from symback.engine.matrix import MatrixForm, matrix_form
 from symback.engine.rules import differentiate
 from symback.engine.spec import Spec
 from symback.engine.spec_reader import load_spec, spec_from_dict
 from symback.engine.substitute import evaluate
+from symback.checking.grade import Gradebook, grade_submissions, load_manifest, read_submissions
+from symback.documents.exercise_document import (DETAILS, Answer, Exercise, Variant, build_exercise_document,
+                                                 manifest_json)
+from symback.documents.gradebook import feedback_markdown, feedback_name, gradebook_csv
+from symback.documents.moodle import answers_csv, moodle_xml
+from symback.engine.vary import Question, answer, check_vary, draw_variant, questions, round_answer, variant_seeds
 #: the public surface: what ``symback/__init__.py`` re-exports, and what ``symback.cli`` may use
 __all__ = [
-    "escape_latex", "latex", "verify_steps",
+    "exercise", "exercise_spec", "exercise_variant", "grade", "Exercise", "Variant", "Gradebook",
+    "build_exercise_document", "manifest_json", "moodle_xml", "answers_csv", "gradebook_csv", "feedback_markdown",
+    "feedback_name", "DETAILS", "variant_seeds",
+    "escape_latex", "latex", "verify_steps", "limits", "check_templates",
     "backprop", "BackStep", "build_graph", "build_identity_document", "build_matrix_document",
     "build_verify_document", "chain_text", "claims_json", "claims_text", "compile_graph", "compile_network",
     "compile_pdf", "CONVENTIONS", "Conventions", "DEFAULT_BUDGET", "Derivation", "derive_identity",
@@ -87,17 +99,25 @@ class Solution(WorkedSolution, engine_solution.Solution):
         """
         return matrix_form(self, convention)
 
-    def document(self, lang: str = "en", digits: int = 4):
-        """The printable model of the worked solution (a ``symback.documents.solution_document.Document``)."""
-        return build_document(self, lang, digits)
+    def document(self, lang: str = "en", digits: int = 4, detail: str = "full"):
+        """The printable model of the worked solution (a ``symback.documents.solution_document.Document``).
+
+        ``detail``: ``"full"`` (every local derivative and chain step) or ``"compact"`` (the answer key:
+        problem, forward values, δs, gradients and update).
+        """
+        return build_document(self, lang, digits, detail)
 
     def _repr_latex_(self) -> str:  # for front ends that prefer LaTeX: the gradients, as math
-        rows = " \\\n".join(f"{row.lhs} &= {row.rhs}" for row in build_document(self).gradients)
+        rows = " \\\n".join(build_document(self).lines["gradients"])
         return f"$$\\begin{{aligned}}\n{rows}\n\\end{{aligned}}$$"
 
-    def to_json(self) -> dict:
-        """The JSON document ``symback derive --format json`` writes."""
-        return solution_json(self)
+    def to_json(self, closed_forms: str = "small") -> dict:
+        """The JSON document ``symback derive --format json`` writes.
+
+        ``closed_forms``: ``"small"`` writes a gradient's expanded closed form only where it is small
+        (the adjoint form elsewhere), ``"all"`` writes every one (README "JSON output").
+        """
+        return solution_json(self, closed_forms)
 
 
 class RegressionSolution(WorkedSolution, engine_regression.RegressionSolution):
@@ -107,8 +127,10 @@ class RegressionSolution(WorkedSolution, engine_regression.RegressionSolution):
         """The JSON document ``symback derive --format json`` writes (README 'Linear regression')."""
         return regression_json(self)
 
-    def document(self, lang: str = "en", digits: int = 4):
-        """The printable model of the worked solution (a ``RegressionDocument``)."""
+    def document(self, lang: str = "en", digits: int = 4, detail: str = "full"):
+        """The printable model of the worked solution (a ``RegressionDocument``; one level of detail)."""
+        if detail != "full":
+            raise SymbackError("--detail", f"a regression spec has no '{detail}' document", "leave out --detail")
         return build_regression_document(self, lang, digits)
 
 
@@ -135,27 +157,117 @@ def solve(spec: Spec | Mapping | str | Path, precision: int = PRECISION,
 
 
 def grad(formula: str, wrt: Sequence[str], at: Mapping[str, Any] | None = None) -> dict[str, dict[str, Any]]:
-    """Quick gradients of one formula: ``{name: {"symbolic": expr, "value": number or None}}``.
+    """Quick gradients of one formula: ``{name: {"symbolic": expr, "text": str, "value": number or None}}``.
+
+    ``wrt`` must name variables of the formula; ``at`` gives every variable a number (an int, a float,
+    a SymPy number or the number's text, read exactly: ``"1e-400"``). Values are refused as ``derive``
+    refuses them: where the formula or a derivative is undefined or not real (``log(x)`` at x = -1).
+    ``text`` is the derivative as text with Euler's number written ``exp(1)``.
 
     >>> grad("w*x + b", ["w", "x"], {"w": -2, "x": 5, "b": 3})["w"]["value"]
     5
     """
     parsed = parse_formula(formula, None, where="formula")
     names = {s.name: s for s in parsed.expr.free_symbols}
+    variables = ", ".join(sorted(names)) or "none"
+    for name in wrt:
+        if not isinstance(name, str) or not NAME_PATTERN.match(name):
+            raise SymbackError("--wrt", f"'{name}' is not a name", "write names of the formula, e.g. --wrt w,b")
+        if name not in names:
+            raise SymbackError("--wrt", f"'{name}' does not appear in the formula (its variables: {variables})",
+                               "differentiate by one of its variables")
     point = {}
     for key, value in (at or {}).items():
         if key not in names:
-            raise SymbackError("--at", f"'{key}' does not appear in the formula", "give values for its names only")
-        point[names[key]] = value if isinstance(value, sp.Basic) else sp.Rational(repr(value)) if isinstance(value, float) else sp.Integer(value)
+            raise SymbackError("--at", f"'{key}' does not appear in the formula (its variables: {variables})",
+                               "give values for its names only")
+        point[names[key]] = _exact_value(value, f"--at {key}")
+    if at is not None:
+        missing = sorted(n for n, s in names.items() if s not in point)
+        if missing:
+            raise SymbackError("--at", f"no value for {', '.join(missing)}",
+                               "add them, e.g. --at " + ",".join(f"{m}=1" for m in missing))
+        evaluate(parsed.expr, point, "formula")  # undefined or not real there: refused, as derive refuses it
     result = {}
     for name in wrt:
-        sym = names.get(name, symbol(name))
-        derivative = differentiate(parsed.expr, sym)[0]
-        value = None
-        if at is not None:
-            missing = sorted(s.name for s in derivative.free_symbols if s not in point)
-            if missing:
-                raise SymbackError("--at", f"no value for {', '.join(missing)}", "add them, e.g. --at " + ",".join(f"{m}=1" for m in missing))
-            value = evaluate(derivative, point, f"d/d{name}")
-        result[name] = {"symbolic": derivative, "value": value}
+        derivative = differentiate(parsed.expr, names[name])[0]
+        value = evaluate(derivative, point, f"d/d{name}") if at is not None else None
+        result[name] = {"symbolic": derivative, "text": plain(derivative), "value": value}
     return result
+
+
+def _exact_value(value: Any, where: str) -> sp.Expr:
+    """A value given to :func:`grad` as an exact number (a float through its repr, text as written)."""
+    if isinstance(value, sp.Basic) and value.is_Number and value.is_finite:
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise SymbackError(where, f"expected a number, got {type(value).__name__}", "write e.g. --at w=1,x=2.5")
+    if isinstance(value, int):
+        return sp.Integer(value)
+    try:
+        return read_decimal(value if isinstance(value, str) else repr(value))
+    except LiteralProblem as problem:
+        raise SymbackError(where, problem.message, problem.fix) from None
+
+
+# -- exercises for a course (README "Exercises for a course") --------------------------------------
+def exercise_spec(spec: Mapping | str | Path, name: str | None = None) -> tuple[Spec, dict[str, str], tuple[Question, ...]]:
+    """An exercise spec read and checked: (spec, how variants.json stores it, the asked questions).
+
+    ``name`` is how errors and the manifest refer to a spec file (``example:exercise_neuron``).
+    """
+    if isinstance(spec, (str, Path)):
+        text = Path(spec).read_text(encoding="utf-8") if Path(spec).is_file() else None
+        spec = load_spec(spec, name)
+        stored = {"toml": text} if text is not None else {}
+    elif isinstance(spec, Mapping):
+        stored, spec = {"data": json.loads(json.dumps(spec))}, spec_from_dict(spec)
+    else:
+        raise TypeError("exercise() takes a spec file path or a spec dictionary (variants.json stores its text)")
+    check_vary(spec)
+    return spec, stored, questions(spec)
+
+
+def exercise_variant(spec: Spec, asked: Sequence[Question], number: int, seed: int, width: int = 2) -> Variant:
+    """Variant ``number`` (id ``v01``, ...), drawn with ``random.Random(seed)`` and solved by :func:`solve`."""
+    values, _, solution = draw_variant(spec, seed, solve, tuple(asked))
+    answers = tuple(Answer(q, answer(solution, q), round_answer(answer(solution, q), spec.vary.digits)) for q in asked)
+    return Variant(f"v{number:0{width}d}", seed, values, solution, answers)
+
+
+def exercise(spec: Mapping | str | Path, variants: int = 10, seed: int = 0, name: str | None = None) -> Exercise:
+    """Draw ``variants`` reproducible variants of an exercise spec (its ``[vary]`` and ``[ask]`` tables).
+
+    Every answer is the engine's (:func:`solve` on the variant's spec), rounded to ``[vary] digits``.
+    The same seed gives the same variants on every machine (``random.Random``).
+
+    >>> ex = exercise(example_path("exercise_neuron"), variants=2, seed=7, name="example:exercise_neuron")
+    >>> [v.id for v in ex.variants]
+    ['v01', 'v02']
+    """
+    if isinstance(variants, bool) or not isinstance(variants, int) or not 1 <= variants <= 10_000:
+        raise SymbackError("--variants", f"{variants!r} is out of range", "use 1 to 10000")
+    base, stored, asked = exercise_spec(spec, name)
+    width = max(2, len(str(variants)))
+    drawn = tuple(exercise_variant(base, asked, i, s, width) for i, s in enumerate(variant_seeds(seed, variants), 1))
+    return Exercise(base.title or Path(base.source).stem, base.source, stored, seed, base.vary.digits, asked, drawn)
+
+
+def grade(manifest: Mapping | str | Path, submissions: str | Path | Sequence[Mapping[str, str]]) -> Gradebook:
+    """Grade students' answers (one row each: student, variant, then one column per asked quantity).
+
+    ``manifest`` is ``variants.json`` (a path, or its parsed dictionary); ``submissions`` a CSV path
+    or rows as dictionaries. Verdicts are the verifier's (:func:`verify_claims`): correct,
+    rounding-carried or wrong with the likely slip; an empty cell is ``blank``.
+    """
+    name = str(manifest) if isinstance(manifest, (str, Path)) else "variants.json"
+    manifest = load_manifest(manifest) if isinstance(manifest, (str, Path)) else manifest
+    where = str(submissions) if isinstance(submissions, (str, Path)) else "submissions"
+    if isinstance(submissions, (str, Path)):
+        columns, rows = read_submissions(submissions)
+    else:
+        rows = [dict(r) for r in submissions]
+        columns = list(rows[0]) if rows else []
+    if not rows:
+        raise SymbackError(where, "no submissions", "one row per student: student, variant, then the answers")
+    return grade_submissions(manifest, rows, columns, where, name)

@@ -6,26 +6,33 @@ from types import MappingProxyType
 from typing import ClassVar, Mapping
 
 from symback.checking.chain import Identity
+from symback.documents.breaking import QUAD, TEXT_WIDTH, chunks
 from symback.documents.catalogue import identity_messages, messages
 from symback.documents.printing import latex as print_latex
+from symback.documents.prose import Prose, prose
 from symback.documents.solution_document import Row
 from symback.documents.tex import Tex, escape_latex
 
 
 @dataclass(frozen=True)
 class IdentityDocument:
-    """A checked identity derivation ready to print: routes of (line, reason) rows."""
+    r"""A checked identity derivation ready to print: routes of (line, reason) rows.
+
+    Every sentence is :class:`~symback.documents.prose.Prose` (words and typeset math, from
+    ``templates/identities.toml``); a row's note is its reason as LaTeX text (``Prose.tex``), which both
+    the PDF (``\intertext``) and KaTeX (``\text{...}`` with ``$...$`` inside) typeset.
+    """
 
     TEMPLATE: ClassVar[str] = "identity"
-    title: str
+    title: Prose
     lang: str
     t: Mapping[str, str]
-    routes: tuple[tuple[str, tuple[Row, ...]], ...]   #: (title, rows: lhs only on the first)
+    routes: tuple[tuple[Prose, tuple[Row, ...]], ...]   #: (title, rows: lhs only on the first)
     wrong: tuple[Row, ...]
-    wrong_explanation: str
-    conclusion: str
-    assumptions: tuple[str, ...]
-    remarks: tuple[str, ...]
+    wrong_explanation: Prose
+    conclusion: Prose
+    assumptions: tuple[Prose, ...]
+    remarks: tuple[Prose, ...]
 
 
 def build_identity_document(identity: Identity, lang: str = "en") -> IdentityDocument:
@@ -33,13 +40,13 @@ def build_identity_document(identity: Identity, lang: str = "en") -> IdentityDoc
     t = messages(lang)
     words = identity_messages(lang)
 
-    def say(text: str) -> str:
-        return words.get(text, text)
+    def say(text: str) -> Prose:
+        return prose(words.get(text, text))
 
     def rows(lines) -> tuple[Row, ...]:
-        return tuple(Row(print_latex(line.expr, order="none") if i == 0 else Tex(""),
-                         print_latex(line.expr, order="none") if i else Tex(""),
-                         note=escape_latex(say(line.reason) + (f"; {t['assumed']}" if line.assumed else "")))
+        return tuple(Row(_broken(print_latex(line.expr, order="none")) if i == 0 else Tex(""),
+                         _broken(print_latex(line.expr, order="none")) if i else Tex(""),
+                         note=Tex(say(line.reason).tex + (escape_latex(f"; {t['assumed']}") if line.assumed else "")))
                      for i, line in enumerate(lines))
 
     return IdentityDocument(
@@ -48,3 +55,8 @@ def build_identity_document(identity: Identity, lang: str = "en") -> IdentityDoc
         wrong=rows(identity.wrong), wrong_explanation=say(identity.wrong_explanation),
         conclusion=say(identity.conclusion), assumptions=tuple(say(a) for a in identity.assumptions),
         remarks=tuple(say(r) for r in identity.remarks))
+
+
+def _broken(line: Tex) -> Tex:
+    r"""A line too wide for the page broken at its top-level + and − (then \cdot) into ``\\ &\quad`` lines."""
+    return Tex(r" \\ &\quad ".join(chunks(line, TEXT_WIDTH - 2 * QUAD)))

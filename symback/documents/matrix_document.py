@@ -19,7 +19,10 @@ from symback.documents.tex import format_number
 from symback.engine.matrix import Z, MatrixForm, MatrixLayer, matrix_form
 from symback.engine.network import activation_expr
 from symback.documents.printing import elementwise_latex
+from symback.documents.prose import Prose, prose
 from symback.documents.tex import Tex, bmatrix, escape_latex, shaped
+
+RELU_LIKE = ("relu", "leaky_relu")  #: activations whose derivative at 0 is the relu_at_zero convention
 
 if TYPE_CHECKING:
     from symback.engine.solution import Solution
@@ -57,7 +60,8 @@ class MatrixDocument:
     consistency: tuple[tuple[str, Tex, Tex, int, str], ...]  #: (layer, quantity, neuron names, entries, error)
     consistent: bool
     assumptions: tuple[tuple[str, Tex], ...]          #: (sentence, equation)
-    conventions: tuple[str, ...]
+    conventions: tuple[str, ...]        #: the ReLU'(0) convention, only for a network that has a ReLU
+    prose: Mapping[str, Prose]          #: every ``matrix.*`` sentence, its ``$...$`` math typeset
 
 
 def build_matrix_document(solution: "Solution", lang: str = "en", digits: int = 4,
@@ -176,7 +180,9 @@ def build_matrix_document(solution: "Solution", lang: str = "en", digits: int = 
         consistency=_consistency(form, depth, row), consistent=form.consistent,
         assumptions=((t["assumption_sum"], Tex(r"T \mathbf{1} = \mathbf{1}" if row else r"\mathbf{1}^{\top} T = \mathbf{1}^{\top}")),)
         if form.output_rule == "softmax_cross_entropy" and form.targets_sum_to_one else (),
-        conventions=(t["conventions.relu_at_zero"].format(value=format_number(solution.graph.conventions.relu_at_zero, digits)),))
+        conventions=(t["conventions.relu_at_zero"].format(value=format_number(solution.graph.conventions.relu_at_zero, digits)),)
+        if any(a in RELU_LIKE for a in net.activations) else (),
+        prose=MappingProxyType({key: prose(text) for key, text in t.items() if key.startswith("matrix.")}))
 
 
 def _shape(M: sp.Matrix) -> str:

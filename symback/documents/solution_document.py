@@ -7,18 +7,23 @@ catalogue (``templates/messages.toml``) in the document's language. Templates on
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Mapping
 
 import sympy as sp
 
+from symback.documents.backward import Backward, BackRow, equation_tex, partial_tex
+from symback.documents.breaking import Line, aligned_lines
 from symback.documents.catalogue import messages
 from symback.documents.diagram import Diagram, build_diagram
+from symback.documents.efficiency_section import EfficiencySection, build_efficiency_section
 from symback.documents.printing import latex as print_latex
 from symback.documents.printing import name_latex
 from symback.documents.tex import Tex, escape_latex, format_number, plot_coordinate, wrap
 from symback.engine.derivation import CHECK_TOLERANCE
+from symback.engine.errors import SymbackError
 
 if TYPE_CHECKING:
     from symback.engine.solution import Solution
@@ -40,20 +45,6 @@ class Row:
         parts = [p for p in (self.symbolic, self.substituted, self.value) if p]
         # a substituted form identical to the value (a leaf, a plain number) is said once
         return Tex(" = ".join(dict.fromkeys(parts)))
-
-
-@dataclass(frozen=True)
-class BackRow:
-    """The adjoint of one node: its local derivatives, the chain-rule sum and its value."""
-
-    node: str
-    lhs: Tex                    #: \frac{\partial L}{\partial n}
-    locals: tuple[Row, ...]     #: d child / d node, each with its rule names
-    chain: Tex                  #: sum over children of dL/dchild * dchild/dnode
-    substituted: Tex            #: the same with numbers
-    value: Tex
-    closed: Tex                 #: "closed form = with numbers = value", or "" when it repeats the local
-    assumptions: tuple[Tex, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,14 +72,32 @@ class Document:
     assumptions: tuple[Tex, ...]
     notes: tuple[str, ...]
     diagram: Diagram | None
+    detail: str = "full"                #: "full" (every local derivative and chain step) or "compact"
+    lines: Mapping[str, tuple[Tex, ...]] = field(default_factory=dict)  #: aligned display lines by section
+    delta_table: tuple[tuple[Tex, str], ...] = ()  #: (δ or dL/dn, value): the compact view
+    network: bool = False               #: a network spec: δ notation
+    efficiency: EfficiencySection | None = None  #: networks: why backpropagation (+ truth table, conv layer level)
 
 
-def _partial(top: str, bottom: str) -> Tex:
-    return Tex(rf"\frac{{\partial {name_latex(top)}}}{{\partial {name_latex(bottom)}}}")
+_partial = partial_tex
+DETAILS = ("full", "compact")  #: --detail: every step, or the answer key (tables only)
+_DOUBLE = re.compile(r"\\left\(\\left\((-[^\\]*)\\right\)\s*\\right\)")
+_BRACKETED = re.compile(r"\\left\[\\left\((-[^\\]*)\\right\) > 0\\right\]")
 
 
-def build_document(solution: "Solution", lang: str = "en", digits: int = 4) -> Document:
-    """The worked-solution model of a solved problem, in ``lang``, numbers to ``digits`` digits."""
+def _single_parentheses(tex: str) -> Tex:
+    r"""``\tanh\left(\left(-0.15\right)\right)`` as ``\tanh\left(-0.15\right)``: a call's parentheses suffice
+    (and ``\mathbf{1}\left[-0.3 > 0\right]`` needs none)."""
+    return Tex(_BRACKETED.sub(r"\\left[\1 > 0\\right]", _DOUBLE.sub(r"\\left(\1\\right)", tex)))
+
+
+def build_document(solution: "Solution", lang: str = "en", digits: int = 4, detail: str = "full") -> Document:
+    """The worked-solution model of a solved problem, in ``lang``, numbers to ``digits`` digits.
+
+    ``detail`` is "full" (every local derivative and chain step) or "compact" (the answer key).
+    """
+    if detail not in DETAILS:
+        raise SymbackError("--detail", f"unknown detail '{detail}'", "use: " + " or ".join(DETAILS))
     t = messages(lang)
     graph, numbers, derivation = solution.graph, solution.numbers, solution.derivation
     values = numbers.values
@@ -98,34 +107,22 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4) -> D
     # juxtaposed multi-letter names read as one word: multiply with a visible dot then
     wordy = any(name_latex(n.name).startswith(r"\mathrm") for n in graph.nodes)
     mul = "dot" if wordy else None
+    euler = not any(n.name == "e" for n in graph.nodes)  # a user's e: Euler's number prints as \exp(1)
 
-    def latex(expr: sp.Expr) -> Tex:
-        return print_latex(expr, mul_symbol=mul)
+    def latex(expr: sp.Expr, names: Mapping[str, str] | None = None, mul_symbol: str | None = mul) -> Tex:
+        return print_latex(expr, mul_symbol=mul_symbol or mul, euler_e=euler, **({"names": dict(names)} if names else {}))
 
-    def substituted(expr: sp.Expr) -> Tex:
-        return print_latex(expr, names=as_number, mul_symbol="dot")
+    def substituted(expr: sp.Expr, extra: Mapping[str, str] | None = None) -> Tex:
+        names = {**as_number, **extra} if extra else as_number
+        return _single_parentheses(print_latex(expr, names=names, mul_symbol="dot", euler_e=euler))
 
     def leaf_rows(names) -> tuple[Row, ...]:
         return tuple(Row(name_latex(n), value=Tex(shown[n])) for n in names)
 
     forward = tuple(Row(name_latex(n.name), latex(n.expr), substituted(n.expr), Tex(shown[n.name]))
                     for n in graph.nodes if not n.is_leaf and n.name in graph.ancestors_of_loss)
-    backward = []
-    for step in derivation.steps:
-        if step.node == graph.loss:
-            continue
-        locals_ = tuple(Row(_partial(term.child, step.node), latex(term.local), substituted(term.local),
-                            Tex(format_number(numbers.locals[(term.child, step.node)], digits)),
-                            escape_latex(", ".join(t.get(f"rules.{r}", r) for r in term.rules)))
-                        for term in step.terms)
-        chain = " + ".join(rf"{_partial(graph.loss, term.child)} \cdot {_partial(term.child, step.node)}"
-                           for term in step.terms)
-        value = Tex(format_number(numbers.gradients[step.node], digits))
-        numbers_text = " + ".join(
-            rf"{wrap(format_number(numbers.gradients[term.child], digits))} \cdot "
-            rf"{wrap(format_number(numbers.locals[(term.child, step.node)], digits))}" for term in step.terms)
-        backward.append(BackRow(step.node, _partial(graph.loss, step.node), locals_, Tex(chain), Tex(numbers_text),
-                                value, _closed_line(step, graph.loss, latex, substituted, value), tuple(_equation(a) for a in step.assumptions)))
+    back = Backward(derivation, digits, latex, substituted)
+    backward = back.rows(t)
     leaves = graph.params or graph.inputs
     gradients = tuple(Row(_partial(graph.loss, p), latex(derivation.gradient(p)), Tex(""),
                           Tex(format_number(numbers.gradients[p], digits))) for p in leaves)
@@ -150,31 +147,38 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4) -> D
     summary = tuple((name_latex(p), shown[p], format_number(numbers.gradients[p], digits),
                      format_number(solution.updated[p], digits) if solution.updated else "")
                     for p in leaves)
-    conventions = (t["conventions.relu_at_zero"].format(value=format_number(graph.conventions.relu_at_zero, digits)),)
+    # a convention is stated only where a rule the document uses depends on it
+    relu_rules = {"ReLU derivative", "leaky ReLU derivative"}
+    conventions = (t["conventions.relu_at_zero"].format(value=format_number(graph.conventions.relu_at_zero, digits)),) \
+        if any(note.split(":")[0] in relu_rules for note in derivation.notes) else ()
+    loss_row = forward[-1]
+    definitions = tuple(Row(name_latex(n.name), latex(n.expr)) for n in graph.nodes if not n.is_leaf)
+    lines = {
+        "definitions": aligned_lines(Line(r.lhs, (r.symbolic,)) for r in definitions),
+        "forward": aligned_lines(Line(r.lhs, (r.symbolic, r.substituted, r.value)) for r in forward[:-1]),
+        "loss": aligned_lines([Line(loss_row.lhs, (loss_row.symbolic, loss_row.substituted, loss_row.value))]),
+        "gradients": back.gradient_lines(leaves),
+        "updates": aligned_lines(Line(r.lhs, (r.symbolic, r.substituted, r.value), r.note) for r in updates),
+        "delta_rule": _delta_rule(graph.loss) if back.deltas else (),
+    }
     notes = tuple(t.get(f"rule_notes.{note.split(':')[0]}", note) for note in derivation.notes)
     return Document(
         title=solution.title, lang=lang, t=MappingProxyType(t),  # t.update is the message, not dict.update
         inputs=leaf_rows(graph.inputs), params=leaf_rows(graph.params),
-        definitions=tuple(Row(name_latex(n.name), latex(n.expr)) for n in graph.nodes if not n.is_leaf),
+        definitions=definitions,
         loss_name=name_latex(graph.loss), learning_rate=None if rate is None else format_number(rate, digits),
         conventions=conventions, forward=forward[:-1] if forward else (), loss=forward[-1],
         backward=tuple(backward), gradients=gradients, updates=updates, history=history,
         check=check, check_agrees=worst <= CHECK_TOLERANCE, summary=summary,
-        assumptions=tuple(_equation(a) for a in derivation.assumptions), notes=notes,
-        diagram=build_diagram(solution, digits))
+        assumptions=tuple(equation_tex(a) for a in derivation.assumptions), notes=notes,
+        diagram=build_diagram(solution, digits, lang), detail=detail, lines=MappingProxyType(lines),
+        delta_table=back.delta_table(), network=bool(back.deltas),
+        efficiency=build_efficiency_section(solution, t, digits))
 
 
-def _closed_line(step, loss: str, latex, substituted, value: Tex) -> Tex:
-    """``closed = with numbers = value`` (repeats dropped); "" when the only child is the loss itself."""
-    if len(step.terms) == 1 and step.terms[0].child == loss:
-        return Tex("")
-    return Tex(" = ".join(dict.fromkeys([latex(step.closed), substituted(step.closed), value])))
-
-
-def _equation(text: str) -> Tex:
-    """An assumption such as ``t1 + t2 + t3 = 1`` in LaTeX (names through the printer)."""
-    left, right = text.split("=")
-    names = [n.strip() for n in left.split("+")]
-    return Tex(" + ".join(name_latex(n) for n in names) + " = " + right.strip())
-
-
+def _delta_rule(loss: str) -> tuple[Tex, ...]:
+    r"""The δ recursion in general form: what every neuron's line below instantiates."""
+    L = name_latex(loss)
+    return (Tex(rf"\delta^{{(l)}}_{{j}} &= \frac{{\partial {L}}}{{\partial z^{{(l)}}_{{j}}}}"),
+            Tex(r"\delta^{(l)}_{j} &= f'\left(z^{(l)}_{j}\right) \sum_{k} w^{(l+1)}_{k,j} \delta^{(l+1)}_{k}"),
+            Tex(rf"\frac{{\partial {L}}}{{\partial w^{{(l)}}_{{j,k}}}} &= a^{{(l-1)}}_{{k}} \delta^{{(l)}}_{{j}}"))

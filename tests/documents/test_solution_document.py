@@ -1,5 +1,6 @@
 """Markdown worked solutions: numbers, both languages, the catalogue, escaping, templates, gallery."""
 import re
+import shutil
 import tomllib
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +14,7 @@ from symback.documents.gallery import gallery
 from symback.documents.catalogue import LANGUAGES, TEMPLATES_DIR, messages
 from symback.documents.solution_document import build_document
 from symback.documents.render import escape_markdown, render_markdown
+from symback.documents.prose import prose
 from symback.engine.rules import RULES
 
 OUTPUT = Path(__file__).resolve().parents[2] / "output"
@@ -201,7 +203,7 @@ def test_identity_documents_render(lang):
         assert md.count("&= ") == steps and tex.count("&= ") == steps
         from symback.documents.catalogue import identity_messages
         conclusion = identity_messages(lang).get(identity.conclusion, identity.conclusion)
-        assert messages(lang)["checked"] in md and escape_markdown(conclusion) in md
+        assert messages(lang)["checked"] in md and prose(conclusion).md in md
 
 
 @needs_tex
@@ -241,3 +243,134 @@ def test_identity_texts_all_have_korean():
         texts += [line.reason for line in i.wrong]
         missing += [text for text in texts if text and text not in words]
     assert not missing, f"add Korean for these to templates/identities.toml: {missing[:5]}"
+
+
+# ---------------------------------------------------------------- δ notation, line widths, headings, detail
+
+def _mazur_by_hand():
+    """Mazur's 2-2-2 forward and δs computed independently with mpmath (not through symback)."""
+    sig = lambda z: 1 / (1 + mpmath.exp(-z))
+    x, t = [mpmath.mpf("0.05"), mpmath.mpf("0.10")], [mpmath.mpf("0.01"), mpmath.mpf("0.99")]
+    w1 = [[mpmath.mpf("0.15"), mpmath.mpf("0.20")], [mpmath.mpf("0.25"), mpmath.mpf("0.30")]]
+    w2 = [[mpmath.mpf("0.40"), mpmath.mpf("0.45")], [mpmath.mpf("0.50"), mpmath.mpf("0.55")]]
+    a = [sig(w1[j][0] * x[0] + w1[j][1] * x[1] + mpmath.mpf("0.35")) for j in range(2)]
+    y = [sig(w2[j][0] * a[0] + w2[j][1] * a[1] + mpmath.mpf("0.60")) for j in range(2)]
+    d2 = [(y[j] - t[j]) * y[j] * (1 - y[j]) for j in range(2)]
+    d1 = [a[k] * (1 - a[k]) * (w2[0][k] * d2[0] + w2[1][k] * d2[1]) for k in range(2)]
+    return x, a, d1, d2
+
+
+def test_network_delta_lines_carry_the_engines_numbers():
+    solution = symback.solve(symback.load_example("mazur_222"))
+    doc = build_document(solution)
+    x, a, d1, d2 = _mazur_by_hand()
+    rows = {row.node: row for row in doc.backward}
+    for (layer, deltas) in ((1, d1), (2, d2)):
+        for j, delta in enumerate(deltas, 1):
+            node = f"z{layer}_{j}"
+            row = rows[node]
+            engine = solution.numbers.gradients[node]
+            assert abs(float(engine) - float(delta)) < 1e-15           # the engine agrees with the hand count
+            value = f"{float(delta):.4g}"
+            assert row.closed[0].startswith(rf"\delta^{{({layer})}}_{{{j}}} &= ")
+            assert row.closed[-1].endswith(f"= {value}")                 # δ line ends in the engine's number
+            assert row.heading == rf"\delta^{{({layer})}}_{{{j}}} = \partial L/\partial z^{{({layer})}}_{{{j}}}"
+    hidden = rows["z1_1"].closed
+    # a hidden δ is built from the δs of the layer above, not re-expanded down to the loss
+    assert r"\left(w^{(2)}_{1,1} \delta^{(2)}_{1} + w^{(2)}_{2,1} \delta^{(2)}_{2}\right)" in hidden[0]
+    assert rows["z1_1"].closed_kind == "delta" and not any("t_{1}" in line for line in hidden)
+    gradients = "\n".join(doc.lines["gradients"])
+    assert (rf"\frac{{\partial L}}{{\partial w^{{(1)}}_{{1,1}}}} &= x_{{1}} \delta^{{(1)}}_{{1}} = 0.05 \cdot "
+            rf"{float(d1[0]):.4g} = {float(x[0] * d1[0]):.4g}") in gradients
+    assert (rf"w^{{(2)}}_{{2,1}}}} &= a^{{(1)}}_{{1}} \delta^{{(2)}}_{{2}} = {float(a[0]):.4g} \cdot "
+            rf"\left({float(d2[1]):.4g}\right) = {float(a[0] * d2[1]):.4g}") in gradients
+
+
+def test_graph_adjoint_form_replaces_a_closed_form_that_would_not_fit():
+    from symback.documents.breaking import TEXT_WIDTH, tex_width
+    solution = symback.solve(symback.load_example("softmax_233_graph"))
+    doc = build_document(solution)
+    for row in doc.backward:
+        step = solution.derivation.by_node[row.node]
+        closed = symback.latex(step.closed)
+        if row.closed_kind == "adjoint":
+            assert tex_width(f"{row.lhs} = {closed}") > TEXT_WIDTH  # only where the closed form is too wide
+            assert r"\frac{\partial L}{\partial" in row.closed[0]
+        if row.closed:
+            assert row.closed[-1].endswith("= " + f"{float(solution.numbers.gradients[row.node]):.4g}")
+
+
+@pytest.mark.parametrize("name", ["mazur_222", "softmax_233", "affine_233", "softmax_233_graph", "xor_sigmoid"])
+def test_no_display_line_is_wider_than_the_page(name):
+    from symback.documents.breaking import TEXT_WIDTH, tex_width
+    doc = build_document(symback.solve(symback.load_example(name)))
+    lines = [line for block in doc.lines.values() for line in block]
+    lines += [line for row in doc.backward for block in (row.locals, row.chain, row.closed) for line in block]
+    assert len(lines) > 20
+    too_wide = [line for line in lines if tex_width(line) > TEXT_WIDTH]
+    assert not too_wide, too_wide[:3]
+
+
+def test_headings_name_the_quantity_in_normal_size():
+    tex = symback.solve(symback.load_example("neuron")).latex()
+    assert r"\subsection*{Node $o$: $\partial L/\partial o$}" in tex
+    assert not re.search(r"\\subsection\*\{\$\\frac", tex)
+    md = symback.solve(symback.load_example("neuron")).markdown("ko")
+    assert r"### 노드 $o$: $\partial L/\partial o$" in md
+
+
+def test_no_double_parentheses_around_negative_numbers():
+    solution = symback.solve({"loss": "L", "inputs": {"x": -0.15}, "nodes": {"h": "tanh(x)", "L": "h^2"}})
+    text = solution.markdown()
+    assert r"\tanh\left(-0.15\right) = " + f"{float(mpmath.tanh(-0.15)):.4g}" in text
+    doubled = re.compile(r"\\left\(\\left\(-[\d.]+\\right\)\s*\\right\)")  # f((-0.15))
+    assert not doubled.search(text)
+    for name, doc in gallery():
+        if name.endswith(".md") and ".matrix" not in name:
+            assert not doubled.search(doc), name
+
+
+def test_conventions_only_where_a_rule_uses_them():
+    assert "ReLU'(0)" not in symback.solve(symback.load_example("neuron")).markdown()
+    assert "ReLU'(0)" not in symback.solve(symback.load_example("mazur_222")).latex()
+    relu = symback.solve(symback.load_example("relu_identity"))
+    assert "ReLU'(0) is taken as 0" in relu.markdown()
+    assert "ReLU'(0)은 0로 둔다" in relu.markdown("ko")
+
+
+def test_local_derivative_by_the_chain_rule_as_a_textbook_writes_it():
+    solution = symback.solve(symback.load_example("neuron"))
+    doc = build_document(solution)
+    row = next(r for r in doc.backward if r.node == "o")
+    line = "\n".join(row.locals)
+    assert r"\frac{\partial L}{\partial o} &= 2 \left(t - o\right) \cdot \left(-1\right) = 2 \left(o - t\right)" in line
+    assert "chain rule" in line
+    o = 1 / (1 + mpmath.exp(-1.5))
+    assert line.split("\n")[0].endswith(f"= {float(2 * o):.4g}") or f"= {float(2 * o):.4g}" in line
+    assert "연쇄 법칙" in "\n".join(next(r for r in build_document(solution, "ko").backward if r.node == "o").locals)
+
+
+def test_compact_detail_is_an_answer_key(tmp_path, capsys):
+    solution = symback.solve(symback.load_example("mazur_222"))
+    compact = solution.markdown(detail="compact")
+    full = solution.markdown()
+    _, _, d1, d2 = _mazur_by_hand()
+    for delta in d1 + d2:
+        assert f"{float(delta):.4g}" in compact
+    assert "Backward pass" in full and "Backward pass" not in compact and "Local derivatives" not in compact
+    assert len(compact) < len(full) / 3
+    with pytest.raises(symback.SymbackError):
+        solution.document(detail="brief")
+    assert main(["derive", "--example", "mazur_222", "--format", "md", "--detail", "compact",
+                 "-o", str(tmp_path)]) == 0
+    assert (tmp_path / "mazur_222.md").read_text(encoding="utf-8") == compact
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None or shutil.which("pdfinfo") is None, reason="needs TeX Live")
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_compact_detail_fits_on_two_pages(tmp_path, lang):
+    import subprocess
+    pdf = symback.solve(symback.load_example("mazur_222")).pdf(tmp_path / "key.pdf", lang, detail="compact")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert 1 <= pages <= 2

@@ -1,0 +1,185 @@
+r"""The backward pass of a worked solution: per node its local derivatives, chain step and δ / adjoint form.
+
+Every line is laid out by :func:`symback.documents.breaking.aligned_lines`, so it fits the page; every
+number is the engine's (``numbers.locals``, ``numbers.gradients``), rounded only for display. A
+closed form is shown only where it fits on one line and re-expands no named gradient; otherwise the
+gradient is written in terms of the δs (networks) or adjoints (graphs) computed before it
+(:mod:`symback.documents.delta`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+import sympy as sp
+
+from symback.documents.breaking import TEXT_WIDTH, Line, aligned_lines, tex_width
+from symback.documents.delta import (ADJOINT, adjoint_form, check_form, delta_names, textbook_local,
+                                     uses_adjoints)
+from symback.documents.printing import name_latex
+from symback.documents.tex import Tex, escape_latex, format_number, wrap
+from symback.engine.derivation import BackStep, Derivation
+
+Printer = Callable[..., Tex]
+
+
+@dataclass(frozen=True)
+class BackRow:
+    """The adjoint of one node: heading quantity, local derivatives, the chain step and its δ / closed form."""
+
+    node: str
+    node_tex: Tex                 #: the node's name in LaTeX, for the heading
+    lhs: Tex                      #: \frac{\partial L}{\partial n}
+    heading: Tex                  #: the quantity for the heading: \partial L/\partial n (δ = ... for a neuron)
+    locals: tuple[Tex, ...]       #: aligned lines: d child / d node with its rules
+    chain: tuple[Tex, ...]        #: aligned lines: sum over children of upstream * local = numbers = value
+    closed: tuple[Tex, ...]       #: aligned lines of the δ, adjoint or closed form ("" when it repeats the chain)
+    closed_kind: str = ""         #: "closed", "delta" or "adjoint": which sentence introduces ``closed``
+    value: Tex = Tex("")
+    assumptions: tuple[Tex, ...] = ()
+
+
+def partial_tex(top: str, bottom: str) -> Tex:
+    r"""``\frac{\partial top}{\partial bottom}`` in node notation."""
+    return Tex(rf"\frac{{\partial {name_latex(top)}}}{{\partial {name_latex(bottom)}}}")
+
+
+class Backward:
+    """What the backward section and the gradients share: names of adjoints, printers, numbers."""
+
+    def __init__(self, derivation: Derivation, digits: int, latex: Printer, substituted: Printer) -> None:
+        self.derivation, self.digits = derivation, digits
+        self.graph = graph = derivation.graph
+        self.numbers = derivation.numbers
+        self.deltas = delta_names(derivation)
+        self.latex, self.substituted_with = latex, substituted
+        loss = graph.loss
+        self.named = frozenset(self.deltas) if self.deltas else frozenset(
+            s.node for s in derivation.steps if s.node != loss)
+        self.adjoint_tex = {ADJOINT + n: self.deltas.get(n, partial_tex(loss, n)) for n in self.named}
+        self.adjoint_numbers = {ADJOINT + n: wrap(self.number(self.numbers.gradients[n])) for n in self.named}
+        relevant = graph.ancestors_of_loss
+        self.back_map = {n.expr: n.symbol for n in graph.nodes if n.name in relevant and n.expr is not None
+                         and not (n.expr.is_Symbol or n.expr.is_Number)}
+
+    def number(self, value: sp.Expr) -> str:
+        return format_number(value, self.digits)
+
+    def symbolic(self, expr: sp.Expr) -> Tex:
+        """An expression in node symbols, with adjoint symbols printed as δ or ∂L/∂c."""
+        dotted = not self.deltas and uses_adjoints(expr)
+        return self.latex(expr, names=self.adjoint_tex, mul_symbol="dot" if dotted else None)
+
+    def with_numbers(self, expr: sp.Expr) -> Tex:
+        return self.substituted_with(expr, extra=self.adjoint_numbers)
+
+    def lhs(self, node: str) -> Tex:
+        return self.deltas.get(node, partial_tex(self.graph.loss, node))
+
+    def heading(self, node: str) -> Tex:
+        quantity = Tex(rf"\partial {name_latex(self.graph.loss)}/\partial {name_latex(node)}")
+        return Tex(f"{self.deltas[node]} = {quantity}") if node in self.deltas else quantity
+
+    def form(self, node: str, fits: bool = True) -> tuple[sp.Expr, str]:
+        """(expression, kind) of dL/d(node) to show: the δ / adjoint form, or the closed form where it may stand."""
+        step = self.derivation.by_node[node]
+        named = adjoint_form(self.derivation, node, self.named)
+        if self.deltas and uses_adjoints(named) and check_form(named, self.derivation, node):
+            return named, "delta" if node in self.deltas else "adjoint"
+        closed_tex = self.symbolic(step.closed)
+        if fits and tex_width(f"{self.lhs(node)} = {closed_tex}") <= TEXT_WIDTH:
+            return step.closed, "closed"
+        if uses_adjoints(named) and check_form(named, self.derivation, node):
+            return named, "adjoint"
+        return step.closed, "closed"
+
+    def parts(self, node: str, expr: sp.Expr, kind: str = "closed") -> tuple[Tex, ...]:
+        """``form = with numbers = value``; a graph's adjoint form reads upstream · local, term by term."""
+        value = Tex(self.number(self.numbers.gradients[node]))
+        terms = self.derivation.by_node[node].terms
+        if kind == "delta" and len(terms) == 1 and terms[0].child not in self.named | {self.graph.loss}:
+            # a hidden neuron, as the lecture writes it: f'(z_j) times the sum over the layer above
+            local, rest = terms[0].local, adjoint_form(self.derivation, terms[0].child, self.named)
+            return (Tex(rf"{_factor_tex(self.latex(local), local)} \cdot {_factor_tex(self.symbolic(rest), rest)}"),
+                    Tex(rf"{_factor_tex(self.with_numbers(local), local)} \cdot "
+                        rf"{_factor_tex(self.with_numbers(rest), rest)}"), value)
+        if kind != "adjoint" or self.deltas:
+            return self.symbolic(expr), self.with_numbers(expr), value
+        loss = self.graph.loss
+        symbolic = " + ".join(_factor_tex(self.latex(t.local), t.local) if t.child == loss else
+                              rf"{self.lhs(t.child)} \cdot {_factor_tex(self.latex(t.local), t.local)}" for t in terms)
+        numbers = " + ".join(
+            _factor_tex(self.substituted_with(t.local), t.local) if t.child == loss else
+            rf"{wrap(self.number(self.numbers.gradients[t.child]))} \cdot "
+            rf"{_factor_tex(self.substituted_with(t.local), t.local)}" for t in terms)
+        return Tex(symbolic), Tex(numbers), value
+
+    def row(self, step: BackStep, t: Mapping[str, str]) -> BackRow:
+        """The backward row of one node."""
+        numbers, loss = self.numbers, self.graph.loss
+        locals_ = aligned_lines(self._local_line(step.node, term, t) for term in step.terms)
+        upstream = [Tex(partial_tex(loss, loss) if term.child == loss else self.lhs(term.child)) for term in step.terms]
+        chain = " + ".join(rf"{u} \cdot {partial_tex(term.child, step.node)}" for u, term in zip(upstream, step.terms))
+        numbers_text = " + ".join(
+            rf"{wrap(self.number(numbers.gradients[term.child]))} \cdot "
+            rf"{wrap(self.number(numbers.locals[(term.child, step.node)]))}" for term in step.terms)
+        value = Tex(self.number(numbers.gradients[step.node]))
+        chain_lines = aligned_lines([Line(partial_tex(loss, step.node), (Tex(chain), Tex(numbers_text), value))])
+        closed: tuple[Tex, ...] = ()
+        kind = ""
+        if not (len(step.terms) == 1 and step.terms[0].child == loss):
+            expr, kind = self.form(step.node)
+            closed = aligned_lines([Line(self.lhs(step.node), self.parts(step.node, expr, kind))])
+        return BackRow(step.node, name_latex(step.node), partial_tex(loss, step.node), self.heading(step.node),
+                       locals_, chain_lines, closed, kind, value, tuple(equation_tex(a) for a in step.assumptions))
+
+    def _local_line(self, node: str, term, t: Mapping[str, str]) -> Line:
+        graph = self.graph
+        node_expr = graph.node(term.child).expr
+        parent = graph.symbols[node]
+        book = textbook_local(node_expr, parent, term.local, self.back_map, graph.conventions)
+        rules = term.rules
+        parts: list[Tex] = []
+        final = term.local
+        if book is not None:
+            factors, final, rules = book
+            parts.append(Tex(r" \cdot ".join(_factor_tex(self.latex(f), f) for f in factors)))
+        value = Tex(self.number(self.numbers.locals[(term.child, node)]))
+        parts += [self.latex(final), self.substituted_with(final), value]
+        note = escape_latex(", ".join(t.get(f"rules.{r}", r) for r in rules))
+        return Line(partial_tex(term.child, node), tuple(parts), note)
+
+    def rows(self, t: Mapping[str, str]) -> tuple[BackRow, ...]:
+        """The backward row of every node but the loss, in the engine's (reverse topological) order."""
+        return tuple(self.row(step, t) for step in self.derivation.steps if step.node != self.graph.loss)
+
+    def gradient_lines(self, leaves) -> tuple[Tex, ...]:
+        """``dL/dp = form = numbers = value`` for every leaf (numbers only for δ / adjoint forms)."""
+        lines = []
+        for p in leaves:
+            if p not in self.derivation.by_node:
+                lines.append(Line(partial_tex(self.graph.loss, p), (Tex("0"),)))
+                continue
+            expr, kind = self.form(p)
+            parts = self.parts(p, expr, kind)
+            lines.append(Line(partial_tex(self.graph.loss, p), parts if kind != "closed" else (parts[0], parts[2])))
+        return aligned_lines(lines)
+
+    def delta_table(self) -> tuple[tuple[Tex, str], ...]:
+        """(name, value) of every δ (network) or every node's adjoint (graph), loss excluded: the compact view."""
+        nodes = list(self.deltas) if self.deltas else [s.node for s in self.derivation.steps
+                                                      if s.node != self.graph.loss and not self.graph.node(s.node).is_leaf]
+        return tuple((self.lhs(n), self.number(self.numbers.gradients[n])) for n in nodes)
+
+
+def equation_tex(text: str) -> Tex:
+    """An assumption such as ``t1 + t2 + t3 = 1`` in LaTeX (names through the printer)."""
+    left, right = text.split("=")
+    return Tex(" + ".join(name_latex(n.strip()) for n in left.split("+")) + " = " + right.strip())
+
+
+def _factor_tex(tex: Tex, expr: sp.Expr) -> str:
+    """One factor of a product: sums and negative numbers in parentheses."""
+    if expr.is_Add or expr.could_extract_minus_sign():
+        return rf"\left({tex}\right)"
+    return tex

@@ -1,0 +1,262 @@
+r"""Line breaking of displayed math: every display of a worked solution fits the text width.
+
+:func:`tex_width` estimates the printed width (in TeX points, 11pt Latin Modern) of a LaTeX math
+string from its tokens, erring on the wide side; :func:`aligned_lines` lays out rows
+``lhs = part = part ...`` as lines of an ``align*``/``aligned`` environment: each part of the
+right-hand side on the current line while it fits, otherwise on its own line ``&= part``; a part
+wider than a line is broken at its top-level ``+``/``-`` (then at ``\cdot``) into continuation
+lines ``&\quad + ...``. KaTeX renders the same lines inside ``\begin{aligned}``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from symback.documents.tex import Tex
+
+#: the text width of A4 with 2 cm margins, in TeX points (170 mm)
+TEXT_WIDTH = 483.7
+#: the estimate is multiplied by this before comparing (it errs on the wide side already)
+SAFETY = 1.06
+QUAD = 11.0  #: \quad at 11pt
+
+_LETTER = 5.9      # an italic math letter (w and m are wider, i and t narrower)
+_WIDE = "wmWMQODGHKNU"
+_UPRIGHT = 5.6     # an upright letter (\mathrm, \operatorname, \text in Latin)
+_DIGIT = 5.5
+_HANGUL = 11.2     # a Korean syllable is one em
+_BIN = 13.6        # a binary operator with its medium spaces
+_REL = 14.8        # a relation with its thick spaces
+_SCRIPT = 0.74     # sub- and superscripts
+_COMMANDS = {
+    "cdot": _BIN - 5.5, "times": _BIN, "pm": _BIN, "odot": _BIN, "oslash": _BIN,
+    "partial": 6.4, "sigma": 6.6, "delta": 5.0, "eta": 5.5, "lambda": 6.4, "Sigma": 7.9, "Delta": 9.4,
+    "quad": QUAD, "qquad": 2 * QUAD, ",": 1.9, ":": 2.5, ";": 3.1, "!": -1.9, " ": 3.7,
+    "ldots": 14.0, "cdots": 14.0, "sum": 16.0, "prod": 16.0, "mathbf": 0.0, "approx": _REL, "le": _REL,
+    "ge": _REL, "neq": _REL, "to": _REL, "rightarrow": _REL, "in": _REL, "infty": 11.0,
+    "tanh": 3 * _UPRIGHT + 2, "log": 3 * _UPRIGHT + 2, "ln": 2 * _UPRIGHT + 2, "exp": 3 * _UPRIGHT + 2,
+    "max": 3 * _UPRIGHT + 2, "min": 3 * _UPRIGHT + 2, "textasciicircum": 5.5, "_": 5.5,
+}
+_GROUPING = {"mathrm", "operatorname", "text", "mathbf", "textrm", "mathit", "boldsymbol"}
+_DELIMITER = 4.6   # a parenthesis or bracket (\left( grows a little around fractions)
+
+_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[{}^_&]|\s+|.", re.S)
+
+
+def _tokens(tex: str) -> list[str]:
+    return _TOKEN.findall(tex)
+
+
+def _group(tokens: list[str], i: int) -> tuple[list[str], int]:
+    """The tokens of the argument starting at ``i`` (a braced group or one token) and the next index."""
+    while i < len(tokens) and tokens[i].isspace():
+        i += 1
+    if i >= len(tokens):
+        return [], i
+    if tokens[i] != "{":
+        return [tokens[i]], i + 1
+    depth, j = 1, i + 1
+    while j < len(tokens) and depth:
+        depth += {"{": 1, "}": -1}.get(tokens[j], 0)
+        j += 1
+    return tokens[i + 1:j - 1], j
+
+
+def _char_width(char: str, upright: bool) -> float:
+    if "\uac00" <= char <= "\ud7a3" or "\u3130" <= char <= "\u318f":
+        return _HANGUL
+    if char.isdigit():
+        return _DIGIT
+    if char in "+-=<>−":
+        return _REL if char in "=<>" else _BIN
+    if char in ".,;:'!|":
+        return 3.1
+    if char in "()[]":
+        return _DELIMITER
+    if char.isspace():
+        return 3.7 if upright else 0.0
+    if char in _WIDE:
+        return 9.0
+    if char.isupper():
+        return 8.0
+    return _UPRIGHT if upright else _LETTER
+
+
+def _width(tokens: list[str], upright: bool = False) -> float:
+    total, i = 0.0, 0
+    last = 0.0  # width of the last base, for stacked scripts
+    while i < len(tokens):
+        tok = tokens[i]
+        i += 1
+        if tok in ("{", "}", "&"):
+            continue
+        if tok in ("^", "_"):
+            arg, i = _group(tokens, i)
+            width = _SCRIPT * _width(arg)
+            # a subscript and a superscript stack: count only the wider one
+            if i < len(tokens) and tokens[i] in ("^", "_"):
+                other, i = _group(tokens, i + 1)
+                width = max(width, _SCRIPT * _width(other))
+            total += width
+            continue
+        if tok.startswith("\\") and len(tok) > 1:
+            name = tok[1:]
+            if name in ("frac", "dfrac", "tfrac"):
+                top, i = _group(tokens, i)
+                bottom, i = _group(tokens, i)
+                scale = 0.75 if name == "tfrac" else 1.0
+                total += scale * max(_width(top), _width(bottom)) + 2.4
+                continue
+            if name in ("left", "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big"):
+                delim, i = _group(tokens, i)
+                total += 0.0 if delim == ["."] else _DELIMITER + 0.8
+                continue
+            if name in _GROUPING:
+                arg, i = _group(tokens, i)
+                total += _width(arg, upright=True) + (3.0 if name == "operatorname" else 0.0)
+                continue
+            if name in ("begin", "end"):
+                _, i = _group(tokens, i)
+                continue
+            total += _COMMANDS.get(name, 9.0)
+            continue
+        if tok.isspace():
+            total += 3.7 if upright else 0.0
+            continue
+        last = _char_width(tok, upright)
+        total += last
+    return total
+
+
+def tex_width(tex: str) -> float:
+    """The estimated printed width of math ``tex`` in points (display style, 11pt), on the wide side.
+
+    >>> round(tex_width("a + b"))
+    27
+    """
+    return SAFETY * _width(_tokens(tex))
+
+
+def _split_top(tex: str, separators: Sequence[str]) -> list[str]:
+    """``tex`` cut before each top-level separator (outside braces and ``\\left...\\right``)."""
+    pieces, start, depth, i = [], 0, 0, 0
+    while i < len(tex):
+        if tex.startswith(r"\left", i) and not tex[i + 5:i + 6].isalpha():
+            depth += 1
+            i += 5
+            continue
+        if tex.startswith(r"\right", i) and not tex[i + 6:i + 7].isalpha():
+            depth -= 1
+            i += 6
+            continue
+        char = tex[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif depth == 0 and i > start:
+            for sep in separators:
+                if tex.startswith(sep, i):
+                    pieces.append(tex[start:i].strip())
+                    start = i + 1
+                    break
+        i += 1
+    pieces.append(tex[start:].strip())
+    return [p for p in pieces if p]
+
+
+def chunks(tex: str, budget: float) -> list[str]:
+    """``tex`` in pieces of at most ``budget`` points: whole, or broken at top-level + and −, then at \\cdot."""
+    if tex_width(tex) <= budget:
+        return [tex]
+    for separators in ((" + ", " - "), (r" \cdot ",)):
+        terms = _split_top(tex, separators)
+        if len(terms) < 2:
+            continue
+        out: list[str] = []
+        for term in terms:
+            if out and tex_width(out[-1] + " " + term) <= budget:
+                out[-1] = out[-1] + " " + term
+            elif tex_width(term) > budget and len(_split_top(term, (r" \cdot ",))) > 1:
+                out.extend(chunks(term, budget))
+            else:
+                out.append(term)
+        return out
+    return [tex]
+
+
+def fits(tex: str, budget: float) -> bool:
+    """Whether ``tex`` can be laid out in lines of ``budget`` points by :func:`chunks`."""
+    return all(tex_width(piece) <= budget for piece in chunks(tex, budget))
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a worked solution to lay out: ``lhs = part = part ...`` and an optional note."""
+
+    lhs: Tex
+    parts: tuple[Tex, ...]
+    note: str = ""       #: trusted text shown as ``(\text{note})``
+
+
+def aligned_lines(rows: Iterable[Line], width: float = TEXT_WIDTH) -> tuple[Tex, ...]:
+    r"""The lines of one ``align*``/``aligned`` block holding ``rows``, each within ``width`` points.
+
+    >>> aligned_lines([Line(Tex("x"), (Tex("a + b"), Tex("3")))])
+    ('x &= a + b = 3',)
+    """
+    rows = list(rows)
+    if not rows:
+        return ()
+    lhs_width = max(tex_width(r.lhs) for r in rows)
+    notes = [rf"\text{{({r.note})}}" if r.note else "" for r in rows]
+    note_width = max(tex_width(n) for n in notes)
+    # the notes in their own column when every row then fits unbroken, otherwise after the last line
+    column = note_width + 2 * QUAD
+    unbroken = max(tex_width("= " + " = ".join(r.parts)) for r in rows)
+    in_column = bool(note_width) and lhs_width + unbroken + column <= width
+    avail = width - lhs_width - (column if in_column else 0.0)
+    out: list[str] = []
+    for row, note in zip(rows, notes):
+        lines = _row_lines(row, avail)
+        if note and in_column:
+            lines[0] += f" && {note}"
+        elif note:
+            if tex_width(lines[-1] + r" \quad " + note) <= avail:
+                lines[-1] += rf" \quad {note}"
+            else:
+                lines.append(rf"&\quad {note}")
+        out.append(f"{row.lhs} {lines[0]}")
+        out.extend(lines[1:])
+    return tuple(Tex(line) for line in out)
+
+
+def _row_lines(row: Line, avail: float) -> list[str]:
+    """The right-hand side lines of one row (the first without its lhs)."""
+    lines: list[str] = []
+    current = ""
+    parts = list(dict.fromkeys(p for p in row.parts if p))
+    # a part that no break can fit (a fraction wider than the page) is left out; the value always stays
+    parts = [p for p in parts[:-1] if fits(p, avail - QUAD - _REL)] + parts[-1:]
+    for part in parts:
+        candidate = f"{current} = {part}" if current else f"= {part}"
+        if tex_width(candidate) <= avail:
+            current = candidate
+            continue
+        if current:
+            lines.append("&" + current)
+        pieces = chunks(part, avail - QUAD - _REL)
+        current = f"= {pieces[0]}"
+        for piece in pieces[1:]:
+            lines.append("&" + current)
+            current = rf"\quad {piece}"
+        if len(pieces) > 1:
+            lines.append("&" + current)
+            current = ""
+    if current:
+        lines.append("&" + current)
+    return lines or ["&"]

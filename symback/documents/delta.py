@@ -1,0 +1,128 @@
+r"""Adjoint (δ) forms and textbook local derivatives for the worked solution.
+
+A closed form that re-expands everything below a node is unreadable past a toy graph. Here each
+node's gradient is written in terms of gradients an earlier line already computed:
+
+- in a network, the error signal of neuron ``z`` is :math:`\delta = \partial L/\partial z`; a hidden
+  :math:`\delta_j = \sigma'(z_j) \sum_k w_{kj} \delta_k` and a weight's gradient :math:`a_k \delta_j`
+  come from :func:`adjoint_form` walking the engine's terms down to the δ of the next layer;
+- in a graph, every node's adjoint :math:`\partial L/\partial c` is a name.
+
+:func:`textbook_local` shows a local derivative as a student writes it, outer × inner by the chain
+rule (:math:`2(t - o) \cdot (-1) = 2(o - t)`), from the rule table, checked equal to the engine's.
+Numbers are never recomputed for display: :func:`check_form` confirms a form reproduces the engine's.
+"""
+from __future__ import annotations
+
+import re
+from typing import Mapping
+
+import sympy as sp
+
+from symback.documents.printing import name_latex
+from symback.documents.tex import Tex
+from symback.engine.derivation import Derivation
+from symback.engine.rule import Conventions
+from symback.engine.rules import differentiate, partial, rule_name
+
+_PRE_ACTIVATION = re.compile(r"z(?P<rest>\d+_\d+(?:_s\d+)?)\Z")
+ADJOINT = "\u2202"  #: adjoint symbols are named "∂<node>": no user name can start so; printed last
+
+
+def delta_names(derivation: Derivation) -> dict[str, Tex]:
+    r"""``{z node: \delta^{(l)}_{j}}`` for the pre-activations of a network spec ({} for a graph)."""
+    graph = derivation.graph
+    if graph.network is None:
+        return {}
+    return {step.node: name_latex("delta" + m["rest"]) for step in derivation.steps
+            if (m := _PRE_ACTIVATION.match(step.node))}
+
+
+def adjoint_symbol(node: str) -> sp.Symbol:
+    """The symbol standing for dL/d(node) in an adjoint form."""
+    return sp.Symbol(ADJOINT + node)
+
+
+def adjoint_form(derivation: Derivation, node: str, named: frozenset[str] | set[str]) -> sp.Expr:
+    r"""dL/d(node) as the sum over its children of (adjoint or further expansion) × local.
+
+    A child in ``named`` contributes its adjoint symbol (:func:`adjoint_symbol`); the loss
+    contributes 1; any other child is expanded the same way, down to named nodes.
+    """
+    loss = derivation.graph.loss
+    step = derivation.by_node[node]
+    total = []
+    for term in step.terms:
+        if term.child == loss:
+            upstream = sp.S.One
+        elif term.child in named:
+            upstream = adjoint_symbol(term.child)
+        else:
+            upstream = adjoint_form(derivation, term.child, named)
+        total.append(upstream * term.local)
+    return sp.Add(*total)
+
+
+def uses_adjoints(expr: sp.Expr) -> bool:
+    """Whether ``expr`` names an earlier adjoint (so it does not re-expand it)."""
+    return any(s.name.startswith(ADJOINT) for s in expr.free_symbols)
+
+
+def check_form(expr: sp.Expr, derivation: Derivation, node: str) -> bool:
+    """Whether ``expr`` (node and adjoint symbols) evaluates to the engine's dL/d(node) at the point."""
+    numbers = derivation.numbers
+    if numbers is None:
+        return False
+    mapping = {s: numbers.gradients[s.name[len(ADJOINT):]] if s.name.startswith(ADJOINT) else numbers.values[s.name]
+               for s in expr.free_symbols}
+    expected = numbers.gradients[node]
+    got = expr.xreplace(mapping)
+    try:
+        error = abs(complex(sp.N(got - expected, 30)))
+        scale = 1 + abs(complex(sp.N(expected, 30)))
+    except (TypeError, ValueError):
+        return False
+    return error <= 1e-20 * scale
+
+
+def textbook_local(expr: sp.Expr, parent: sp.Symbol, engine_local: sp.Expr, back_map: Mapping[sp.Expr, sp.Expr],
+                   conventions: Conventions) -> tuple[tuple[sp.Expr, ...], sp.Expr, tuple[str, ...]] | None:
+    """A local derivative by the chain rule, one level deep: (factors, final form, rule names), or None.
+
+    ``factors`` multiply to d(expr)/d(parent): the constant factor (if any), d(outer)/d(inner) and
+    d(inner)/d(parent); ``final`` is the engine's local, factored when that reads better. None when
+    ``expr`` uses ``parent`` directly (no inner function) or the product does not equal the engine's.
+
+    >>> t, o = sp.symbols("t o")
+    >>> textbook_local((t - o)**2, o, 2*o - 2*t, {}, Conventions())[:2]
+    ((2*(-o + t), -1), 2*(o - t))
+    """
+    rules: list[str] = []
+    coefficient = sp.S.One
+    e = expr
+    while isinstance(e, (sp.Add, sp.Mul)):
+        dependent = [a for a in e.args if parent in a.free_symbols]
+        if len(dependent) != 1:
+            return None
+        if isinstance(e, sp.Mul):
+            coefficient *= sp.Mul(*(a for a in e.args if a is not dependent[0]))
+        rules.append(rule_name(e))
+        e = dependent[0]
+    if e == parent or not e.args:
+        return None
+    dependent = [i for i, a in enumerate(e.args) if parent in a.free_symbols]
+    if len(dependent) != 1 or e.args[dependent[0]] == parent or e.args[dependent[0]].is_Symbol:
+        return None
+    inner = e.args[dependent[0]]
+    outer = sp.factor_terms(partial(e, dependent[0], conventions).xreplace(back_map))
+    inner_local, inner_rules = differentiate(inner, parent, conventions)
+    factors = tuple(f for f in (coefficient, outer, inner_local.xreplace(back_map)) if f != 1)
+    if sp.expand(sp.Mul(*factors) - engine_local) != 0:
+        return None
+    final = engine_local
+    factored = sp.factor_terms(engine_local)
+    if factored != engine_local and sp.expand(factored - engine_local) == 0 \
+            and sp.count_ops(factored) <= sp.count_ops(engine_local):
+        final = factored
+    names = ["chain rule", rule_name(e), *inner_rules, *rules]
+    return factors, final, tuple(dict.fromkeys(names))

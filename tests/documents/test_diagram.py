@@ -1,0 +1,220 @@
+"""The diagrams: networks in columns by layer, graphs laid out by dot, labels that never overlap.
+
+Geometry is checked on the model (boxes in cm), numbers against the engine and, for mazur_222,
+against the published walkthrough (Mazur, "A Step by Step Backpropagation Example"); the PDF is
+checked with the benchmark's own overlap counter (pdftotext -bbox).
+"""
+import importlib.util
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import symback
+from symback.documents import layout as layout_module
+from symback.documents.catalogue import LANGUAGES, messages
+from symback.documents.diagram import MAX_LABELLED_EDGES, build_diagram
+from symback.documents.diagram_parts import Box, overlapping_boxes, text_size
+from symback.documents.render import render_markdown
+from symback.engine.examples import example_path
+from symback.engine.names import bias_name, weight_name
+
+ROOT = Path(__file__).resolve().parents[2]
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz (dot) is needed")
+needs_tex = pytest.mark.skipif(shutil.which("pdflatex") is None or shutil.which("pdftotext") is None,
+                               reason="TeX Live (pdflatex) and poppler (pdftotext) are needed: see .ci/run")
+
+
+def solved(name):
+    return symback.solve(symback.load_example(name))
+
+
+def all_boxes_apart(diagram):
+    """No edge label meets another label, a node or a node's numbers; no two nodes' boxes meet."""
+    labels = diagram.label_boxes()
+    nodes = diagram.node_boxes()
+    assert not overlapping_boxes(labels), "edge labels overlap"
+    assert not overlapping_boxes(nodes), "nodes or their numbers overlap"
+    for i, label in enumerate(labels):
+        for node in nodes:
+            assert not label.meets(node), f"edge label {i} ({diagram.edges[i].label}) meets a node box"
+
+
+def column_nodes(diagram):
+    """The nodes of each column, left to right (a column: the nodes of one x)."""
+    xs = sorted({round(n.x, 3) for n in diagram.nodes})
+    return [[n for n in diagram.nodes if round(n.x, 3) == x] for x in xs]
+
+
+def columns_of(diagram):
+    return [[n.name for n in column] for column in column_nodes(diagram)]
+
+
+def number(text):
+    return float(str(text).replace(r"\times 10^{", "e").rstrip("}"))
+
+
+@pytest.mark.parametrize("name, columns", [
+    ("mazur_222", [["x1", "x2", "1"], ["a1_1", "a1_2", "1"], ["y1", "y2"]]),
+    ("softmax_233", [["x1", "x2"], ["a1_1", "a1_2", "a1_3"], ["y1", "y2", "y3"]]),
+    ("affine_233", [["x1", "x2", "1"], ["a1_1", "a1_2", "a1_3", "1"], ["y1", "y2", "y3"]]),
+])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_network_diagram_has_every_neuron_in_its_column_and_labels_apart(name, columns, lang):
+    solution = solved(name)
+    diagram = build_diagram(solution, 4, lang)
+    assert diagram.kind == "network" and diagram.labelled and diagram.scale == 1.0
+    assert columns_of(diagram) == columns
+    assert [n.kind for n in diagram.nodes].count("bias") == sum(c.count("1") for c in columns)
+    for column in column_nodes(diagram):  # a column is ordered top to bottom, evenly spaced
+        ys = [n.y for n in column]
+        assert ys == sorted(ys) and len({round(b - a, 3) for a, b in zip(ys, ys[1:])}) <= 1
+    all_boxes_apart(diagram)
+    assert diagram.width <= 16.5 and diagram.height <= 20
+
+
+@pytest.mark.parametrize("name", ["mazur_222", "softmax_233", "affine_233"])
+def test_network_labels_are_the_specs_weights_and_the_engines_values(name):
+    solution = solved(name)
+    net = solution.graph.network
+    spec = tomllib.loads(example_path(name).read_text())["network"]["values"]  # independent: the file itself
+    diagram = build_diagram(solution, 4)
+    expected = []
+    for l in range(1, len(net.layers)):
+        for j in range(1, net.layers[l] + 1):
+            expected += [spec[f"W{l}"][j - 1][k - 1] for k in range(1, net.layers[l - 1] + 1)]
+            if net.bias != "none":
+                b = spec[f"b{l}"]
+                expected.append(b if isinstance(b, float) else b[j - 1])
+    assert [number(e.label) for e in diagram.edges] == pytest.approx(expected, abs=5e-5)
+    values, gradients = solution.numbers.values, solution.numbers.gradients
+    for node in diagram.nodes:
+        if node.kind == "bias":
+            assert node.label == "1" and not node.above and not node.below
+            continue
+        delta = node.name if node.name.startswith("x") else "z" + node.name[1:] if node.name.startswith("a") \
+            else f"z{len(net.layers) - 1}_{node.name[1:]}"
+        assert number(node.above) == pytest.approx(float(values[node.name]), rel=5e-4)
+        assert number(node.below) == pytest.approx(float(gradients[delta]), rel=5e-4)
+    assert weight_name(1, 1, 1) in values and (net.bias == "none" or bias_name(net, 1, 1) in values)
+
+
+def test_mazur_diagram_shows_the_published_walkthrough_numbers():
+    diagram = build_diagram(solved("mazur_222"), 4)
+    shown = {n.name: (number(n.above), number(n.below)) for n in diagram.nodes if n.kind == "neuron"}
+    # Mazur: out_h1 = 0.593269992, out_o1 = 0.75136507, dE/dnet_o1 = 0.138498562, out_o2 = 0.772928465
+    assert shown["a1_1"][0] == pytest.approx(0.593269992, abs=5e-5)
+    assert shown["y1"] == pytest.approx((0.75136507, 0.138498562), abs=5e-5)
+    assert shown["y2"][0] == pytest.approx(0.772928465, abs=5e-5)
+
+
+@needs_dot
+@pytest.mark.parametrize("name", ["neuron", "apple", "fruit", "softmax_233_graph"])
+def test_graph_diagram_is_laid_out_by_dot_with_labels_apart(name):
+    solution = solved(name)
+    diagram = build_diagram(solution, 4)
+    assert diagram.kind == "graph" and diagram.labelled and not diagram.notes
+    graph = solution.graph
+    assert sorted(n.name for n in diagram.nodes) == sorted(graph.ancestors_of_loss)
+    used = [n for n in graph.nodes if not n.is_leaf and n.name in graph.ancestors_of_loss]
+    assert len(diagram.edges) == sum(len(n.parents) for n in used)
+    all_boxes_apart(diagram)
+    assert diagram.width * diagram.scale <= 16.5 + 1e-6 and diagram.height * diagram.scale <= 20 + 1e-6
+    assert all(".. controls" in e.path or "--" in e.path for e in diagram.edges)
+
+
+@needs_dot
+def test_neuron_graph_labels_are_the_seeds_numbers():
+    # seed 000: dL/dw1 = 0.488 flows back along w1 -> l1 and 1.22 along w2 -> l1; o = sigma(1.5)
+    diagram = build_diagram(solved("neuron"), 4)
+    by_edge = {(diagram.nodes[e.source].name, diagram.nodes[e.target].name): e for e in diagram.edges}
+    assert (by_edge[("w1", "l1")].label, by_edge[("w1", "l1")].second) == ("0.5", "0.4878")
+    assert by_edge[("w2", "l1")].second == "1.219" and by_edge[("l1", "o")].label == "1.5"
+    assert number(by_edge[("o", "L")].label) == pytest.approx(1 / (1 + 2.718281828459045 ** -1.5), abs=5e-5)
+
+
+def wide_graph(count):
+    """A graph spec whose loss sums ``count`` products: 2 * count + 1 edges, more than can be labelled."""
+    params = {f"w{i}": 0.1 * i for i in range(count)}
+    nodes = {f"p{i}": f"w{i}*x" for i in range(count)}
+    nodes["L"] = " + ".join(nodes)
+    return {"loss": "L", "inputs": {"x": 2}, "params": params, "nodes": nodes}
+
+
+@needs_dot
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_graph_too_large_is_drawn_without_labels_and_says_so(lang):
+    solution = symback.solve(wide_graph(MAX_LABELLED_EDGES // 2 + 1))
+    diagram = build_diagram(solution, 4, lang)
+    assert not diagram.labelled and not diagram.mermaid and not any(e.label for e in diagram.edges)
+    sentence = messages(lang)["diagram.too_large"].format(count=len(diagram.edges))
+    assert [n.plain for n in diagram.notes] == [sentence]
+    assert diagram.width <= 16.5 + 1e-6 and diagram.height <= 20 + 1e-6
+    assert not overlapping_boxes([Box(n.x, n.y, n.size, n.height or n.size) for n in diagram.nodes])
+    text = render_markdown(solution, lang)
+    assert "```mermaid" not in text and sentence in text.replace("\\", "")
+    assert sentence in solution.latex(lang)
+
+
+def test_network_too_large_is_drawn_without_numbers():
+    net = {"layers": [9, 9, 9], "activation": "sigmoid", "bias": "none", "loss": "sse",
+           "values": {"x": [0.1] * 9, "t": [1] * 9, "W1": [[0.1] * 9] * 9, "W2": [[0.2] * 9] * 9}}
+    diagram = build_diagram(symback.solve({"network": net}), 4)
+    assert diagram.kind == "network" and not diagram.labelled and not diagram.mermaid
+    assert len(diagram.nodes) == 27 and not any(n.above or n.below for n in diagram.nodes)
+    assert "162" in diagram.notes[0].plain and diagram.width * diagram.scale <= 16.5 + 1e-6
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_without_dot_the_graph_falls_back_to_columns_with_a_note(monkeypatch, lang):
+    monkeypatch.setattr(layout_module.shutil, "which", lambda name: None)
+    solution = solved("neuron")
+    diagram = build_diagram(solution, 4, lang)
+    assert diagram.kind == "graph" and diagram.labelled
+    assert diagram.notes[0].plain == messages(lang)["diagram.no_dot"]
+    assert columns_of(diagram)[0] == ["i1", "i2", "w1", "w2"] and columns_of(diagram)[-1] == ["L"]
+    all_boxes_apart(diagram)
+    assert "apt-get install graphviz" in render_markdown(solution, lang)  # said, never a traceback
+
+
+def test_text_size_grows_with_the_text_and_its_scripts():
+    assert text_size("0.1")[0] < text_size("0.1234")[0] < text_size(r"-0.1234")[0]
+    assert text_size(r"1.234 \times 10^{-5}")[1] > text_size("1.234")[1]
+
+
+def test_markdown_draws_networks_as_layered_mermaid():
+    text = render_markdown(solved("mazur_222"))
+    block = text[text.index("```mermaid"):]
+    block = block[:block.index("```", 3)]
+    assert block.count("subgraph") == 3 and '["Inputs"]' in block and '["Outputs"]' in block
+    assert 'n0 -->|"0.15"| n3' in block and "δ = 0.1385" in block
+
+
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_print", ROOT / "benchmarks" / "bench_print.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@needs_tex
+@needs_dot
+@pytest.mark.parametrize("name, lang", [("mazur_222", "en"), ("softmax_233", "ko"), ("neuron", "en")])
+def test_diagram_page_has_no_overlapping_words(tmp_path, name, lang):
+    pdf = solved(name).pdf(tmp_path / f"{name}.pdf", lang)
+    counter = bench()
+    pages = counter.pdf_words(pdf)
+    intro = "network:" if lang == "en" and name != "neuron" else ("graph:" if lang == "en" else "신경망:")
+    page = next(words for words in pages if any(w.text == intro for w in words))
+    assert len(page) > 20 and counter.overlaps(page) == []
+
+
+def test_when_dot_fails_the_graph_falls_back_to_columns_and_says_why(monkeypatch):
+    def failing(*args, **kwargs):
+        raise layout_module.LayoutFailed("dot took longer than 10 s")
+
+    monkeypatch.setattr("symback.documents.diagram.layout", failing)
+    diagram = build_diagram(solved("apple"), 4)
+    assert diagram.labelled and diagram.notes[0].plain == messages("en")["diagram.dot_failed"]
+    all_boxes_apart(diagram)

@@ -26,11 +26,10 @@ import sympy as sp
 
 from symback.engine.conv_names import channel_bias_name, input_name, kernel_name, map_name
 from symback.engine.conv_spec import ConvLayer, ConvNetworkSpec, DenseLayer, PoolLayer
-from symback.engine.expr import symbol
 from symback.engine.losses import LOSSES
 from symback.engine.names import sample_suffix, target_name
 from symback.engine.network import activation_expr
-from symback.engine.node import INPUT, NODE, PARAM, Node
+from symback.engine.node import INPUT, PARAM, GraphBuilder
 from symback.engine.rules import Conventions
 
 
@@ -38,22 +37,8 @@ def conv_graph(net: ConvNetworkSpec, conventions: Conventions):
     """Nodes (topological), leaf values, loss name and target groups of a convolutional network."""
     m = len(net.x)
     values = net.value
-    leaves: list[Node] = []
-    nodes: list[Node] = []
-    point: dict[str, sp.Expr] = {}
-    order: dict[str, int] = {}
-
-    def leaf(name: str, kind: str, value) -> sp.Symbol:
-        leaves.append(Node(name, kind))
-        point[name] = value
-        order[name] = len(order)
-        return symbol(name)
-
-    def node(name: str, expr: sp.Expr) -> sp.Symbol:
-        parents = tuple(sorted((s.name for s in expr.free_symbols), key=order.get))
-        nodes.append(Node(name, NODE, expr, parents))
-        order[name] = len(order)
-        return symbol(name)
+    graph = GraphBuilder()
+    leaf, node, point = graph.leaf, graph.node, graph.point
 
     suffixes = [sample_suffix(m, s) for s in range(m)]
     inputs = [numpy.array([leaf(input_name(c, idx, suf), INPUT, net.x[s][flat])
@@ -74,8 +59,8 @@ def conv_graph(net: ConvNetworkSpec, conventions: Conventions):
     groups = ()
     if LOSSES[net.loss].targets_sum_to_one and net.outputs > 1:
         groups = tuple(tuple(t.name for t in row) for row in targets)
-    ordered = [n for n in leaves if n.kind == INPUT] + [n for n in leaves if n.kind == PARAM]
-    return tuple(ordered) + tuple(nodes), point, "L", groups
+    ordered = [n for n in graph.leaves if n.kind == INPUT] + [n for n in graph.leaves if n.kind == PARAM]
+    return tuple(ordered) + tuple(graph.nodes), point, "L", groups
 
 
 def _loss_name(net: ConvNetworkSpec) -> str:

@@ -23,7 +23,7 @@ from symback.engine.losses import LOSSES
 from symback.engine.rules import Conventions
 from symback.engine.names import (activation_name, bias_name, input_name, pre_activation_name, sample_suffix,
                                   target_name, weight_name)
-from symback.engine.node import INPUT, NODE, PARAM, Node, exact_number
+from symback.engine.node import INPUT, PARAM, GraphBuilder
 from symback.engine.spec import NetworkSpec
 
 _ACTIVATION = {
@@ -48,22 +48,8 @@ def network_graph(net: NetworkSpec, conventions: Conventions):
     """Nodes (topological), leaf values, loss name and target groups of a network spec."""
     depth = len(net.layers) - 1
     m = len(net.x)
-    leaves: list[Node] = []
-    nodes: list[Node] = []
-    point: dict[str, sp.Expr] = {}
-
-    def leaf(name: str, kind: str, value) -> sp.Symbol:
-        leaves.append(Node(name, kind))
-        point[name] = exact_number(value, name)
-        return symbol(name)
-
-    def node(name: str, expr: sp.Expr) -> sp.Symbol:
-        parents = tuple(sorted((s.name for s in expr.free_symbols), key=order.get))
-        nodes.append(Node(name, NODE, expr, parents))
-        order[name] = len(order)
-        return symbol(name)
-
-    order: dict[str, int] = {}
+    graph = GraphBuilder()
+    leaf, node, point = graph.leaf, graph.node, graph.point
     suffixes = [sample_suffix(m, s) for s in range(m)]
     inputs, targets = [], []
     for s, suf in enumerate(suffixes):
@@ -83,8 +69,6 @@ def network_graph(net: NetworkSpec, conventions: Conventions):
             else:
                 layer_b.append(leaf(name, PARAM, net.biases[l - 1][0 if net.bias == "shared" else j - 1]))
         biases.append(layer_b)
-    for leaf_node in leaves:
-        order[leaf_node.name] = len(order)
     loss_terms = []
     for s, suf in enumerate(suffixes):
         activations = inputs[s]
@@ -102,5 +86,5 @@ def network_graph(net: NetworkSpec, conventions: Conventions):
     if LOSSES[net.loss].targets_sum_to_one and net.layers[-1] > 1:
         groups = tuple(tuple(t.name for t in row) for row in targets)
     # leaves in the graph's convention: inputs first, then parameters
-    ordered_leaves = [n for n in leaves if n.kind == INPUT] + [n for n in leaves if n.kind == PARAM]
-    return tuple(ordered_leaves) + tuple(nodes), point, "L", groups
+    ordered_leaves = [n for n in graph.leaves if n.kind == INPUT] + [n for n in graph.leaves if n.kind == PARAM]
+    return tuple(ordered_leaves) + tuple(graph.nodes), point, "L", groups

@@ -44,3 +44,31 @@ def exact_number(value, name: str) -> sp.Expr:
         return read_decimal(getattr(value, "text", None) or repr(float(value)))
     except LiteralProblem as problem:
         raise SpecError(name, problem.message, problem.fix) from None
+
+
+class GraphBuilder:
+    """Collects the leaves (with exact values) and the nodes of a network's graph in topological order.
+
+    The network builders (:mod:`symback.engine.network`, :mod:`symback.engine.conv`) create every leaf
+    first, then each node after the nodes it uses; a node's parents are listed in creation order.
+    """
+
+    def __init__(self) -> None:
+        self.leaves: list[Node] = []
+        self.nodes: list[Node] = []
+        self.point: dict[str, sp.Expr] = {}
+        self.order: dict[str, int] = {}
+
+    def leaf(self, name: str, kind: str, value) -> sp.Symbol:
+        """A new input or parameter with its value; returns its symbol."""
+        self.leaves.append(Node(name, kind))
+        self.point[name] = exact_number(value, name)
+        self.order[name] = len(self.order)
+        return symbol(name)
+
+    def node(self, name: str, expr: sp.Expr) -> sp.Symbol:
+        """A new node defined by ``expr`` (in the symbols of earlier leaves and nodes); returns its symbol."""
+        parents = tuple(sorted((s.name for s in expr.free_symbols), key=self.order.get))
+        self.nodes.append(Node(name, NODE, expr, parents))
+        self.order[name] = len(self.order)
+        return symbol(name)

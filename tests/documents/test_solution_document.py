@@ -374,3 +374,17 @@ def test_compact_detail_fits_on_two_pages(tmp_path, lang):
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     assert 1 <= pages <= 2
+
+
+def test_a_finite_difference_on_a_display_tie_always_rounds_the_same_way():
+    """Noise of 1e-35 in a 50-digit central difference must not flip -5.4125 between -5.412 and -5.413
+    (it did, depending on what other work the process had done: the gallery went stale in CI)."""
+    import mpmath
+
+    from symback.documents.solution_document import settled
+    from symback.documents.tex import format_number
+
+    with mpmath.workdps(50):
+        tie = mpmath.mpf(-433) / 80  # -5.4125, the conv1d example's dL/dk_2
+        shown = {format_number(settled(tie + s * mpmath.mpf(10) ** -35), 4) for s in (-1, 0, 1)}
+    assert shown == {"-5.412"}  # half to even, as every exact value is shown

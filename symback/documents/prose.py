@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from symback.documents.tex import Tex, escape_latex
+from symback.documents.tex import Tex, escape_latex, escape_markdown
 
-_MARKDOWN = {c: "\\" + c for c in "\\`*_[]<>#|$"}
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class Prose:
     @property
     def md(self) -> Tex:
         """The sentence for Markdown: words escaped, math between ``$`` for KaTeX."""
-        return Tex("".join(f"${text}$" if math else "".join(_MARKDOWN.get(c, c) for c in text)
+        return Tex("".join(f"${text}$" if math else escape_markdown(text)
                            for text, math in self.parts))
 
     @property

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, Mapping
 import sympy as sp
 
 from symback.documents.catalogue import messages
-from symback.documents.render import escape_markdown
-from symback.documents.tex import format_number, plot_coordinate
+from symback.documents.tex import escape_markdown, format_number, plot_coordinate
 from symback.documents.printing import name_latex
 from symback.documents.tex import Tex, bmatrix, escape_latex, shaped
 from symback.documents.printing import latex as print_latex

@@ -8,19 +8,11 @@ from typing import TYPE_CHECKING
 from symback.documents.catalogue import TEMPLATES_DIR
 from symback.documents.identity_document import build_identity_document
 from symback.documents.pdf import compile_pdf
-from symback.documents.tex import Tex, escape_latex
+from symback.documents.tex import Tex, escape_latex, escape_markdown
 from symback.engine.errors import SymbackError
 
 if TYPE_CHECKING:
     from symback.checking.chain import Identity
-
-
-_MARKDOWN_SPECIALS = {c: "\\" + c for c in "\\`*_[]<>#|$"}
-
-
-def escape_markdown(text: str) -> str:
-    """User text made inert in Markdown (and in the KaTeX math delimiters ``$``)."""
-    return "".join(_MARKDOWN_SPECIALS.get(c, c) for c in text)
 
 
 _MERMAID = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;", "\n": " "}

@@ -68,6 +68,14 @@ _TYPESET = re.compile("[\u00a0-\u024f\u2000-\u20cf\u1100-\u11ff\u3000-\u303f\u31
                       "\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
+_MARKDOWN_SPECIALS = {c: "\\" + c for c in "\\`*_[]<>#|$"}
+
+
+def escape_markdown(text: str) -> str:
+    """User text made inert in Markdown and in KaTeX's math delimiters ``$`` (LaTeX: :func:`escape_latex`)."""
+    return "".join(_MARKDOWN_SPECIALS.get(c, c) for c in text)
+
+
 def escape_latex(text: str) -> Tex:
     r"""User text as inert LaTeX, in one pass over a table of every special character.
 

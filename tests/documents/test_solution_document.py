@@ -13,7 +13,8 @@ from symback.cli import main
 from symback.documents.gallery import gallery
 from symback.documents.catalogue import LANGUAGES, TEMPLATES_DIR, messages
 from symback.documents.solution_document import build_document
-from symback.documents.render import escape_markdown, render_markdown
+from symback.documents.render import render_markdown
+from symback.documents.tex import escape_markdown
 from symback.documents.prose import prose
 from symback.engine.rules import RULES
 

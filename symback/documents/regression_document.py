@@ -1,8 +1,8 @@
 """The printable model and the JSON of a solved regression: every piece computed here, templates arrange.
 
 Sentences come from the ``[regression]`` table of ``templates/messages.toml``; a sentence with math
-in it is a tuple of ``("text", str)`` and ``("math", Tex)`` parts, so each format escapes its text
-and puts the math between ``$`` itself.
+in it is a :class:`~symback.documents.prose.Prose` of text and math parts, so each format escapes
+its text and puts the math between ``$`` itself.
 """
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, ClassVar, Mapping
 import sympy as sp
 
 from symback.documents.catalogue import messages
-from symback.documents.tex import escape_markdown, format_number, plot_coordinate
+from symback.documents.prose import Prose
+from symback.documents.tex import format_number, plot_coordinate
 from symback.documents.printing import name_latex
-from symback.documents.tex import Tex, bmatrix, escape_latex, shaped
+from symback.documents.tex import Tex, bmatrix, shaped
 from symback.documents.printing import latex as print_latex
 from symback.engine.regression import TOLERANCE
 
@@ -29,41 +30,20 @@ PLOT_POINTS = 200                        #: the cost curve is sampled down to ab
 HEAD, TAIL = 6, 3                        #: iterations shown: β⁽⁰⁾..β⁽⁵⁾, then the last three
 
 
-@dataclass(frozen=True)
-class Sentence:
-    """A catalogue sentence with math in it: ``("text", words)`` and ``("math", LaTeX)`` parts.
-
-    The text is escaped for the format and the math put between ``$``, so one document serves both.
-    """
-
-    parts: tuple[tuple[str, str], ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.parts)
-
-    def md(self) -> Tex:
-        """The sentence in Markdown (KaTeX inline math)."""
-        return Tex("".join(f"${text}$" if kind == "math" else escape_markdown(text) for kind, text in self.parts))
-
-    def tex(self) -> Tex:
-        """The sentence in LaTeX."""
-        return Tex("".join(f"${text}$" if kind == "math" else escape_latex(text) for kind, text in self.parts))
-
-
-def sentence(text: str, **fields: str) -> Sentence:
+def sentence(text: str, **fields: str) -> Prose:
     """Split a catalogue sentence at its ``{name}`` fields: a :class:`Tex` value is math, a plain str text.
 
     >>> sentence("With {eta}, it {verb}.", eta=Tex("x = 1"), verb="converges").parts
-    (('text', 'With '), ('math', 'x = 1'), ('text', ', it '), ('text', 'converges'), ('text', '.'))
+    (('With ', False), ('x = 1', True), (', it ', False), ('converges', False), ('.', False))
     """
     parts = []
     for literal, field, _, _ in string.Formatter().parse(text):
         if literal:
-            parts.append(("text", literal))
+            parts.append((literal, False))
         if field is not None:
             value = fields[field]
-            parts.append(("math" if isinstance(value, Tex) else "text", str(value)))
-    return Sentence(tuple(parts))
+            parts.append((str(value), isinstance(value, Tex)))
+    return Prose(tuple(parts))
 
 
 @dataclass(frozen=True)
@@ -74,32 +54,32 @@ class RegressionDocument:
     title: str
     lang: str
     t: Mapping[str, str]
-    intro: Sentence
+    intro: Prose
     data: Tex                                  #: X, Y and β with their shapes
-    cost_intro: Sentence
+    cost_intro: Prose
     cost: Tex                                  #: E(β) in general
     cost_with_data: tuple[Tex, ...]            #: E(β) with the data: lines of an aligned block
     closed_form: tuple[tuple[Tex, Tex], ...]   #: (lhs, rhs) rows: XᵀX, XᵀY, (XᵀX)⁻¹, β̂
     exact: Tex                                 #: β̂ as exact fractions ("" when they are long)
     fit: tuple[tuple[Tex, Tex], ...]           #: E(β̂) and R²
-    gradient_intro: Sentence
+    gradient_intro: Prose
     gradient_generic: Tex
     gradient: tuple[tuple[Tex, Tex], ...]      #: ∂E/∂β_j = linear form (rule table)
     gradient_matrix: Tex
     gradient_checked: bool
     hessian: Tex
     update: Tex
-    verdict: Sentence                          #: converges (ρ, steps needed) or diverges
-    overflow: Sentence                         #: empty unless float64 overflowed
+    verdict: Prose                          #: converges (ρ, steps needed) or diverges
+    overflow: Prose                         #: empty unless float64 overflowed
     first_step: Tex
     columns: tuple[Tex, ...]
     iterations: tuple[tuple[str, Tex, str, str] | None, ...]  #: None marks the elided middle
     cost_curve: tuple[tuple[int, str], ...]    #: (step, cost) for the plot (log scale: positive only)
     distance_curve: tuple[tuple[int, str], ...]
-    final: Sentence
-    costs_intro: Sentence
+    final: Prose
+    costs_intro: Prose
     costs: tuple[tuple[str, Tex, str], ...]    #: (what, formula, multiply-adds here)
-    costs_conclusion: Sentence
+    costs_conclusion: Prose
     summary: tuple[tuple[Tex, str, str, str], ...]
     converges: bool
 
@@ -175,7 +155,7 @@ def build_regression_document(solution: "RegressionSolution", lang: str = "en", 
     if descent.steps_to_tolerance is not None:
         costs.append((t["cost_tolerance"].format(steps=descent.steps_to_tolerance),
                       rf"{descent.steps_to_tolerance} \times \left(2 n p + p\right)", "gd_to_tolerance"))
-    final = Sentence()
+    final = Prose(())
     if last:
         final = sentence(t["final"], beta=Tex(rf"\beta^{{({last.step})}} = {vector(last.beta)}"),
                          hat=Tex(rf"{hat} = {vector(solution.beta_hat)}"),
@@ -209,7 +189,7 @@ def build_regression_document(solution: "RegressionSolution", lang: str = "en", 
                    rf"{two_c} \eta X^{{\top}} \left(Y - X\beta^{{(t)}}\right), \quad \eta = {eta}, \quad "
                    rf"\beta^{{(0)}} = {vector(reg.start)}"),
         verdict=verdict,
-        overflow=sentence(t["overflow"], step=Tex(str(descent.diverged_at))) if descent.diverged_at is not None else Sentence(),
+        overflow=sentence(t["overflow"], step=Tex(str(descent.diverged_at))) if descent.diverged_at is not None else Prose(()),
         first_step=Tex(rf"\beta^{{(1)}} = \beta^{{(0)}} - \eta \nabla E\left(\beta^{{(0)}}\right) = {vector(reg.start)} - "
                        rf"{eta} {vector(descent.first_gradient)} = {vector(descent.first)}"),
         columns=(Tex(r"\beta^{(t)}"), Tex(r"E\left(\beta^{(t)}\right)"), Tex(rf"\left\lVert \beta^{{(t)}} - {hat} \right\rVert")),

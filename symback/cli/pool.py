@@ -111,7 +111,7 @@ def _stop_pool(pool: ProcessPoolExecutor, finished: bool) -> None:
         if process.is_alive():
             process.terminate()
     for process in processes:
-        process.join(5)
+        process.join(10)
         if process.is_alive():
             process.kill()
             process.join()

@@ -80,7 +80,10 @@ def compile_pdf(tex: str, target: Path, *, timeout: float = 60, engine: str = "p
     budget_bound = limits.remaining() < timeout  # the command's budget ends first: its error, not LaTeX's
     timeout = min(timeout, max(limits.remaining(), 0.1))
     deadline = time.monotonic() + timeout
-    with tempfile.TemporaryDirectory(prefix="symback-tex-") as work:
+    work = None
+    try:
+        with limits.held_signals():  # a signal between making the folder and owning it would leak it
+            work = tempfile.mkdtemp(prefix="symback-tex-")
         folder = Path(work)
         (folder / "document.tex").write_text(tex, encoding="utf-8")
         for _ in range(MAX_PASSES):
@@ -97,33 +100,46 @@ def compile_pdf(tex: str, target: Path, *, timeout: float = 60, engine: str = "p
         if code != 0 or not pdf.is_file():
             raise _latex_error(folder, target)
         _copy_atomic(pdf, target)
+    finally:
+        if work is not None:
+            with limits.held_signals():  # removed whole, even when Ctrl-C or the budget lands meanwhile
+                shutil.rmtree(work, ignore_errors=True)
     return target
 
 
 def _run(command: list[str], folder: Path, env: dict, deadline: float, timeout: float, target: Path) -> int:
     """One engine pass in its own session; LatexTimeout when the overall deadline passes."""
     with open(folder / "engine.out", "wb") as out:
-        parent = os.getpid()
-        proc = subprocess.Popen(command, cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True,
-                                preexec_fn=lambda: limits.die_with_parent(parent))
+        parent, proc = os.getpid(), None
         try:
+            with limits.held_signals():  # no signal between starting pdflatex and holding its handle
+                proc = subprocess.Popen(command, cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=out,
+                                        stderr=subprocess.STDOUT, start_new_session=True,
+                                        preexec_fn=lambda: _in_child(parent))
             return proc.wait(timeout=max(deadline - time.monotonic(), 0.01))  # SIGTERM here: killed below
         except subprocess.TimeoutExpired:
             raise LatexTimeout(str(target), f"LaTeX did not finish in {timeout:g} s and was killed",
                                "a looping macro (such as \\def\\a{\\a}\\a) is the usual cause; "
                                "fix the template, or raise the timeout for a very long document") from None
         finally:
-            _kill(proc)  # nothing of the group survives
+            if proc is not None:
+                _kill(proc)  # nothing of the group survives
+
+
+def _in_child(parent: int) -> None:
+    """In the forked child before exec: dies with ``parent``, and holds no signal."""
+    limits.die_with_parent(parent)
+    limits.release_signals()
 
 
 def _kill(proc: subprocess.Popen) -> None:
     """Kill the process group of ``proc`` (its session) and reap ``proc``."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait()
+    with limits.held_signals():
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
 
 
 def _latex_error(folder: Path, target: Path) -> LatexError:

@@ -10,6 +10,7 @@ process); a process pool's workers get the same limits and the same absolute dea
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -215,6 +216,32 @@ def die_with_parent(parent: int | None = None) -> None:
             pass
     if parent is not None and os.getppid() != parent:
         os._exit(1)
+
+
+_HELD = (signal.SIGINT, signal.SIGTERM, signal.SIGALRM)
+
+
+@contextlib.contextmanager
+def held_signals():
+    """Hold SIGINT, SIGTERM and the budget's SIGALRM until the block ends (delivered then, not lost).
+
+    For the few steps that must not be cut in half by an exception from a signal handler: making
+    or removing a temporary directory, and starting a child (so that it always has a handle that
+    kills it). A child started inside inherits the mask; :func:`release_signals` undoes it there.
+    """
+    if not _main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def release_signals() -> None:
+    """In a child started inside :func:`held_signals`: no signal held (as a fresh process)."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
 
 
 class Interrupted(KeyboardInterrupt):

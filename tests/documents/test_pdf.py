@@ -219,3 +219,47 @@ def test_latex_error_prints_its_log_lines(tmp_path, capsys):
     assert "log_tail" not in err[0] and "the log lines follow" in err[0]
     assert any(line.startswith("    | ") and "oopsundefined" in line for line in err[1:])
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["neuron.tex"]  # kept: the line refers to it
+
+
+@needs_latex
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from Linux /proc")
+@pytest.mark.parametrize("window", ["starting pdflatex", "removing the folder"])
+def test_a_signal_in_a_critical_window_leaks_nothing(tmp_path, monkeypatch, window):
+    """Ctrl-C landing while pdflatex is being started, or while the folder is being removed.
+
+    Without the held signals, the first left pdflatex running without a handle to kill it (CI saw
+    its folder survive a Ctrl-C to a batch), the second left a half-removed folder.
+    """
+    import signal
+
+    from symback.engine import limits
+
+    work = tmp_path / "tmp"
+    work.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(work))
+    started, real_rmtree = [], shutil.rmtree
+
+    class Interrupting(subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self.pid)
+            os.kill(os.getpid(), signal.SIGINT)  # arrives before the caller holds the handle
+
+    def interrupting_rmtree(path, *args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)  # arrives with the folder half removed
+        os.unlink(Path(path) / "document.tex")
+        real_rmtree(path, *args, **kwargs)
+
+    if window == "starting pdflatex":
+        monkeypatch.setattr(pdf.subprocess, "Popen", Interrupting)
+    else:
+        monkeypatch.setattr(pdf.shutil, "rmtree", interrupting_rmtree)
+    handlers = limits.catch_signals()
+    try:
+        with pytest.raises(limits.Interrupted):
+            compile_pdf(document("x"), tmp_path / "a.pdf", timeout=30)
+    finally:
+        limits.restore_signals(handlers)
+    assert os.listdir(work) == []
+    for pid in started:  # killed and reaped before compile_pdf returned: not even a zombie is left
+        assert not Path(f"/proc/{pid}").exists()

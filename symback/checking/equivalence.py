@@ -229,18 +229,20 @@ def prove_equal(left: sp.Expr, right: sp.Expr, budget: float = DEFAULT_BUDGET) -
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_prove_in_child, args=(send, difference, os.getpid(), budget), daemon=True)
-    child.start()
-    send.close()
     try:
+        with limits.held_signals():  # no signal between forking the child and holding its handle
+            child.start()
+        send.close()
         if receive.poll(budget):
             return bool(receive.recv())
         return False
     except (EOFError, OSError):  # the child died (memory limit) without an answer
         return False
     finally:
-        if child.is_alive():
-            child.kill()
-        child.join()
+        if child.pid is not None:
+            if child.is_alive():
+                child.kill()
+            child.join()
         receive.close()
 
 
@@ -257,6 +259,7 @@ def _prove_in_child(connection, difference: sp.Expr, parent: int, budget: float)
     kernel's SIGALRM one second after its budget: it never outlives ``--timeout``.
     """
     limits.default_signals()
+    limits.release_signals()  # forked inside held_signals
     limits.die_with_parent(parent)
     signal.alarm(int(math.ceil(budget)) + 1)
     _limit_memory()

@@ -259,7 +259,6 @@ def _prove_in_child(connection, difference: sp.Expr, parent: int, budget: float)
     kernel's SIGALRM one second after its budget: it never outlives ``--timeout``.
     """
     limits.default_signals()
-    limits.release_signals()  # forked inside held_signals
     limits.die_with_parent(parent)
     signal.alarm(int(math.ceil(budget)) + 1)
     _limit_memory()

@@ -92,7 +92,7 @@ def _worker_signal(signum, frame) -> None:
     (Ctrl-C reaches the worker and then the parent's SIGTERM: the cleanup is not cut short.)
     """
     global _busy, _unwinding
-    if _unwinding:
+    if _unwinding or limits.deferred(signum):
         return
     if not _busy:
         os._exit(128 + signum)

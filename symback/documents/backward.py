@@ -13,7 +13,7 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
-from symback.documents.breaking import TEXT_WIDTH, Line, aligned_lines, tex_width
+from symback.documents.breaking import TEXT_WIDTH, Line, aligned_lines, exceeds, tex_width
 from symback.documents.delta import (ADJOINT, adjoint_form, check_form, delta_names, textbook_local,
                                      uses_adjoints)
 from symback.documents.printing import name_latex
@@ -86,8 +86,7 @@ class Backward:
         named = adjoint_form(self.derivation, node, self.named)
         if self.deltas and uses_adjoints(named) and check_form(named, self.derivation, node):
             return named, "delta" if node in self.deltas else "adjoint"
-        closed_tex = self.symbolic(step.closed)
-        if fits and tex_width(f"{self.lhs(node)} = {closed_tex}") <= TEXT_WIDTH:
+        if fits and not exceeds(step.closed) and tex_width(f"{self.lhs(node)} = {self.symbolic(step.closed)}") <= TEXT_WIDTH:
             return step.closed, "closed"
         if uses_adjoints(named) and check_form(named, self.derivation, node):
             return named, "adjoint"

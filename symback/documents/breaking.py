@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
+
+import sympy as sp
 
 from symback.documents.tex import Tex
 
@@ -135,7 +138,54 @@ def tex_width(tex: str) -> float:
     >>> round(tex_width("a + b"))
     27
     """
-    return SAFETY * _width(_tokens(tex))
+    return SAFETY * _raw(tex)
+
+
+@lru_cache(maxsize=1 << 16)
+def _raw(tex: str) -> float:
+    """The estimate without the safety factor; kept, since a layout measures each part several times.
+
+    It adds up over a concatenation of balanced pieces with a space between them (the width of
+    ``a + " " + b`` is that of ``a`` plus that of ``b``), which the layout uses instead of measuring
+    ever longer lines again.
+    """
+    return _width(_tokens(tex))
+
+
+_LEAF_FLOOR = 3.1  #: the narrowest glyph the estimate knows ("." "," ";"): no printed leaf is narrower
+
+
+def exceeds(expr, budget: float = TEXT_WIDTH) -> bool:
+    """Whether ``expr`` printed would surely be wider than ``budget`` by :func:`tex_width`, without printing it.
+
+    A floor of the estimate, found by walking the tree and stopping as soon as it passes ``budget``
+    (so it costs O(1) for a huge expression, where printing costs its size): every leaf counts
+    its narrowest glyph and every ``+`` between terms a binary operator, leaving out what may
+    print smaller or be hidden (exponents, the arguments of ``exp``, denominators, rational
+    coefficients, a ``-1`` that merges with its ``+``). False means only "print it and measure".
+    """
+    floor, limit = 0.0, budget / SAFETY
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if e.is_Atom:
+            if not (e.is_Rational and (not e.is_Integer or e == -1)):
+                floor += _LEAF_FLOOR
+        elif e.is_Add:
+            floor += _BIN * (len(e.args) - 1)
+            stack.extend(e.args)
+        elif e.is_Mul:
+            stack.extend(a for a in e.args if not (a.is_Pow and a.exp.is_negative))
+        elif e.is_Pow:
+            if not e.exp.is_negative:
+                stack.append(e.base)
+        elif isinstance(e, sp.exp):
+            continue
+        else:
+            stack.extend(a for a in e.args if isinstance(a, sp.Expr))
+        if floor > limit:
+            return True
+    return False
 
 
 def _split_top(tex: str, separators: Sequence[str]) -> list[str]:
@@ -171,22 +221,33 @@ def _split_top(tex: str, separators: Sequence[str]) -> list[str]:
 
 def chunks(tex: str, budget: float) -> list[str]:
     """``tex`` in pieces of at most ``budget`` points: whole, or broken at top-level + and −, then at \\cdot."""
+    return list(_chunks(tex, budget))
+
+
+@lru_cache(maxsize=1 << 12)
+def _chunks(tex: str, budget: float) -> tuple[str, ...]:
     if tex_width(tex) <= budget:
-        return [tex]
+        return (tex,)
+    limit = budget / SAFETY
     for separators in ((" + ", " - "), (r" \cdot ",)):
         terms = _split_top(tex, separators)
         if len(terms) < 2:
             continue
         out: list[str] = []
+        widths: list[float] = []  # of out, by addition (see _raw)
         for term in terms:
-            if out and tex_width(out[-1] + " " + term) <= budget:
-                out[-1] = out[-1] + " " + term
-            elif tex_width(term) > budget and len(_split_top(term, (r" \cdot ",))) > 1:
-                out.extend(chunks(term, budget))
+            width = _raw(term)
+            if out and widths[-1] + width <= limit:
+                out[-1], widths[-1] = out[-1] + " " + term, widths[-1] + width
+            elif width > limit and len(_split_top(term, (r" \cdot ",))) > 1:
+                pieces = _chunks(term, budget)
+                out.extend(pieces)
+                widths.extend(_raw(piece) for piece in pieces)
             else:
                 out.append(term)
-        return out
-    return [tex]
+                widths.append(width)
+        return tuple(out)
+    return (tex,)
 
 
 def fits(tex: str, budget: float) -> bool:
@@ -242,21 +303,22 @@ def _row_lines(row: Line, avail: float) -> list[str]:
     parts = list(dict.fromkeys(p for p in row.parts if p))
     # a part that no break can fit (a fraction wider than the page) is left out; the value always stays
     parts = [p for p in parts[:-1] if fits(p, avail - QUAD - _REL)] + parts[-1:]
+    limit, current_width = avail / SAFETY, 0.0  # the width of current, by addition (see _raw)
     for part in parts:
-        candidate = f"{current} = {part}" if current else f"= {part}"
-        if tex_width(candidate) <= avail:
-            current = candidate
+        width = current_width + _REL + _raw(part)  # "current = part", or "= part"
+        if width <= limit:
+            current, current_width = (f"{current} = {part}" if current else f"= {part}"), width
             continue
         if current:
             lines.append("&" + current)
         pieces = chunks(part, avail - QUAD - _REL)
-        current = f"= {pieces[0]}"
+        current, current_width = f"= {pieces[0]}", _REL + _raw(pieces[0])
         for piece in pieces[1:]:
             lines.append("&" + current)
             current = rf"\quad {piece}"
         if len(pieces) > 1:
             lines.append("&" + current)
-            current = ""
+            current, current_width = "", 0.0
     if current:
         lines.append("&" + current)
     return lines or ["&"]

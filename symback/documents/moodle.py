@@ -97,7 +97,7 @@ def _feedback(doc, t) -> str:
     sections = [("forward", lines.get("forward") or _rows(doc.forward)),
                 ("loss", lines.get("loss") or _rows((doc.loss,))),
                 ("backward", tuple(line for step in doc.backward for line in _step_lines(step))),
-                ("gradients", lines.get("gradients") or _rows(doc.gradients)),
+                ("gradients", lines.get("gradients", ())),
                 ("update", lines.get("updates") or _rows(doc.updates))]
     return "".join(f"<h4>{html.escape(t[title])}</h4><p>{_aligned(body)}</p>" for title, body in sections if body)
 

@@ -115,7 +115,7 @@ def _run(command: list[str], folder: Path, env: dict, deadline: float, timeout: 
             with limits.held_signals():  # no signal between starting pdflatex and holding its handle
                 proc = subprocess.Popen(command, cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=out,
                                         stderr=subprocess.STDOUT, start_new_session=True,
-                                        preexec_fn=lambda: _in_child(parent))
+                                        preexec_fn=lambda: limits.die_with_parent(parent))
             return proc.wait(timeout=max(deadline - time.monotonic(), 0.01))  # SIGTERM here: killed below
         except subprocess.TimeoutExpired:
             raise LatexTimeout(str(target), f"LaTeX did not finish in {timeout:g} s and was killed",
@@ -124,12 +124,6 @@ def _run(command: list[str], folder: Path, env: dict, deadline: float, timeout: 
         finally:
             if proc is not None:
                 _kill(proc)  # nothing of the group survives
-
-
-def _in_child(parent: int) -> None:
-    """In the forked child before exec: dies with ``parent``, and holds no signal."""
-    limits.die_with_parent(parent)
-    limits.release_signals()
 
 
 def _kill(proc: subprocess.Popen) -> None:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import decimal
 import re
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -123,8 +123,13 @@ class SymbackLatexPrinter(LatexPrinter):
         return _name_tex(expr.name)
 
     def doprint(self, expr) -> str:
-        if isinstance(expr, sp.Basic) and any(s.name == "e" for s in expr.atoms(sp.Symbol)):
-            self._settings["euler_e"] = False  # the user's e: Euler's number cannot also be e
+        if self._settings["euler_e"] and isinstance(expr, sp.Basic) and any(
+                s.name == "e" for s in expr.atoms(sp.Symbol)):
+            self._settings["euler_e"] = False  # the user's e: Euler's number cannot also be e (in this one)
+            try:
+                return super().doprint(expr)
+            finally:
+                self._settings["euler_e"] = True
         return super().doprint(expr)
 
     def _print(self, expr, **kwargs) -> str:
@@ -222,6 +227,30 @@ def latex(expr: sp.Basic | int | float, **settings: Any) -> Tex:
     elif isinstance(expr, float):
         expr = sp.Float(expr)
     return Tex(SymbackLatexPrinter(settings).doprint(expr))
+
+
+def latex_printer(**settings: Any) -> Callable[[sp.Basic], Tex]:
+    r""":func:`latex` with fixed settings, for many expressions: settings checked once, each result kept.
+
+    A document prints thousands of small expressions with one set of ``names`` (a map over every
+    node): checking that map and building a printer per call made printing grow with nodes x
+    expressions; here both happen once, and an expression printed again (``x_1`` as the local
+    derivative of every weight it multiplies) costs a dictionary lookup.
+
+    >>> show = latex_printer(names={"w": r"\omega"})
+    >>> show(sp.Symbol("w") * sp.Symbol("x")), show(sp.Symbol("w") * sp.Symbol("x"))
+    ('\\omega x', '\\omega x')
+    """
+    printer = SymbackLatexPrinter(settings)
+    memo: dict[sp.Basic, Tex] = {}
+
+    def show(expr: sp.Basic) -> Tex:
+        tex = memo.get(expr)
+        if tex is None:
+            tex = memo[expr] = Tex(printer.doprint(expr))
+        return tex
+
+    return show
 
 
 class _PlainPrinter(StrPrinter):

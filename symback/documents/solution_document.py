@@ -20,7 +20,7 @@ from symback.documents.breaking import Line, aligned_lines
 from symback.documents.catalogue import messages
 from symback.documents.diagram import Diagram, build_diagram
 from symback.documents.efficiency_section import EfficiencySection, build_efficiency_section
-from symback.documents.printing import latex as print_latex
+from symback.documents.printing import latex_printer
 from symback.documents.printing import name_latex
 from symback.documents.tex import Tex, escape_latex, format_number, plot_coordinate, wrap
 from symback.engine.derivation import CHECK_TOLERANCE
@@ -64,7 +64,6 @@ class Document:
     forward: tuple[Row, ...]
     loss: Row
     backward: tuple[BackRow, ...]
-    gradients: tuple[Row, ...]          #: closed form and value of dL/dp for every parameter
     updates: tuple[Row, ...]
     history: tuple[tuple[int, str, str], ...]  #: (step, shown, plot coordinate)
     check: tuple[tuple[Tex, str, str, str], ...]
@@ -110,12 +109,28 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
     mul = "dot" if wordy else None
     euler = not any(n.name == "e" for n in graph.nodes)  # a user's e: Euler's number prints as \exp(1)
 
+    # one printer per (names, multiplication sign), each result kept: the same maps serve every call
+    printers: dict[tuple, tuple] = {}
+
+    def printer(names: Mapping[str, str] | None, mul_symbol: str | None):
+        key = (id(names), mul_symbol)
+        if key not in printers:  # (the map is kept with its printer, so its id stays its own)
+            printers[key] = (names, latex_printer(mul_symbol=mul_symbol, euler_e=euler,
+                                                  **({"names": dict(names)} if names else {})))
+        return printers[key][1]
+
+    merged: dict[int, tuple] = {}
+
     def latex(expr: sp.Expr, names: Mapping[str, str] | None = None, mul_symbol: str | None = mul) -> Tex:
-        return print_latex(expr, mul_symbol=mul_symbol or mul, euler_e=euler, **({"names": dict(names)} if names else {}))
+        return printer(names or None, mul_symbol or mul)(expr)
 
     def substituted(expr: sp.Expr, extra: Mapping[str, str] | None = None) -> Tex:
-        names = {**as_number, **extra} if extra else as_number
-        return _single_parentheses(print_latex(expr, names=names, mul_symbol="dot", euler_e=euler))
+        names = as_number
+        if extra:
+            if id(extra) not in merged:
+                merged[id(extra)] = (extra, {**as_number, **extra})
+            names = merged[id(extra)][1]
+        return _single_parentheses(printer(names, "dot")(expr))
 
     def leaf_rows(names) -> tuple[Row, ...]:
         return tuple(Row(name_latex(n), value=Tex(shown[n])) for n in names)
@@ -125,8 +140,6 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
     back = Backward(derivation, digits, latex, substituted)
     backward = back.rows(t)
     leaves = graph.params or graph.inputs
-    gradients = tuple(Row(_partial(graph.loss, p), latex(derivation.gradient(p)), Tex(""),
-                          Tex(format_number(numbers.gradients[p], digits))) for p in leaves)
     updates: tuple[Row, ...] = ()
     rate = graph.learning_rate
     if rate is not None:
@@ -169,7 +182,7 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
         definitions=definitions,
         loss_name=name_latex(graph.loss), learning_rate=None if rate is None else format_number(rate, digits),
         conventions=conventions, forward=forward[:-1] if forward else (), loss=forward[-1],
-        backward=tuple(backward), gradients=gradients, updates=updates, history=history,
+        backward=tuple(backward), updates=updates, history=history,
         check=check, check_agrees=worst <= CHECK_TOLERANCE, summary=summary,
         assumptions=tuple(equation_tex(a) for a in derivation.assumptions), notes=notes,
         diagram=build_diagram(solution, digits, lang), detail=detail, lines=MappingProxyType(lines),

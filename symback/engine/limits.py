@@ -150,7 +150,8 @@ def _main_thread() -> bool:
 
 
 def _on_alarm(signum, frame) -> None:
-    raise budget_error()
+    if not deferred(signum):
+        raise budget_error()
 
 
 def _arm():
@@ -218,30 +219,41 @@ def die_with_parent(parent: int | None = None) -> None:
         os._exit(1)
 
 
-_HELD = (signal.SIGINT, signal.SIGTERM, signal.SIGALRM)
+_held = 0               # depth of held_signals blocks
+_pending: list[int] = []  # signals that arrived meanwhile
 
 
 @contextlib.contextmanager
 def held_signals():
-    """Hold SIGINT, SIGTERM and the budget's SIGALRM until the block ends (delivered then, not lost).
+    """Hold SIGINT, SIGTERM and the budget's SIGALRM until the block ends (handled then, not lost).
 
     For the few steps that must not be cut in half by an exception from a signal handler: making
     or removing a temporary directory, and starting a child (so that it always has a handle that
-    kills it). A child started inside inherits the mask; :func:`release_signals` undoes it there.
+    kills it). The handlers of this package (:func:`catch_signals`, the budget's alarm, a pool
+    worker's) ask :func:`deferred` first. (Not the thread's signal mask: with other threads in the
+    process, such as NumPy's BLAS threads, the kernel delivers the signal to one of them and Python
+    still runs the handler in the main thread at once.)
     """
-    if not _main_thread():
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    global _held
+    _held += 1
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        _held -= 1
+        if not _held and _pending:
+            signum = _pending[0]
+            _pending.clear()
+            handler = signal.getsignal(signum)
+            if callable(handler):
+                handler(signum, None)
 
 
-def release_signals() -> None:
-    """In a child started inside :func:`held_signals`: no signal held (as a fresh process)."""
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+def deferred(signum: int) -> bool:
+    """In a signal handler: True (and the signal kept for later) while :func:`held_signals` holds signals."""
+    if _held:
+        _pending.append(signum)
+        return True
+    return False
 
 
 class Interrupted(KeyboardInterrupt):
@@ -263,7 +275,7 @@ _interrupted = False
 def _on_signal(signum, frame) -> None:
     """The first SIGINT/SIGTERM raises :class:`Interrupted`; later ones are ignored while cleaning up."""
     global _interrupted
-    if not _interrupted:
+    if not _interrupted and not deferred(signum):
         _interrupted = True
         raise Interrupted(signum)
 

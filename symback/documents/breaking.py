@@ -86,49 +86,60 @@ def _char_width(char: str, upright: bool) -> float:
     return _UPRIGHT if upright else _LETTER
 
 
+_STRUCTURE = {"^", "_", *(f"\\{name}" for name in (
+    "frac", "dfrac", "tfrac", "left", "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big", "begin", "end",
+    *_GROUPING))}  #: tokens whose width depends on what follows them
+_PLAIN: tuple[dict[str, float], dict[str, float]] = ({}, {})  #: width of every other token seen, (math, upright)
+
+
+def _plain_width(tok: str, upright: bool) -> float:
+    if tok in ("{", "}", "&"):
+        return 0.0
+    if tok.startswith("\\") and len(tok) > 1:
+        return _COMMANDS.get(tok[1:], 9.0)
+    if tok.isspace():
+        return 3.7 if upright else 0.0
+    return _char_width(tok, upright)
+
+
 def _width(tokens: list[str], upright: bool = False) -> float:
-    total, i = 0.0, 0
-    last = 0.0  # width of the last base, for stacked scripts
-    while i < len(tokens):
+    plain = _PLAIN[upright]
+    total, i, end = 0.0, 0, len(tokens)
+    while i < end:
         tok = tokens[i]
         i += 1
-        if tok in ("{", "}", "&"):
+        width = plain.get(tok)
+        if width is not None:  # most tokens: a letter, digit, operator or symbol command
+            total += width
+            continue
+        if tok not in _STRUCTURE:
+            if len(plain) < 4096:
+                plain[tok] = _plain_width(tok, upright)
+            total += _plain_width(tok, upright)
             continue
         if tok in ("^", "_"):
             arg, i = _group(tokens, i)
             width = _SCRIPT * _width(arg)
             # a subscript and a superscript stack: count only the wider one
-            if i < len(tokens) and tokens[i] in ("^", "_"):
+            if i < end and tokens[i] in ("^", "_"):
                 other, i = _group(tokens, i + 1)
                 width = max(width, _SCRIPT * _width(other))
             total += width
             continue
-        if tok.startswith("\\") and len(tok) > 1:
-            name = tok[1:]
-            if name in ("frac", "dfrac", "tfrac"):
-                top, i = _group(tokens, i)
-                bottom, i = _group(tokens, i)
-                scale = 0.75 if name == "tfrac" else 1.0
-                total += scale * max(_width(top), _width(bottom)) + 2.4
-                continue
-            if name in ("left", "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big"):
-                delim, i = _group(tokens, i)
-                total += 0.0 if delim == ["."] else _DELIMITER + 0.8
-                continue
-            if name in _GROUPING:
-                arg, i = _group(tokens, i)
-                total += _width(arg, upright=True) + (3.0 if name == "operatorname" else 0.0)
-                continue
-            if name in ("begin", "end"):
-                _, i = _group(tokens, i)
-                continue
-            total += _COMMANDS.get(name, 9.0)
-            continue
-        if tok.isspace():
-            total += 3.7 if upright else 0.0
-            continue
-        last = _char_width(tok, upright)
-        total += last
+        name = tok[1:]
+        if name in ("frac", "dfrac", "tfrac"):
+            top, i = _group(tokens, i)
+            bottom, i = _group(tokens, i)
+            scale = 0.75 if name == "tfrac" else 1.0
+            total += scale * max(_width(top), _width(bottom)) + 2.4
+        elif name in ("left", "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big"):
+            delim, i = _group(tokens, i)
+            total += 0.0 if delim == ["."] else _DELIMITER + 0.8
+        elif name in _GROUPING:
+            arg, i = _group(tokens, i)
+            total += _width(arg, upright=True) + (3.0 if name == "operatorname" else 0.0)
+        else:  # begin, end: the environment's name takes no room
+            _, i = _group(tokens, i)
     return total
 
 

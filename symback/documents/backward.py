@@ -61,6 +61,8 @@ class Backward:
         relevant = graph.ancestors_of_loss
         self.back_map = {n.expr: n.symbol for n in graph.nodes if n.name in relevant and n.expr is not None
                          and not (n.expr.is_Symbol or n.expr.is_Number)}
+        self._forms: dict[tuple, tuple[sp.Expr, str]] = {}
+        self._parts: dict[tuple, tuple[Tex, ...]] = {}
 
     def number(self, value: sp.Expr) -> str:
         return format_number(value, self.digits)
@@ -81,7 +83,16 @@ class Backward:
         return Tex(f"{self.deltas[node]} = {quantity}") if node in self.deltas else quantity
 
     def form(self, node: str, fits: bool = True) -> tuple[sp.Expr, str]:
-        """(expression, kind) of dL/d(node) to show: the δ / adjoint form, or the closed form where it may stand."""
+        """(expression, kind) of dL/d(node) to show: the δ / adjoint form, or the closed form where it may stand.
+
+        Kept per node: a parameter's row and its gradient line show the same form.
+        """
+        key = (node, fits)
+        if key not in self._forms:
+            self._forms[key] = self._form(node, fits)
+        return self._forms[key]
+
+    def _form(self, node: str, fits: bool) -> tuple[sp.Expr, str]:
         step = self.derivation.by_node[node]
         named = adjoint_form(self.derivation, node, self.named)
         if self.deltas and uses_adjoints(named) and check_form(named, self.derivation, node):
@@ -94,6 +105,12 @@ class Backward:
 
     def parts(self, node: str, expr: sp.Expr, kind: str = "closed") -> tuple[Tex, ...]:
         """``form = with numbers = value``; a graph's adjoint form reads upstream · local, term by term."""
+        key = (node, expr, kind)
+        if key not in self._parts:
+            self._parts[key] = self._parts_of(node, expr, kind)
+        return self._parts[key]
+
+    def _parts_of(self, node: str, expr: sp.Expr, kind: str) -> tuple[Tex, ...]:
         value = Tex(self.number(self.numbers.gradients[node]))
         terms = self.derivation.by_node[node].terms
         if kind == "delta" and len(terms) == 1 and terms[0].child not in self.named | {self.graph.loss}:

@@ -51,19 +51,33 @@ def _tokens(tex: str) -> list[str]:
     return _TOKEN.findall(tex)
 
 
-def _group(tokens: list[str], i: int) -> tuple[list[str], int]:
-    """The tokens of the argument starting at ``i`` (a braced group or one token) and the next index."""
-    while i < len(tokens) and tokens[i].isspace():
+def _partners(tokens: list[str]) -> dict[int, int]:
+    """The index of the ``}`` that closes each ``{`` (unclosed ones have none)."""
+    partner, open_ = {}, []
+    for k in [k for k, tok in enumerate(tokens) if tok == "{" or tok == "}"]:
+        if tokens[k] == "{":
+            open_.append(k)
+        elif open_:
+            partner[open_.pop()] = k
+    return partner
+
+
+def _group(tokens: list[str], partner: dict[int, int], i: int, end: int) -> tuple[int, int, int]:
+    """The argument starting at ``i`` within ``[.., end)``: (first, stop) of its tokens and the next index.
+
+    A braced group without its braces, or one token; an unclosed group runs to the end (its last
+    token dropped, as the estimate has always done).
+    """
+    while i < end and tokens[i].isspace():
         i += 1
-    if i >= len(tokens):
-        return [], i
+    if i >= end:
+        return i, i, i
     if tokens[i] != "{":
-        return [tokens[i]], i + 1
-    depth, j = 1, i + 1
-    while j < len(tokens) and depth:
-        depth += {"{": 1, "}": -1}.get(tokens[j], 0)
-        j += 1
-    return tokens[i + 1:j - 1], j
+        return i, i + 1, i + 1
+    j = partner.get(i, end)
+    if j >= end:
+        return i + 1, max(end - 1, i + 1), end
+    return i + 1, j, j + 1
 
 
 def _char_width(char: str, upright: bool) -> float:
@@ -102,9 +116,10 @@ def _plain_width(tok: str, upright: bool) -> float:
     return _char_width(tok, upright)
 
 
-def _width(tokens: list[str], upright: bool = False) -> float:
+def _width(tokens: list[str], partner: dict[int, int], i: int, end: int, upright: bool = False) -> float:
+    """The estimate of ``tokens[i:end]`` (``partner``: :func:`_partners` of all the tokens)."""
     plain = _PLAIN[upright]
-    total, i, end = 0.0, 0, len(tokens)
+    total = 0.0
     while i < end:
         tok = tokens[i]
         i += 1
@@ -118,28 +133,29 @@ def _width(tokens: list[str], upright: bool = False) -> float:
             total += _plain_width(tok, upright)
             continue
         if tok in ("^", "_"):
-            arg, i = _group(tokens, i)
-            width = _SCRIPT * _width(arg)
+            first, stop, i = _group(tokens, partner, i, end)
+            width = _SCRIPT * _width(tokens, partner, first, stop)
             # a subscript and a superscript stack: count only the wider one
             if i < end and tokens[i] in ("^", "_"):
-                other, i = _group(tokens, i + 1)
-                width = max(width, _SCRIPT * _width(other))
+                first, stop, i = _group(tokens, partner, i + 1, end)
+                width = max(width, _SCRIPT * _width(tokens, partner, first, stop))
             total += width
             continue
         name = tok[1:]
         if name in ("frac", "dfrac", "tfrac"):
-            top, i = _group(tokens, i)
-            bottom, i = _group(tokens, i)
+            top, top_stop, i = _group(tokens, partner, i, end)
+            bottom, bottom_stop, i = _group(tokens, partner, i, end)
             scale = 0.75 if name == "tfrac" else 1.0
-            total += scale * max(_width(top), _width(bottom)) + 2.4
+            total += scale * max(_width(tokens, partner, top, top_stop),
+                                 _width(tokens, partner, bottom, bottom_stop)) + 2.4
         elif name in ("left", "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big"):
-            delim, i = _group(tokens, i)
-            total += 0.0 if delim == ["."] else _DELIMITER + 0.8
+            first, stop, i = _group(tokens, partner, i, end)
+            total += 0.0 if stop - first == 1 and tokens[first] == "." else _DELIMITER + 0.8
         elif name in _GROUPING:
-            arg, i = _group(tokens, i)
-            total += _width(arg, upright=True) + (3.0 if name == "operatorname" else 0.0)
+            first, stop, i = _group(tokens, partner, i, end)
+            total += _width(tokens, partner, first, stop, upright=True) + (3.0 if name == "operatorname" else 0.0)
         else:  # begin, end: the environment's name takes no room
-            _, i = _group(tokens, i)
+            i = _group(tokens, partner, i, end)[2]
     return total
 
 
@@ -160,7 +176,8 @@ def _raw(tex: str) -> float:
     ``a + " " + b`` is that of ``a`` plus that of ``b``), which the layout uses instead of measuring
     ever longer lines again.
     """
-    return _width(_tokens(tex))
+    tokens = _tokens(tex)
+    return _width(tokens, _partners(tokens), 0, len(tokens))
 
 
 _LEAF_FLOOR = 3.1  #: the narrowest glyph the estimate knows ("." "," ";"): no printed leaf is narrower

@@ -275,7 +275,13 @@ def name_latex(name: str, **settings: Any) -> Tex:
     >>> print(name_latex("z1_2_s3"), name_latex("apple_num"), name_latex("lambda1"))
     z^{(1)[3]}_{2} \mathrm{apple\_num} \lambda_{1}
     """
-    return latex(sp.Symbol(name), **settings)
+    return latex(sp.Symbol(name), **settings) if settings else _bare_name(name)
+
+
+@lru_cache(maxsize=1 << 14)
+def _bare_name(name: str) -> Tex:
+    """:func:`name_latex` with no settings: a document asks for each name many times."""
+    return latex(sp.Symbol(name))
 
 
 class _ElementwisePrinter(SymbackLatexPrinter):

@@ -238,3 +238,15 @@ def test_abstract_functions_print_like_the_built_in_ones():
     assert latex(sp.Derivative(g(x), x, 2)) == r"g''\left(x\right)"
     assert latex(sp.Function("f_1")(x)) == r"f_{1}\left(x\right)"
     assert latex(fn.sigmoid(x)) == r"\sigma\left(x\right)"  # built-in functions keep their own names
+
+
+def test_latex_printer_prints_as_latex_does_and_a_users_e_stays_its_own():
+    """The kept printer gives what latex() gives, call after call; a user's ``e`` in one expression
+    does not turn Euler's number into ``\\exp(1)`` in the next."""
+    from symback.documents.printing import latex_printer
+
+    x, e = sp.symbols("x e", real=True)
+    show = latex_printer(mul_symbol="dot", names={"x": r"\xi"})
+    for expr in (sp.exp(x), e * sp.exp(x), sp.E * x, x / (1 + x), sp.exp(x)):
+        assert show(expr) == latex(expr, mul_symbol="dot", names={"x": r"\xi"})
+    assert show(sp.E * x) == r"e \cdot \xi" and show(e * sp.E).startswith(r"\exp\left(1\right)")

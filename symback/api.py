@@ -14,61 +14,101 @@ below (documents, checking, engine), so that ``symback.cli`` imports nothing but
 """
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import sympy as sp
 
-from symback.checking.equivalence import DEFAULT_BUDGET
-from symback.checking.identities import IDENTITIES, derive_identity
-from symback.checking.steps import StepsReport, load_steps, verify_steps
-from symback.checking.claim import parse_claim
-from symback.checking.verify import verify_claims
+# What every command needs, loaded with this module: the engine's pipeline (which ``solve`` runs
+# anyway), the budget, the templates' check and the base class of a solved problem. NumPy, Jinja2,
+# the verifier, the gallery and the exercise modules load on first use (see _LAZY below).
 from symback.documents.catalogue import LANGUAGES, messages
-from symback.documents.gallery import gallery, lang_suffix, matrix_stem
-from symback.documents.identity_document import build_identity_document
-from symback.documents.json_output import identity_json, identity_text, solution_json
-from symback.documents.matrix_document import build_matrix_document
 from symback.documents.pdf import compile_pdf
-from symback.documents.printing import latex, plain
-from symback.documents.regression_document import build_regression_document, regression_json
 from symback.documents.render import WorkedSolution, check_templates, render_document
-from symback.documents.solution_document import build_document
-from symback.documents.tex import escape_latex
-from symback.documents.verify_document import build_verify_document, claims_json, claims_text, steps_json, steps_text
-from symback.engine.backprop import backprop
-from symback.engine.compile import CONVENTIONS, MatrixProgram, compile_graph, compile_network, matrix_program
-from symback.engine.derivation import BackStep, Derivation, Term, chain_text
-from symback.engine.errors import EvaluationError, FormulaError, RuleError, SpecError
-from symback.engine.graph import Graph, build_graph, expand_nodes
-from symback.engine.node import Node
-from symback.engine.regression import regress
-from symback.engine.regression_spec import RegressionSpec
-from symback.engine.rules import RULES, Conventions
-from symback.engine.spec import NetworkSpec
-from symback.engine.substitute import forward, gradient_check, substitute
-from symback.engine.train import train
 from symback.engine import limits
 from symback.engine import regression as engine_regression
 from symback.engine import solution as engine_solution
-from symback.engine.derivation import PRECISION
-from symback.engine.errors import SymbackError
+from symback.engine.backprop import backprop
+from symback.engine.compile import CONVENTIONS, MatrixProgram, compile_graph, compile_network, matrix_program
+from symback.engine.derivation import PRECISION, BackStep, Derivation, Term, chain_text
+from symback.engine.errors import EvaluationError, FormulaError, RuleError, SpecError, SymbackError
 from symback.engine.examples import example_names, example_path, load_example, steps_example, steps_examples
 from symback.engine.expr import NAME_PATTERN, parse_formula
+from symback.engine.graph import Graph, build_graph, expand_nodes
 from symback.engine.literals import LiteralProblem, read_decimal
-from symback.engine.matrix import MatrixForm, matrix_form
-from symback.engine.rules import differentiate
-from symback.engine.spec import Spec
+from symback.engine.node import Node
+from symback.engine.regression import regress
+from symback.engine.regression_spec import RegressionSpec
+from symback.engine.rules import RULES, Conventions, differentiate
+from symback.engine.spec import NetworkSpec, Spec
 from symback.engine.spec_reader import load_spec, spec_from_dict
-from symback.engine.substitute import evaluate
-from symback.checking.grade import Gradebook, grade_submissions, load_manifest, read_submissions
-from symback.documents.exercise_document import (DETAILS, Answer, Exercise, Variant, build_exercise_document,
-                                                 manifest_json)
-from symback.documents.gradebook import feedback_markdown, feedback_name, gradebook_csv
-from symback.documents.moodle import answers_csv, moodle_xml
-from symback.engine.vary import Question, answer, check_vary, draw_variant, questions, round_answer, variant_seeds
+from symback.engine.substitute import evaluate, forward, gradient_check, substitute
+
+#: public names loaded on first use (PEP 562 ``__getattr__``; lazy: start-up time): name -> defining module
+_LAZY = {name: module for module, names in {
+    "symback.checking.equivalence": ("DEFAULT_BUDGET",),
+    "symback.checking.identities": ("IDENTITIES", "derive_identity"),
+    "symback.checking.steps": ("StepsReport", "load_steps", "verify_steps"),
+    "symback.checking.claim": ("parse_claim",),
+    "symback.checking.verify": ("verify_claims",),
+    "symback.checking.grade": ("Gradebook",),
+    "symback.documents.gallery": ("gallery", "lang_suffix", "matrix_stem"),
+    "symback.documents.identity_document": ("build_identity_document",),
+    "symback.documents.json_output": ("identity_json", "identity_text"),
+    "symback.documents.matrix_document": ("build_matrix_document",),
+    "symback.documents.printing": ("latex",),
+    "symback.documents.tex": ("escape_latex",),
+    "symback.documents.verify_document": ("build_verify_document", "claims_json", "claims_text", "steps_json",
+                                          "steps_text"),
+    "symback.documents.exercise_document": ("DETAILS", "Exercise", "Variant", "build_exercise_document",
+                                            "manifest_json"),
+    "symback.documents.gradebook": ("feedback_markdown", "feedback_name", "gradebook_csv"),
+    "symback.documents.moodle": ("answers_csv", "moodle_xml"),
+    "symback.engine.matrix": ("MatrixForm", "matrix_form"),
+    "symback.engine.train": ("train",),
+    "symback.engine.vary": ("variant_seeds",),
+}.items() for name in names}
+
+if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
+    from symback.checking.claim import parse_claim
+    from symback.checking.equivalence import DEFAULT_BUDGET
+    from symback.checking.grade import Gradebook
+    from symback.checking.identities import IDENTITIES, derive_identity
+    from symback.checking.steps import StepsReport, load_steps, verify_steps
+    from symback.checking.verify import verify_claims
+    from symback.documents.exercise_document import DETAILS, Exercise, Variant, build_exercise_document, manifest_json
+    from symback.documents.gallery import gallery, lang_suffix, matrix_stem
+    from symback.documents.gradebook import feedback_markdown, feedback_name, gradebook_csv
+    from symback.documents.identity_document import build_identity_document
+    from symback.documents.json_output import identity_json, identity_text
+    from symback.documents.matrix_document import build_matrix_document
+    from symback.documents.moodle import answers_csv, moodle_xml
+    from symback.documents.printing import latex
+    from symback.documents.tex import escape_latex
+    from symback.documents.verify_document import (build_verify_document, claims_json, claims_text, steps_json,
+                                                   steps_text)
+    from symback.engine.matrix import MatrixForm, matrix_form
+    from symback.engine.train import train
+    from symback.engine.vary import Question, variant_seeds
+
+
+def __getattr__(name: str) -> Any:
+    """A public name of :data:`_LAZY`, imported from its module on first use and kept here (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)  # lazy: start-up time
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
 #: the public surface: what ``symback/__init__.py`` re-exports, and what ``symback.cli`` may use
 __all__ = [
     "exercise", "exercise_spec", "exercise_variant", "grade", "Exercise", "Variant", "Gradebook",
@@ -97,6 +137,8 @@ class Solution(WorkedSolution, engine_solution.Solution):
         ``convention``: ``"row"`` (samples are rows, ``Z = A W + b``, seed 003) or ``"column"``
         (Nielsen, ``z = W a + b``). ``.gradients`` are SymPy matrices, ``.numpy()`` float arrays.
         """
+        from symback.engine.matrix import matrix_form  # lazy: start-up time
+
         return matrix_form(self, convention)
 
     def document(self, lang: str = "en", digits: int = 4, detail: str = "full"):
@@ -105,9 +147,13 @@ class Solution(WorkedSolution, engine_solution.Solution):
         ``detail``: ``"full"`` (every local derivative and chain step) or ``"compact"`` (the answer key:
         problem, forward values, δs, gradients and update).
         """
+        from symback.documents.solution_document import build_document  # lazy: start-up time
+
         return build_document(self, lang, digits, detail)
 
     def _repr_latex_(self) -> str:  # for front ends that prefer LaTeX: the gradients, as math
+        from symback.documents.solution_document import build_document  # lazy: start-up time
+
         rows = " \\\n".join(build_document(self).lines["gradients"])
         return f"$$\\begin{{aligned}}\n{rows}\n\\end{{aligned}}$$"
 
@@ -117,6 +163,8 @@ class Solution(WorkedSolution, engine_solution.Solution):
         ``closed_forms``: ``"small"`` writes a gradient's expanded closed form only where it is small
         (the adjoint form elsewhere), ``"all"`` writes every one (README "JSON output").
         """
+        from symback.documents.json_output import solution_json  # lazy: start-up time
+
         return solution_json(self, closed_forms)
 
 
@@ -125,12 +173,16 @@ class RegressionSolution(WorkedSolution, engine_regression.RegressionSolution):
 
     def to_json(self) -> dict:
         """The JSON document ``symback derive --format json`` writes (README 'Linear regression')."""
+        from symback.documents.regression_document import regression_json  # lazy: start-up time
+
         return regression_json(self)
 
     def document(self, lang: str = "en", digits: int = 4, detail: str = "full"):
         """The printable model of the worked solution (a ``RegressionDocument``; one level of detail)."""
         if detail != "full":
             raise SymbackError("--detail", f"a regression spec has no '{detail}' document", "leave out --detail")
+        from symback.documents.regression_document import build_regression_document  # lazy: start-up time
+
         return build_regression_document(self, lang, digits)
 
 
@@ -167,6 +219,8 @@ def grad(formula: str, wrt: Sequence[str], at: Mapping[str, Any] | None = None) 
     >>> grad("w*x + b", ["w", "x"], {"w": -2, "x": 5, "b": 3})["w"]["value"]
     5
     """
+    from symback.documents.printing import plain  # lazy: start-up time
+
     parsed = parse_formula(formula, None, where="formula")
     names = {s.name: s for s in parsed.expr.free_symbols}
     variables = ", ".join(sorted(names)) or "none"
@@ -216,6 +270,8 @@ def exercise_spec(spec: Mapping | str | Path, name: str | None = None) -> tuple[
 
     ``name`` is how errors and the manifest refer to a spec file (``example:exercise_neuron``).
     """
+    from symback.engine.vary import check_vary, questions  # lazy: start-up time
+
     if isinstance(spec, (str, Path)):
         text = Path(spec).read_text(encoding="utf-8") if Path(spec).is_file() else None
         spec = load_spec(spec, name)
@@ -230,6 +286,9 @@ def exercise_spec(spec: Mapping | str | Path, name: str | None = None) -> tuple[
 
 def exercise_variant(spec: Spec, asked: Sequence[Question], number: int, seed: int, width: int = 2) -> Variant:
     """Variant ``number`` (id ``v01``, ...), drawn with ``random.Random(seed)`` and solved by :func:`solve`."""
+    from symback.documents.exercise_document import Answer, Variant  # lazy: start-up time
+    from symback.engine.vary import answer, draw_variant, round_answer
+
     values, _, solution = draw_variant(spec, seed, solve, tuple(asked))
     answers = tuple(Answer(q, answer(solution, q), round_answer(answer(solution, q), spec.vary.digits)) for q in asked)
     return Variant(f"v{number:0{width}d}", seed, values, solution, answers)
@@ -245,6 +304,9 @@ def exercise(spec: Mapping | str | Path, variants: int = 10, seed: int = 0, name
     >>> [v.id for v in ex.variants]
     ['v01', 'v02']
     """
+    from symback.documents.exercise_document import Exercise  # lazy: start-up time
+    from symback.engine.vary import variant_seeds
+
     if isinstance(variants, bool) or not isinstance(variants, int) or not 1 <= variants <= 10_000:
         raise SymbackError("--variants", f"{variants!r} is out of range", "use 1 to 10000")
     base, stored, asked = exercise_spec(spec, name)
@@ -260,6 +322,8 @@ def grade(manifest: Mapping | str | Path, submissions: str | Path | Sequence[Map
     or rows as dictionaries. Verdicts are the verifier's (:func:`verify_claims`): correct,
     rounding-carried or wrong with the likely slip; an empty cell is ``blank``.
     """
+    from symback.checking.grade import grade_submissions, load_manifest, read_submissions  # lazy: start-up time
+
     name = str(manifest) if isinstance(manifest, (str, Path)) else "variants.json"
     manifest = load_manifest(manifest) if isinstance(manifest, (str, Path)) else manifest
     where = str(submissions) if isinstance(submissions, (str, Path)) else "submissions"

@@ -1,16 +1,34 @@
 """The ``symback`` command: parses arguments and calls the API (exit 0 ok, 2 bad input).
 
-One module per subcommand (``derive``, ``gallery``/``examples``, ``identity``, ``verify``, ``grad``);
-:mod:`symback.cli.common` holds what they share. The CLI imports nothing but :mod:`symback.api`.
+One module per subcommand (``derive``, ``gallery``/``examples``, ``identity``, ``verify``, ``grad``,
+``exercise``, ``grade``); :mod:`symback.cli.common` holds what they share. The CLI imports nothing
+but :mod:`symback.api`. :data:`COMMANDS` names every subcommand and its help, so the parser lists
+them all while importing only the module of the one that runs (lazy: start-up time).
 """
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from typing import Sequence
 
 from symback import __version__
+
+#: the subcommands in the order ``symback --help`` lists them: (name, "module:function" adding its
+#: arguments, one-line help). Only the chosen command's module is imported (lazy: start-up time).
+COMMANDS = (
+    ("derive", "derive:add_arguments", "solve spec files and write the results"),
+    ("gallery", "gallery:add_gallery_arguments", "regenerate the gallery: every built-in example as .md and .tex"),
+    ("examples", "gallery:add_examples_arguments",
+     "list the built-in examples (specs, and derivations for 'verify steps')"),
+    ("identity", "identity:add_arguments", "checked step-by-step derivations of textbook identities"),
+    ("verify", "verify:add_arguments",
+     "check claims about a spec, or a derivation line by line ('verify steps FILE')"),
+    ("grad", "grad:add_arguments", "the gradient of one formula"),
+    ("exercise", "exercise:add_arguments", "variants of a spec: student sheets, answer keys, LMS export"),
+    ("grade", "grade:add_arguments", "grade submissions against an exercise's variants.json"),
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from symback.cli.common import log_lines
     from symback.cli.faults import limits_from, user_error
 
-    parser = _build_parser()
+    parser = _build_parser(argv)
     try:
         args = _parse(parser, argv)
     except SystemExit as exc:  # --help, --version and usage errors
@@ -66,21 +84,23 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
     return args
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    from symback.cli import derive, exercise, gallery, grad, identity, verify  # lazy: start-up time
-    from symback.cli import grade as grade_command
+def _build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser: every subcommand with its help, the arguments of the one named in ``argv`` only.
+
+    The command is the first word of ``argv`` that is not an option (``symback`` itself takes only
+    ``-h`` and ``-V``, neither with a value); without one, no subcommand module is imported.
+    """
     from symback.cli.common import Parser
 
+    chosen = next((item for item in argv if not item.startswith("-")), None)
     parser = Parser(prog="symback", description="Symbolic backpropagation, written out as a worked solution.")
     parser.add_argument("-V", "--version", action="version", version=f"symback {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    derive.add_parser(sub)
-    gallery.add_parsers(sub)
-    identity.add_parser(sub)
-    verify.add_parser(sub)
-    grad.add_parser(sub)
-    exercise.add_parser(sub)
-    grade_command.add_parser(sub)
+    for name, where, text in COMMANDS:
+        command = sub.add_parser(name, help=text)
+        if name == chosen:
+            module, function = where.split(":")
+            getattr(importlib.import_module(f"symback.cli.{module}"), function)(command)  # lazy: start-up time
     return parser
 
 

@@ -6,20 +6,18 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from symback.api import (CONVENTIONS, RegressionSolution, SymbackError, build_matrix_document, example_path, lang_suffix,
-                         limits, load_example, load_spec, matrix_stem, messages, solve)
+from symback.api import (CONVENTIONS, RegressionSolution, SymbackError, example_path, limits, load_example, load_spec,
+                         messages, solve)
 from symback.cli.common import emit as emit_file, json_text, log_lines, write_document
 from symback.cli.faults import check_paths, limit_options, refuse_same_stem, user_error
-from symback.cli.pool import run_in_pool
 
 FORMATS = ("json", "md", "tex", "pdf")
 VIEWS = ("neuron", "matrix", "both")
 DETAILS = ("full", "compact")
 
 
-def add_parser(sub) -> None:
-    """Register ``derive`` on the command line's subparsers."""
-    derive = sub.add_parser("derive", help="solve spec files and write the results")
+def add_arguments(derive) -> None:
+    """The arguments of ``derive`` (its name and help: :data:`symback.cli.COMMANDS`)."""
     derive.add_argument("specs", nargs="*", metavar="SPEC", help="TOML spec files")
     derive.add_argument("--example", action="append", default=[], metavar="NAME", help="a built-in example (repeatable)")
     derive.add_argument("--format", default="json",
@@ -98,6 +96,8 @@ def _run_jobs(jobs, options: _Options):
     """
     if len(jobs) == 1 or options.output == "-":  # stdout keeps the order of the specs
         return [_report(_derive_job(job, options), i, len(jobs), job[0]) for i, job in enumerate(jobs, 1)]
+    from symback.cli.pool import run_in_pool  # lazy: start-up time (multiprocessing, for several specs only)
+
     done = iter(range(1, len(jobs) + 1))
     return run_in_pool(partial(_derive_job, options=options), jobs, _failed,
                        lambda result, job: _report(result, next(done), len(jobs), job[0]))
@@ -163,10 +163,14 @@ def _derive(job, options: _Options, written: list[str]) -> tuple[list[str], list
         emit(json_text(data), f"{stem}.json")
     if not {"md", "tex", "pdf"}.intersection(options.formats):
         return written, []
+    from symback.api import lang_suffix  # lazy: start-up time (documents only)
+
     docs = []  # each document built once for all its formats
     if options.view != "matrix":
         docs.append((stem, solution.document(options.lang, options.digits, detail=options.detail)))
     if form is not None:
+        from symback.api import build_matrix_document, matrix_stem  # lazy: start-up time (the matrix view only)
+
         docs.append((matrix_stem(stem, form.convention),
                      build_matrix_document(solution, options.lang, options.digits, form=form)))
     try:

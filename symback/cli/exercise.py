@@ -24,9 +24,8 @@ PDF_TIMEOUT = 120  #: seconds for one variant's PDF; a combined PDF gets 20 more
 PDF_EPOCH = "0"   #: SOURCE_DATE_EPOCH for pdflatex: no clock in the PDFs, so reruns are byte-identical
 
 
-def add_parser(sub) -> None:
-    """Register ``exercise`` on the command line's subparsers."""
-    p = sub.add_parser("exercise", help="variants of a spec: student sheets, answer keys, LMS export")
+def add_arguments(p) -> None:
+    """The arguments of ``exercise`` (its name and help: :data:`symback.cli.COMMANDS`)."""
     p.add_argument("spec", nargs="?", metavar="SPEC", help="a TOML spec with [vary] (and [ask]) tables")
     p.add_argument("--example", default=None, metavar="NAME", help="a built-in exercise (exercise_neuron, exercise_mazur)")
     p.add_argument("--variants", type=int, default=10, metavar="N", help="how many variants (default 10)")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
-from concurrent.futures.process import BrokenProcessPool
+import sys
 from pathlib import Path
 
 from symback.api import SymbackError, check_templates, limits
@@ -109,7 +109,8 @@ def user_error(exc: BaseException, where: str = "") -> SymbackError:
     if isinstance(exc, OverflowError):
         return SymbackError(where, "a number overflowed the floating-point range",
                             "use smaller values (or a smaller learning rate)")
-    if isinstance(exc, BrokenProcessPool):
+    pool = sys.modules.get("concurrent.futures.process")  # lazy: start-up time (not loaded: no pool ran, none broke)
+    if pool is not None and isinstance(exc, pool.BrokenProcessPool):
         return SymbackError(where, "the worker process solving this spec died (killed, or out of memory)",
                             f"run it alone, or raise --memory (now {limits.current().memory} MB)")
     if isinstance(exc, OSError):

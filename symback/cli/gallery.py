@@ -6,14 +6,15 @@ from symback.cli.common import emit, say
 from symback.cli.faults import check_output, limit_options
 
 
-def add_parsers(sub) -> None:
-    """Register ``gallery`` and ``examples`` on the command line's subparsers."""
-    gallery = sub.add_parser("gallery", help="regenerate the gallery: every built-in example as .md and .tex")
+def add_gallery_arguments(gallery) -> None:
+    """The arguments of ``gallery`` (its name and help: :data:`symback.cli.COMMANDS`)."""
     gallery.add_argument("-o", "--output", default="output", metavar="DIR", help="output directory (default output/)")
     limit_options(gallery, budget=3600)  # every example and identity, in two languages
     gallery.set_defaults(run=run_gallery)
 
-    examples = sub.add_parser("examples", help="list the built-in examples (specs, and derivations for 'verify steps')")
+
+def add_examples_arguments(examples) -> None:
+    """The arguments of ``examples``: none (its name and help: :data:`symback.cli.COMMANDS`)."""
     examples.set_defaults(run=run_examples)
 
 

@@ -5,9 +5,8 @@ from symback.api import SymbackError, grad
 from symback.cli.faults import limit_options
 
 
-def add_parser(sub) -> None:
-    """Register ``grad`` on the command line's subparsers."""
-    gradient = sub.add_parser("grad", help="the gradient of one formula")
+def add_arguments(gradient) -> None:
+    """The arguments of ``grad`` (its name and help: :data:`symback.cli.COMMANDS`)."""
     gradient.add_argument("formula", help='e.g. "w*x + b"')
     gradient.add_argument("--wrt", required=True, help="names to differentiate by, comma-separated")
     gradient.add_argument("--at", default=None, help="values, e.g. w=1,x=2")

@@ -11,9 +11,8 @@ from symback.api import feedback_markdown, feedback_name, grade, gradebook_csv, 
 from symback.cli.common import write_atomic
 
 
-def add_parser(sub) -> None:
-    """Register ``grade`` on the command line's subparsers."""
-    p = sub.add_parser("grade", help="grade submissions against an exercise's variants.json")
+def add_arguments(p) -> None:
+    """The arguments of ``grade`` (its name and help: :data:`symback.cli.COMMANDS`)."""
     p.add_argument("manifest", metavar="VARIANTS_JSON", help="the variants.json that 'symback exercise' wrote")
     p.add_argument("submissions", metavar="SUBMISSIONS_CSV",
                    help="one row per student: student, variant, then one column per asked quantity")

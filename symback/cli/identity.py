@@ -6,9 +6,8 @@ from symback.cli.common import report_formats, write_report
 from symback.cli.faults import check_paths, limit_options
 
 
-def add_parser(sub) -> None:
-    """Register ``identity`` on the command line's subparsers."""
-    identity = sub.add_parser("identity", help="checked step-by-step derivations of textbook identities")
+def add_arguments(identity) -> None:
+    """The arguments of ``identity`` (its name and help: :data:`symback.cli.COMMANDS`)."""
     identity.add_argument("name", nargs="?", help="an identity (omit to list them)")
     identity.add_argument("--format", default="text", help="text (default), or comma-separated json, md, tex, pdf, or all")
     identity.add_argument("--lang", default="en", help="document language: en or ko (default en)")

@@ -12,12 +12,10 @@ from symback.cli.common import log_lines, report_formats, write_report
 from symback.cli.faults import check_paths, limit_options, refuse_same_stem, user_error
 
 
-def add_parser(sub) -> None:
-    """Register ``verify`` on the command line's subparsers."""
-    verify = sub.add_parser(
-        "verify", help="check claims about a spec, or a derivation line by line ('verify steps FILE')",
-        description="symback verify SPEC [--claim 'dL/dw1 = 0.488']...  |  symback verify steps FILE. "
-                    "Exit code 0 when every claim or step is right, 1 when one is wrong, 2 on bad input.")
+def add_arguments(verify) -> None:
+    """The arguments of ``verify`` (its name and help: :data:`symback.cli.COMMANDS`)."""
+    verify.description = ("symback verify SPEC [--claim 'dL/dw1 = 0.488']...  |  symback verify steps FILE. "
+                          "Exit code 0 when every claim or step is right, 1 when one is wrong, 2 on bad input.")
     verify.add_argument("targets", nargs="*", metavar="SPEC | steps FILE", help="spec files, or 'steps' and steps files")
     verify.add_argument("--example", action="append", default=[], metavar="NAME",
                         help="a built-in example: a spec, or with 'steps' a derivation (repeatable)")

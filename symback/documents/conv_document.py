@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping
 
-import numpy
-
 from symback.documents.tex import Tex, bmatrix, format_number
-from symback.engine.conv_identities import ConvLayerIdentities, conv_identities, dilate, pad, rot180
 from symback.engine.conv_spec import ConvNetworkSpec, PoolLayer
 
 if TYPE_CHECKING:
+    import numpy
+
+    from symback.engine.conv_identities import ConvLayerIdentities
     from symback.engine.solution import Solution
 
 
@@ -54,6 +54,8 @@ def build_conv_section(solution: "Solution", t: Mapping[str, str], digits: int) 
     net = solution.spec.network
     if not isinstance(net, ConvNetworkSpec):
         return None
+    from symback.engine.conv_identities import conv_identities  # lazy: start-up time (NumPy; conv specs only)
+
     layers = tuple(_layer(ids, t, digits, len(net.x)) for ids in conv_identities(net, solution.values, solution.gradients))
     pools = any(isinstance(layer, PoolLayer) for layer in net.layers)
     legend = ((Tex(r"\tilde X"), t["conv.padded"]), (Tex(r"\star"), t["conv.correlation"]),
@@ -63,6 +65,8 @@ def build_conv_section(solution: "Solution", t: Mapping[str, str], digits: int) 
 
 
 def _layer(ids: ConvLayerIdentities, t: Mapping[str, str], digits: int, m: int) -> ConvLayerSection:
+    from symback.engine.conv_identities import dilate, pad, rot180  # lazy: start-up time (NumPy)
+
     layer, l = ids.spec, ids.layer
     dims = len(layer.kernel)
     size = "x".join

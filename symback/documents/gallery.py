@@ -6,21 +6,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from symback.checking.identities import IDENTITIES, derive_identity
-from symback.checking.steps import load_steps
-from symback.checking.verify import verify_claims
 from symback.documents.catalogue import LANGUAGES
-from symback.documents.identity_document import build_identity_document
-from symback.documents.matrix_document import build_matrix_document
-from symback.documents.regression_document import build_regression_document
 from symback.documents.render import render_document
-from symback.documents.solution_document import build_document
-from symback.documents.verify_document import build_verify_document
-from symback.engine.compile import CONVENTIONS
-from symback.engine.examples import example_names, load_example, steps_example, steps_examples
-from symback.engine.matrix import matrix_form
-from symback.engine.regression import RegressionSolution
-from symback.engine.solution import solve_spec
 
 GALLERY_BUDGET = 60.0  #: proofs in the committed gallery get a generous budget, so it does not depend on load
 
@@ -37,6 +24,21 @@ def matrix_stem(stem: str, convention: str) -> str:
 
 def gallery() -> Iterator[tuple[str, str]]:
     """(file name, text): every built-in example and identity as Markdown and LaTeX, in every language."""
+    # lazy: start-up time (derive uses lang_suffix and matrix_stem; only the gallery needs the rest)
+    from symback.checking.identities import IDENTITIES, derive_identity
+    from symback.checking.steps import load_steps
+    from symback.checking.verify import verify_claims
+    from symback.documents.identity_document import build_identity_document
+    from symback.documents.matrix_document import build_matrix_document
+    from symback.documents.regression_document import build_regression_document
+    from symback.documents.solution_document import build_document
+    from symback.documents.verify_document import build_verify_document
+    from symback.engine.compile import CONVENTIONS
+    from symback.engine.examples import example_names, load_example, steps_example, steps_examples
+    from symback.engine.matrix import matrix_form
+    from symback.engine.regression import RegressionSolution
+    from symback.engine.solution import solve_spec
+
     for name in example_names():
         solution = solve_spec(load_example(name))
         regression = isinstance(solution, RegressionSolution)

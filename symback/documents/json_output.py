@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import sympy as sp
 
-from symback.checking.chain import Identity, Line
 from symback.documents.json_symbolic import symbolic_json
 from symback.documents.printing import latex, plain
 from symback.engine.derivation import CHECK_TOLERANCE
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only (lazy: start-up time: the prover is not loaded for a solution)
+    from symback.checking.chain import Identity, Line
     from symback.engine.solution import Solution
 
 

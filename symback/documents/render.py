@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from symback.documents.catalogue import TEMPLATES_DIR
-from symback.documents.identity_document import build_identity_document
 from symback.documents.pdf import compile_pdf
 from symback.documents.tex import Tex, escape_latex, escape_markdown
 from symback.engine.errors import SymbackError
@@ -144,4 +143,6 @@ class WorkedSolution:
 
 def render_identity(identity: "Identity", kind: str, lang: str = "en", templates: "str | None" = None) -> str:
     """A checked identity derivation as Markdown (``kind="md"``) or LaTeX (``kind="tex"``)."""
+    from symback.documents.identity_document import build_identity_document  # lazy: start-up time
+
     return render_document(build_identity_document(identity, lang), kind, templates)

@@ -24,12 +24,10 @@ from __future__ import annotations
 import contextlib
 import functools
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
-import numpy
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
-from threadpoolctl import ThreadpoolController
 
 from symback.engine.backprop import Derivation
 from symback.engine.errors import SymbackError, did_you_mean
@@ -38,6 +36,10 @@ from symback.engine.network import activation_expr
 from symback.engine.rules import DEFAULT_CONVENTIONS, Conventions, differentiate, partial
 from symback.engine.spec import NetworkSpec
 
+if TYPE_CHECKING:
+    import numpy
+    from threadpoolctl import ThreadpoolController
+
 
 CONVENTIONS = ("row", "column")  #: matrix orientations: samples as rows (seed 003) or columns (Nielsen)
 THREADS = 1  #: BLAS threads of a layer-level program by default (module docstring)
@@ -45,6 +47,8 @@ THREADS = 1  #: BLAS threads of a layer-level program by default (module docstri
 
 @functools.cache
 def _controller() -> ThreadpoolController:
+    from threadpoolctl import ThreadpoolController  # lazy: start-up time (only a layer-level program sets threads)
+
     return ThreadpoolController()  # finds the loaded BLAS libraries once (lazy: start-up time)
 
 
@@ -71,6 +75,8 @@ def _printer() -> NumPyPrinter:
 
 
 def _load(source: str, name: str) -> Callable:
+    import numpy  # lazy: start-up time (NumPy loads when a program is compiled, not with the package)
+
     namespace = {"numpy": numpy, "functools": functools, "reduce": functools.reduce, "_row_softmax": _row_softmax,
                  "_row_log_softmax": _row_log_softmax}
     exec(compile(source, f"<symback:{name}>", "exec"), namespace)  # generated from our own SymPy objects
@@ -214,11 +220,15 @@ def compile_network(net: NetworkSpec, conventions: Conventions = Conventions(),
 
 
 def _row_log_softmax(Z):
+    import numpy  # lazy: start-up time
+
     shifted = Z - Z.max(axis=1, keepdims=True)
     return shifted - numpy.log(numpy.exp(shifted).sum(axis=1, keepdims=True))
 
 
 def _row_softmax(Z):
+    import numpy  # lazy: start-up time
+
     shifted = numpy.exp(Z - Z.max(axis=1, keepdims=True))
     return shifted / shifted.sum(axis=1, keepdims=True)
 
@@ -238,6 +248,8 @@ class MatrixProgram:
     program: NetworkProgram
 
     def __call__(self, X, T, weights: Sequence, biases: Sequence | None = None):
+        import numpy  # lazy: start-up time
+
         row = self.convention == "row"
         X, T = numpy.asarray(X), numpy.asarray(T)
         sizes = self.layers
@@ -268,6 +280,8 @@ def _check_shape(name: str, layer: str, array: numpy.ndarray, want: tuple, conve
 
 
 def _bias(value, mode: str, size: int, l: int):
+    import numpy  # lazy: start-up time
+
     if mode == "none":
         if value is not None:
             raise SymbackError(f"layer {l}: b{l}", "the network has no biases (bias = \"none\")", "pass None")

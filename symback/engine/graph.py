@@ -7,7 +7,6 @@ from typing import Mapping
 
 import sympy as sp
 
-from symback.engine.conv import conv_graph
 from symback.engine.conv_spec import ConvNetworkSpec
 from symback.engine import limits
 from symback.engine.errors import SpecError
@@ -87,6 +86,8 @@ def build_graph(spec: Spec) -> Graph:
                   frozen=spec.frozen, conventions=conventions)
     if isinstance(spec.network, ConvNetworkSpec):  # neurons of a convolutional network: an ordinary graph
         limits.check("nodes", f"{spec.source}: network", spec.network.size, "nodes (positions, weights and per-sample values)")
+        from symback.engine.conv import conv_graph  # lazy: start-up time (NumPy object arrays, conv specs only)
+
         nodes, point, loss, groups = conv_graph(spec.network, conventions)
         return Graph(nodes=nodes, loss=loss, point=point, target_groups=groups, **common)
     if spec.network is not None:

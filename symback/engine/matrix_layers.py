@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy
+from typing import TYPE_CHECKING
+
 import sympy as sp
+
+if TYPE_CHECKING:
+    import numpy
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ class MatrixForm:
 
     def numpy(self) -> dict[str, numpy.ndarray]:
         """The gradients as float64 arrays: ``{"W1": dL/dW1, "b1": dL/db1, ...}`` (the convention's shapes)."""
+        import numpy  # lazy: start-up time
+
         result = {}
         for layer in self.layers:
             result[f"W{layer.index}"] = numpy.array(layer.dW.tolist(), dtype=float)

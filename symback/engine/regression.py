@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 
@@ -23,6 +24,9 @@ from symback.engine.regression_spec import RegressionSpec, hessian_eigenvalues
 from symback.engine.rules import differentiate
 
 from symback.engine.spec import Spec
+
+if TYPE_CHECKING:
+    import numpy as np
 
 TOLERANCE = 1e-6     #: "converged": the distance to β̂ is this fraction of the starting distance
 
@@ -125,6 +129,8 @@ class RegressionSolution:
 
     def numpy(self) -> np.ndarray:
         """β̂ as a float64 array (the last gradient-descent iterate is ``iterations[-1].beta``)."""
+        import numpy as np  # lazy: start-up time
+
         return np.array([float(v) for v in self.beta_hat], dtype=float)
 
 
@@ -176,6 +182,8 @@ def regress(spec: Spec) -> RegressionSolution:
 
 def _descend(reg: RegressionSpec, X: sp.Matrix, Y: sp.Matrix, beta_hat: sp.Matrix) -> Descent:
     """The exact first step, then ``steps`` float64 steps, stopping where float64 overflows."""
+    import numpy as np  # lazy: start-up time
+
     c, eta = reg.scale, reg.learning_rate
     start = sp.ImmutableMatrix(reg.start)
     first_gradient = (-2 * c * X.T * (Y - X * start)).as_immutable()

@@ -9,7 +9,6 @@ import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-import numpy as np
 import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 
@@ -150,6 +149,8 @@ def _what(value: Any) -> str:
 
 def hessian_eigenvalues(spec: RegressionSpec) -> tuple[float, ...]:
     """The eigenvalues of the Hessian 2c XᵀX, ascending (float64)."""
+    import numpy as np  # lazy: start-up time
+
     X = np.array(spec.design.tolist(), dtype=float)
     with np.errstate(over="ignore", invalid="ignore"):  # values near 1e300: inf, which the caller refuses
         hessian = 2 * float(spec.scale) * X.T @ X

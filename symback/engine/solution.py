@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import sympy as sp
 
@@ -20,7 +20,9 @@ from symback.engine.graph import Graph, build_graph, expand_nodes
 from symback.engine.regression import RegressionSolution, regress
 from symback.engine.spec import Spec
 from symback.engine.substitute import substitute
-from symback.engine.train import Training, train
+
+if TYPE_CHECKING:
+    from symback.engine.train import Training
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,11 @@ class Solution:
     @cached_property
     def training(self) -> Training | None:
         """Loss history and final parameters of ``steps`` SGD steps (None without a learning rate)."""
-        return train(self.derivation) if self.graph.learning_rate is not None else None
+        if self.graph.learning_rate is None:
+            return None
+        from symback.engine.train import train  # lazy: start-up time (NumPy, only where training runs)
+
+        return train(self.derivation)
 
     @property
     def history(self) -> tuple[float, ...]:

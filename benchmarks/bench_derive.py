@@ -117,6 +117,12 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+#: the measured processes cache their bytecode as a user's do (pip compiles an installed package;
+#: an editable one writes __pycache__ on its first run): a PYTHONDONTWRITEBYTECODE=1 environment
+#: would otherwise recompile every module on every run (~0.15 s of each start-up here)
+_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run_seconds(command: list[str], repeat: int, single: float) -> tuple[float, float, bool] | None:
     """Median (wall, CPU) seconds of the process ``command``; a single run if the first exceeds ``single`` s.
 
@@ -125,7 +131,7 @@ def run_seconds(command: list[str], repeat: int, single: float) -> tuple[float, 
     walls, cpus = [], []
     for _ in range(repeat):
         start, cpu = time.perf_counter(), _children_cpu()
-        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=_ENV)
         walls.append(time.perf_counter() - start)
         cpus.append(_children_cpu() - cpu)
         if done.returncode != 0:
@@ -187,6 +193,9 @@ def main() -> None:
     began, load_before = time.perf_counter(), load()
     tmp = Path(tempfile.mkdtemp(prefix="bench_derive_"))
     cmd = _symback()
+    for warm in ([sys.executable, "-c", "import sympy"], cmd + ["derive", "--example", "neuron", "--format", "all",
+                                                                  "-o", str(tmp / "warm")]):
+        subprocess.run(warm, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_ENV)  # bytecode cached
     cells: dict[tuple[int, str, str], tuple[float, float, bool] | None] = {}
     formats_run = args.formats.split(",")
     naive: dict[int, tuple[float | None, str]] = {}

@@ -53,6 +53,7 @@ class Backward:
         self.numbers = derivation.numbers
         self.deltas = delta_names(derivation)
         self.latex, self.substituted_with = latex, substituted
+        self._numbers: dict[sp.Expr, str] = {}
         loss = graph.loss
         self.named = frozenset(self.deltas) if self.deltas else frozenset(
             s.node for s in derivation.steps if s.node != loss)
@@ -65,7 +66,11 @@ class Backward:
         self._parts: dict[tuple, tuple[Tex, ...]] = {}
 
     def number(self, value: sp.Expr) -> str:
-        return format_number(value, self.digits)
+        """``value`` for display (kept: each gradient and local value is shown in several lines)."""
+        shown = self._numbers.get(value)
+        if shown is None:
+            shown = self._numbers[value] = format_number(value, self.digits)
+        return shown
 
     def symbolic(self, expr: sp.Expr) -> Tex:
         """An expression in node symbols, with adjoint symbols printed as δ or ∂L/∂c."""

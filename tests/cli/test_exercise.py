@@ -1,7 +1,6 @@
 """``symback exercise`` and ``symback grade`` in process: files, byte-identical reruns, exit codes."""
 import csv
 import json
-import shutil
 import subprocess
 
 import pytest
@@ -20,7 +19,7 @@ def files(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+@pytest.mark.needs("pdflatex", "pdfinfo")
 def test_exercise_writes_everything_and_a_rerun_is_byte_identical(tmp_path, capsys):
     argv = ["exercise", "--example", "exercise_neuron", "--variants", 2, "--seed", 7, "--lms", "moodle,csv"]
     assert run(argv + ["-o", tmp_path / "a"], capsys)[0] == 0
@@ -37,7 +36,7 @@ def test_exercise_writes_everything_and_a_rerun_is_byte_identical(tmp_path, caps
     assert "Pages:" in pages and int(pages.split("Pages:")[1].split()[0]) >= 2
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdflatex") is None, reason="no TeX / poppler")
+@pytest.mark.needs("pdflatex", "pdftotext")
 def test_korean_sheet_pdf(tmp_path, capsys):
     code, _, _ = run(["exercise", "--example", "exercise_mazur", "--variants", 1, "--lang", "ko", "-o", tmp_path], capsys)
     assert code == 0

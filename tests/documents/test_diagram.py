@@ -5,7 +5,6 @@ against the published walkthrough (Mazur, "A Step by Step Backpropagation Exampl
 checked with the benchmark's own overlap counter (pdftotext -bbox).
 """
 import importlib.util
-import shutil
 import tomllib
 from pathlib import Path
 
@@ -21,9 +20,8 @@ from symback.engine.examples import example_path
 from symback.engine.names import bias_name, weight_name
 
 ROOT = Path(__file__).resolve().parents[2]
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz (dot) is needed")
-needs_tex = pytest.mark.skipif(shutil.which("pdflatex") is None or shutil.which("pdftotext") is None,
-                               reason="TeX Live (pdflatex) and poppler (pdftotext) are needed: see .ci/run")
+needs_dot = pytest.mark.needs("dot")
+needs_tex = pytest.mark.needs("pdflatex", "pdftotext")  # tests/conftest.py skips without them
 
 
 def solved(name):

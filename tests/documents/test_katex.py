@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from symback.documents.gallery import gallery
 from symback.checking.identities import IDENTITIES, derive_identity
 from symback.documents.json_output import identity_json
 
@@ -36,8 +35,8 @@ def check(blocks: list[dict]) -> list[str]:
     return [f"{blocks[f['index']]['tex'][:200]!r}: {f['error']}" for f in json.loads(result.stdout)]
 
 
-def test_every_gallery_math_block_renders_in_katex():
-    blocks = [b for name, text in gallery() if name.endswith(".md") for b in blocks_of(text)]
+def test_every_gallery_math_block_renders_in_katex(gallery_files):
+    blocks = [b for name, text in gallery_files if name.endswith(".md") for b in blocks_of(text)]
     assert len(blocks) > 1000
     failures = check(blocks)
     assert not failures, "\n".join(failures[:10])

@@ -7,7 +7,7 @@ import pytest
 
 import symback.documents.layout as lay
 
-needs_dot = pytest.mark.skipif(__import__("shutil").which("dot") is None, reason="graphviz not installed")
+needs_dot = pytest.mark.needs("dot")  # tests/conftest.py skips without graphviz
 EPS = 1e-6
 
 

@@ -16,10 +16,7 @@ import symback.documents.pdf as pdf
 from symback.engine.errors import SymbackError
 from symback.documents.pdf import LatexError, LatexMissing, LatexTimeout, compile_pdf, have_latex
 
-needs_latex = pytest.mark.skipif(
-    not have_latex() or shutil.which("pdftotext") is None,
-    reason="needs latexmk, pdflatex and pdftotext: apt-get install latexmk texlive-latex-recommended "
-           "texlive-latex-extra texlive-pictures texlive-lang-korean texlive-fonts-recommended poppler-utils")
+needs_latex = pytest.mark.needs("pdflatex", "pdftotext")  # tests/conftest.py skips without them
 
 
 def document(body: str, preamble: str = "") -> str:

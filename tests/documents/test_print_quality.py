@@ -1,28 +1,25 @@
 """Every gallery document compiles to a printable PDF: no Overfull \\hbox over 1 pt, no Type 3 font, no words
 printed over each other (``pdftotext -bbox`` boxes overlapping by more than 30 % of the smaller one).
 
-The counting functions are those of ``benchmarks/bench_print.py`` (imported by path); the gallery is built
-into a temporary directory and compiled once per document, two at a time. The counts of every document are
-printed (``pytest -s``) and attached to the test report, so a regression names its document.
+The counting functions are those of ``benchmarks/bench_print.py`` (imported by path); the gallery is the run's
+shared build (``gallery_files`` in tests/conftest.py). Its .tex documents are dealt into ``SHARDS`` shards so
+the ~110 pdflatex runs spread over the xdist workers; each shard is compiled once per run (``shared_once``)
+and every check reads the same counts. The counts of every document are printed (``pytest -s``) and
+attached to the test report, so a regression names its document.
 """
 from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from symback.documents.gallery import gallery
-
 ROOT = Path(__file__).resolve().parents[2]
-TOOLS = ("pdflatex", "pdffonts", "pdftotext")
+SHARDS = 12  #: enough to keep both workers busy; every document is in exactly one shard (index modulo SHARDS)
 
-pytestmark = pytest.mark.skipif(any(shutil.which(tool) is None for tool in TOOLS),
-                                reason="pdflatex, pdffonts and pdftotext are needed (texlive, poppler-utils)")
+pytestmark = pytest.mark.needs("pdflatex", "pdffonts", "pdftotext")
 
 
 def _bench():
@@ -49,20 +46,30 @@ def _compile(tex: Path, bench) -> dict:
             "examples": [f"{a.text!r}/{b.text!r}" for a, b, _ in pairs[:3]]}
 
 
-@pytest.fixture(scope="module")
-def counts(tmp_path_factory) -> list[dict]:
+def _tex_documents(gallery_files) -> list[tuple[str, str]]:
+    return [(name, text) for name, text in gallery_files if name.endswith(".tex")]
+
+
+def _compile_shard(shard: int, gallery_files, out: Path) -> list[dict]:
     bench = _bench()
-    out = tmp_path_factory.mktemp("print")
-    texs = []
-    for name, text in gallery():
-        if name.endswith(".tex"):
-            folder = out / name.removesuffix(".tex")
-            folder.mkdir()
-            (folder / name).write_text(text, encoding="utf-8")
-            texs.append(folder / name)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        rows = list(pool.map(lambda tex: _compile(tex, bench), texs))
+    rows = []
+    for name, text in _tex_documents(gallery_files)[shard::SHARDS]:
+        folder = out / name.removesuffix(".tex")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+        rows.append(_compile(folder / name, bench))
     return rows
+
+
+@pytest.fixture(params=range(SHARDS), ids=lambda shard: f"shard{shard}")
+def counts(request, gallery_files, shared_once, shared_dir) -> list[dict]:
+    """The counts of one shard's documents, compiled by whichever worker asks first (a worker that would
+    wait for it compiles the next shards nobody has started)."""
+    def job(shard: int):
+        return f"print_quality_{shard}", lambda: _compile_shard(shard, gallery_files, shared_dir / f"print_{shard}")
+
+    others = [job((request.param + k) % SHARDS) for k in range(1, SHARDS)]
+    return shared_once(*job(request.param), others=others)
 
 
 def _report(rows: list[dict]) -> str:
@@ -76,10 +83,13 @@ def _report(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def test_every_gallery_document_compiles(counts, record_property):
+def test_every_gallery_document_compiles(counts, gallery_files, record_property, request):
     print("\n" + _report(counts))
     record_property("print_quality", _report(counts))
-    assert len(counts) > 50
+    assert len(_tex_documents(gallery_files)) > 50
+    shard = request.node.callspec.params["counts"]  # the shards together hold every .tex document once
+    assert [r["document"] for r in counts] == [name for name, _ in _tex_documents(gallery_files)[shard::SHARDS]]
+    assert counts
     failed = [r for r in counts if r["error"]]
     assert not failed, _report(failed)
 

@@ -1,6 +1,5 @@
 """Markdown worked solutions: numbers, both languages, the catalogue, escaping, templates, gallery."""
 import re
-import shutil
 import tomllib
 from dataclasses import replace
 from pathlib import Path
@@ -10,7 +9,6 @@ import pytest
 
 import symback
 from symback.cli import main
-from symback.documents.gallery import gallery
 from symback.documents.catalogue import LANGUAGES, TEMPLATES_DIR, messages
 from symback.documents.solution_document import build_document
 from symback.documents.render import render_markdown
@@ -37,8 +35,8 @@ def test_neuron_document_shows_the_seed_numbers():
 
 @pytest.mark.parametrize("name", symback.example_names())
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_example_renders(name, lang):
-    text = render_markdown(symback.solve(symback.load_example(name)), lang)
+def test_every_example_renders(name, lang, solved):
+    text = render_markdown(solved(name), lang)
     assert text.count("$$") % 2 == 0 and "None" not in text and "{{" not in text
     for block in math_blocks(text):
         assert block.count("{") == block.count("}"), block
@@ -101,11 +99,11 @@ def test_cli_writes_markdown_in_both_languages(tmp_path, capsys):
     assert "unknown language 'fr'" in capsys.readouterr().err
 
 
-def test_committed_gallery_is_current():
+def test_committed_gallery_is_current(gallery_files):
     """The gallery is the golden snapshot of every example's Markdown and LaTeX, in both languages."""
     stale = []
     expected = set()
-    for filename, text in gallery():
+    for filename, text in gallery_files:
         path = OUTPUT / filename
         expected.add(filename)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
@@ -132,9 +130,7 @@ def test_large_graphs_are_not_drawn():
     assert "```mermaid" in render_markdown(symback.solve(symback.load_example("mazur_222")))
 
 
-needs_tex = pytest.mark.skipif(__import__("shutil").which("pdflatex") is None
-                               or __import__("shutil").which("pdftotext") is None,
-                               reason="TeX Live (pdflatex) and poppler (pdftotext) are needed: see .ci/run")
+needs_tex = pytest.mark.needs("pdflatex", "pdftotext")  # tests/conftest.py skips without them
 
 
 def pdf_text(path: Path) -> str:
@@ -146,10 +142,10 @@ def pdf_text(path: Path) -> str:
 @needs_tex
 @pytest.mark.parametrize("name", [n for n in symback.example_names() if symback.load_example(n).regression is None])
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_example_compiles_to_pdf(name, lang, tmp_path):
+def test_every_example_compiles_to_pdf(name, lang, tmp_path, solved):
     from symback.documents.pdf import compile_pdf
     from symback.documents.render import render_latex
-    pdf = compile_pdf(render_latex(symback.solve(symback.load_example(name)), lang), tmp_path / "doc.pdf")
+    pdf = compile_pdf(render_latex(solved(name), lang), tmp_path / "doc.pdf")
     text = pdf_text(pdf)
     for heading in ("problem", "forward", "backward", "gradient_check", "summary"):
         assert messages(lang)[heading] in text, heading
@@ -320,13 +316,13 @@ def test_headings_name_the_quantity_in_normal_size():
     assert r"### 노드 $o$: $\partial L/\partial o$" in md
 
 
-def test_no_double_parentheses_around_negative_numbers():
+def test_no_double_parentheses_around_negative_numbers(gallery_files):
     solution = symback.solve({"loss": "L", "inputs": {"x": -0.15}, "nodes": {"h": "tanh(x)", "L": "h^2"}})
     text = solution.markdown()
     assert r"\tanh\left(-0.15\right) = " + f"{float(mpmath.tanh(-0.15)):.4g}" in text
     doubled = re.compile(r"\\left\(\\left\(-[\d.]+\\right\)\s*\\right\)")  # f((-0.15))
     assert not doubled.search(text)
-    for name, doc in gallery():
+    for name, doc in gallery_files:
         if name.endswith(".md") and ".matrix" not in name:
             assert not doubled.search(doc), name
 
@@ -367,7 +363,7 @@ def test_compact_detail_is_an_answer_key(tmp_path, capsys):
     assert (tmp_path / "mazur_222.md").read_text(encoding="utf-8") == compact
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None or shutil.which("pdfinfo") is None, reason="needs TeX Live")
+@pytest.mark.needs("pdflatex", "pdfinfo")
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_compact_detail_fits_on_two_pages(tmp_path, lang):
     import subprocess

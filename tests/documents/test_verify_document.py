@@ -1,6 +1,5 @@
 """Verify reports: documents in both languages, the message catalogue, PDFs through pdftotext."""
 import re
-import shutil
 import subprocess
 import tomllib
 
@@ -50,7 +49,7 @@ def test_json_counts_match_the_verdicts(claims):
     assert data["summary"] == {"total": 10, "right": 7, "wrong": 3}
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None or shutil.which("pdftotext") is None, reason="needs TeX Live")
+@pytest.mark.needs("pdflatex", "pdftotext")
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_pdf_reports(tmp_path, capsys, lang):
     assert main(["verify", "--example", "neuron", "--format", "pdf", "--lang", lang, "-o", str(tmp_path)]) == 1

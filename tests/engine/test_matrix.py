@@ -251,8 +251,7 @@ def test_default_view_is_unchanged(tmp_path, capsys):
     assert "matrix" not in json.loads((tmp_path / "softmax_233.json").read_text())
 
 
-@pytest.mark.skipif(__import__("shutil").which("pdflatex") is None or __import__("shutil").which("pdftotext") is None,
-                    reason="TeX Live (pdflatex) and poppler (pdftotext) are needed")
+@pytest.mark.needs("pdflatex", "pdftotext")
 def test_matrix_pdf(tmp_path, capsys):
     import subprocess
     assert main(["derive", "--example", "affine_233", "--view", "matrix", "--format", "pdf", "--lang", "ko",

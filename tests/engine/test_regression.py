@@ -1,7 +1,6 @@
 """Linear regression (seed 003 §1): closed form and gradient descent against independent answers."""
 import json
 import re
-import shutil
 import subprocess
 from fractions import Fraction
 
@@ -267,8 +266,7 @@ def test_user_text_in_the_title_is_escaped():
     assert r"\textbackslash{}input\{/etc/passwd\}" in sol.latex()
 
 
-needs_tex = pytest.mark.skipif(shutil.which("pdflatex") is None or shutil.which("pdftotext") is None,
-                               reason="TeX Live (pdflatex) and poppler (pdftotext) are needed")
+needs_tex = pytest.mark.needs("pdflatex", "pdftotext")  # tests/conftest.py skips without them
 
 
 @needs_tex

@@ -1,0 +1,113 @@
+"""Shared test fixtures and the ``needs`` marker.
+
+Why: several modules used to rebuild the whole gallery (every example, identity and verify report, ~25 s
+each) and re-solve the same built-in examples, and four copies of a "needs TeX" skip marker drifted apart.
+Here the gallery is built once per test run, shared by the xdist workers through a locked directory
+(``shared_once``), and solved examples are cached per worker. Both are read-only results of the current
+source tree, so sharing them changes what is computed once, never what is asserted.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+#: where to get each external tool a test may need (the skip reason names it)
+INSTALL = {
+    "pdflatex": "TeX Live: see .ci/run or symback.documents.pdf.INSTALL",
+    "pdftotext": "poppler-utils", "pdffonts": "poppler-utils", "pdfinfo": "poppler-utils",
+    "dot": "graphviz",
+}
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "needs(*tools): skip unless every named program is on PATH "
+                                       "(pdflatex, pdftotext, pdffonts, pdfinfo, dot)")
+
+
+@pytest.hookimpl(tryfirst=True)  # before the fixtures: a skipped test builds nothing
+def pytest_runtest_setup(item) -> None:
+    """Skip a test marked ``@pytest.mark.needs("pdflatex", ...)`` when one of the programs is missing."""
+    for marker in item.iter_markers("needs"):
+        missing = [tool for tool in marker.args if shutil.which(tool) is None]
+        if missing:
+            pytest.skip("needs " + ", ".join(f"{tool} ({INSTALL.get(tool, 'install it')})" for tool in missing))
+
+
+def _build_into(done: Path, build: Callable[[], object], wait: bool) -> bool:
+    """Write ``build()`` as JSON to ``done`` unless it is there; False when another process holds its lock
+    and ``wait`` is false. Without fcntl (not POSIX) there is no lock: each process builds its own copy."""
+    if done.exists():
+        return True
+    try:
+        import fcntl  # (lazy: POSIX only)
+    except ImportError:
+        fcntl = None
+    with open(done.with_suffix(".lock"), "w") as lock:
+        if fcntl is not None:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                return False
+        if not done.exists():
+            partial = done.with_suffix(".partial")
+            partial.write_text(json.dumps(build()), encoding="utf-8")
+            partial.replace(done)  # atomic: a reader sees the whole result or none
+    return True
+
+
+@pytest.fixture(scope="session")
+def shared_dir(tmp_path_factory) -> Path:
+    """A directory every xdist worker of this run sees (the run's base temp dir; the worker's own without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def shared_once(shared_dir) -> Callable[..., object]:
+    """``shared_once(key, build, others=())``: ``build()`` run by one worker of the run, its JSON result read
+    by the rest.
+
+    ``others`` are (key, build) pairs of sibling jobs: while another worker is building ``key``, this one
+    builds siblings nobody has started instead of waiting idle (the print-quality shards use it).
+    """
+    def once(key: str, build: Callable[[], object], others=()) -> object:
+        done = shared_dir / f"{key}.json"
+        if not _build_into(done, build, wait=False):
+            for other, other_build in others:
+                if done.exists():
+                    break
+                try:
+                    _build_into(shared_dir / f"{other}.json", other_build, wait=False)
+                except Exception:  # that job's own test builds it again and reports the error
+                    pass
+            _build_into(done, build, wait=True)
+        return json.loads(done.read_text(encoding="utf-8"))
+    return once
+
+
+@pytest.fixture(scope="session")
+def gallery_files(shared_once) -> tuple[tuple[str, str], ...]:
+    """Every (file name, text) of ``symback.documents.gallery.gallery()``, in its order, built once per run."""
+    from symback.documents.gallery import gallery  # (lazy: start-up time)
+
+    return tuple((name, text) for name, text in shared_once("gallery", lambda: list(gallery())))
+
+
+@pytest.fixture(scope="session")
+def solved() -> Callable[..., object]:
+    """``solved(name, check=True)``: ``symback.solve`` of a built-in example, once per worker.
+
+    Solutions are not changed by the tests that read them, so one solve serves every test of a worker.
+    """
+    import symback  # (lazy: start-up time)
+
+    @lru_cache(maxsize=None)
+    def solve(name: str, check: bool = True):
+        return symback.solve(symback.load_example(name), check=check)
+    return solve

@@ -42,15 +42,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv in (["--version"], ["-V"]):  # answered before SymPy is imported
         print(f"symback {__version__}")
         return 0
-    from symback.api import limits  # lazy: start-up time (the subcommands import SymPy)
-    from symback.cli.common import log_lines
-    from symback.cli.faults import limits_from, user_error
-
-    parser = _build_parser(argv)
     try:
+        from symback.api import limits  # lazy: start-up time (the subcommands import SymPy)
+        from symback.cli.common import log_lines
+        from symback.cli.faults import limits_from, user_error
+
+        parser = _build_parser(argv)
         args = _parse(parser, argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return int(exc.code or 0)
+    except KeyboardInterrupt:  # Ctrl-C while SymPy loads: nothing has been written yet
+        print("symback: interrupted; nothing was written", file=sys.stderr)
+        return 130
     handlers = limits.catch_signals()
     try:
         with limits.command(limits_from(args)):

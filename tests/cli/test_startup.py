@@ -108,3 +108,16 @@ print(json.dumps({"before": before, "missing": missing, "same": same, "listed": 
     assert result["missing"] == [] and result["same"] and result["listed"] == []
     assert result["dw"] == 5.0  # chain_rule: f = w*x + b, df/dw = x = 5
     assert result["verify"] == "symback.checking.verify"
+
+
+def test_ctrl_c_while_the_command_loads_is_one_line(monkeypatch, capsys):
+    """Ctrl-C before the command's handlers are in place (SymPy still importing): 130 and one line."""
+    import symback.cli as cli
+
+    def interrupted(argv):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_build_parser", interrupted)
+    assert cli.main(["derive", "--example", "neuron"]) == 130
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["symback: interrupted; nothing was written"]

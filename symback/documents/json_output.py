@@ -41,7 +41,11 @@ def number(value: Any) -> float | int | None:
 
 
 def _is_zero(value: Any) -> bool:
-    return value == 0 if not isinstance(value, sp.Basic) else bool(value.is_zero)
+    if not isinstance(value, sp.Basic):
+        return value == 0
+    if isinstance(value, (sp.Float, sp.Rational)):  # at once, not through the assumptions (Float(0) != 0)
+        return not value
+    return bool(value.is_zero)
 
 
 def exact_text(value: Any) -> str:

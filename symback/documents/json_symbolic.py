@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE, precedence
 
-from symback.documents.printing import latex, name_latex, plain
+from symback.documents.printing import latex_printer, name_latex, plain
 from symback.engine.expr import within_size
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ def symbolic_json(solution: "Solution", locals_: Sequence[dict], closed_forms: s
     if closed_forms not in CLOSED_FORMS:
         raise ValueError(f"closed_forms must be one of {CLOSED_FORMS}, not {closed_forms!r}")
     graph, derivation = solution.graph, solution.derivation
+    latex = latex_printer(**latex_settings)  # each distinct expression printed once (locals repeat)
     text_of = {(e["node"], e["child"]): e["derivative"] for e in locals_}
     names = {n.name: name_latex(n.name) for n in graph.nodes}
     adjoints, adjoints_tex = {}, {}
@@ -57,7 +58,7 @@ def symbolic_json(solution: "Solution", locals_: Sequence[dict], closed_forms: s
             text.append(_times(f"d{graph.loss}/d{term.child}", local_text, term.local, wrap, "*", "(", ")"))
             partial = rf"\frac{{\partial {names[graph.loss]}}}{{\partial {names[term.child]}}}"
             local_tex = "" if term.local == 1 else names[term.local.name] if term.local.is_Symbol and \
-                term.local.name in names else latex(term.local, **latex_settings)  # a weight's local is a name
+                term.local.name in names else latex(term.local)  # a weight's local is a name
             tex.append(_times(partial, local_tex, term.local, wrap, r" \cdot ", r"\left(", r"\right)"))
         adjoints[node.name], adjoints_tex[node.name] = " + ".join(text), " + ".join(tex)
     gradients, gradients_tex, forms = {}, {}, {}
@@ -65,7 +66,7 @@ def symbolic_json(solution: "Solution", locals_: Sequence[dict], closed_forms: s
         closed = derivation.gradient(node.name)
         if closed_forms == "all" or within_size(closed, CLOSED_FORM_NODES):
             gradients[node.name] = plain(closed)
-            gradients_tex[node.name] = latex(closed, **latex_settings)
+            gradients_tex[node.name] = latex(closed)
             forms[node.name] = "closed"
         else:
             gradients[node.name], gradients_tex[node.name] = adjoints[node.name], adjoints_tex[node.name]
@@ -81,7 +82,7 @@ def symbolic_json(solution: "Solution", locals_: Sequence[dict], closed_forms: s
         "locals": list(locals_),
         "latex": {
             "names": names,
-            "nodes": {n.name: latex(n.expr, **latex_settings) for n in formulas},
+            "nodes": {n.name: latex(n.expr) for n in formulas},
             "gradients": gradients_tex,
             "adjoints": adjoints_tex,
         },

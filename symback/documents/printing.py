@@ -266,7 +266,13 @@ def plain(expr: sp.Basic, **settings: Any) -> str:
     >>> plain(sp.E * sp.Symbol("E") + sp.exp(sp.Symbol("x")))
     'exp(1)*E + exp(x)'
     """
-    return _PlainPrinter(settings).doprint(expr)
+    return _PlainPrinter(settings).doprint(expr) if settings else _plain_kept(expr)
+
+
+@lru_cache(maxsize=1 << 14)
+def _plain_kept(expr: sp.Basic) -> str:
+    """:func:`plain` with no settings, kept per expression (a JSON repeats each local derivative)."""
+    return _PlainPrinter().doprint(expr)
 
 
 def name_latex(name: str, **settings: Any) -> Tex:

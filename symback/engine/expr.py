@@ -220,6 +220,8 @@ class _Builder:
             return -value if isinstance(node.op, ast.USub) else value
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Pow, ast.BitXor)):
             return self.power(node)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+            return self.sum(node)
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
             return _BINARY[type(node.op)](self.build(node.left), self.build(node.right))
         if isinstance(node, ast.Call):
@@ -227,6 +229,20 @@ class _Builder:
         what = type(node).__name__
         self.fail(node, f"'{what}' is not allowed",
                   "formulas may use numbers, names, + - * / ^, parentheses and function calls")
+
+    def sum(self, node) -> sp.Expr:
+        """``a + b - c + ...`` as one Add of all its terms, built left to right as before: adding
+        them one at a time re-sorted the partial sum each time (quadratic in the inputs of a neuron);
+        the result is the same canonical Add."""
+        spine = []
+        while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+            spine.append(node)
+            node = node.left
+        terms = [self.build(node)]
+        for parent in reversed(spine):
+            term = self.build(parent.right)
+            terms.append(-term if isinstance(parent.op, ast.Sub) else term)
+        return sp.Add(*terms)
 
     def constant(self, node) -> sp.Expr:
         value = node.value

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 import sympy as sp
+from sympy.core.parameters import global_parameters
 
 import symback.engine.functions as fn
 from symback.engine import limits
@@ -234,6 +235,8 @@ class _Builder:
         """``a + b - c + ...`` as one Add of all its terms, built left to right as before: adding
         them one at a time re-sorted the partial sum each time (quadratic in the inputs of a neuron);
         the result is the same canonical Add."""
+        if not global_parameters.evaluate:  # unevaluated (a derivation's lines): keep the grouping written
+            return _BINARY[type(node.op)](self.build(node.left), self.build(node.right))
         spine = []
         while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
             spine.append(node)

@@ -129,3 +129,18 @@ def test_literals_are_exact_atoms_also_as_written():
         assert as_written.is_Rational and as_written == sp.Rational(Fraction(text))
     assert parse_formula("2*e", {"e": symbol("e")}).expr == 2 * symbol("e")  # a user's e is the user's
     assert parse_formula("2*e", None).expr == 2 * sp.E                        # else Euler's number
+
+
+def test_a_long_sum_is_one_add_and_an_unevaluated_one_keeps_its_grouping():
+    """Sums are built as one Add (not term by term); under evaluate(False), as a derivation's lines
+    are read, the grouping the user wrote stays (the verifier prints it back)."""
+    import sympy as sp
+
+    from symback.engine.expr import parse_formula, symbol
+
+    a, b, c = symbol("a"), symbol("b"), symbol("c")
+    assert parse_formula("a + b - c - 2 + a", None).expr == 2 * a + b - c - 2
+    with sp.evaluate(False):
+        kept = parse_formula("(a + b) - c", None).expr
+        expected = sp.Add(sp.Add(a, b), -c)
+    assert sp.srepr(kept) == sp.srepr(expected) and len(kept.args) == 2

@@ -43,7 +43,29 @@ def _compile(tex: Path, bench) -> dict:
     pairs = bench.overlapping_words(pdf)
     return {"document": tex.name, "error": "", "overfull": len(widths), "worst": max(widths, default=0.0),
             "type3": len(bench.type3_fonts(pdf)), "overlaps": len(pairs),
-            "examples": [f"{a.text!r}/{b.text!r}" for a, b, _ in pairs[:3]]}
+            "examples": [f"{a.text!r}/{b.text!r}" for a, b, _ in pairs[:3]],
+            "missing_sections": _missing_sections(tex.name, pdf)}
+
+
+def _worked_solutions() -> dict[str, str]:
+    """file name -> language of every example's worked solution in the gallery (regressions have others)."""
+    import symback
+    from symback.documents.catalogue import LANGUAGES
+
+    return {f"{name}{'' if lang == 'en' else '.' + lang}.tex": lang for name in symback.example_names()
+            if symback.load_example(name).regression is None for lang in LANGUAGES}
+
+
+def _missing_sections(name: str, pdf: Path) -> list[str] | None:
+    """For a worked solution: the section headings its PDF text lacks (None for other documents)."""
+    lang = _worked_solutions().get(name)
+    if lang is None:
+        return None
+    from symback.documents.catalogue import messages
+
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [heading for heading in ("problem", "forward", "backward", "gradient_check", "summary")
+            if messages(lang)[heading] not in text]
 
 
 def _tex_documents(gallery_files) -> list[tuple[str, str]]:
@@ -107,3 +129,13 @@ def test_no_overfull_lines(counts):
 def test_no_overlapping_words(counts):
     bad = [r for r in counts if not r["error"] and r["overlaps"]]
     assert not bad, _report(bad)
+
+
+def test_every_worked_solution_has_its_sections(counts, gallery_files):
+    """Every example's worked solution, in every language, is in the gallery and its PDF shows each section."""
+    names = {name for name, _ in _tex_documents(gallery_files)}
+    assert set(_worked_solutions()) <= names
+    checked = [r for r in counts if not r["error"] and r.get("missing_sections") is not None]
+    bad = [f"{r['document']}: {r['missing_sections']}" for r in checked if r["missing_sections"]]
+    assert not bad, bad
+    assert checked or not any(r["document"] in _worked_solutions() for r in counts)

@@ -140,18 +140,6 @@ def pdf_text(path: Path) -> str:
 
 
 @needs_tex
-@pytest.mark.parametrize("name", [n for n in symback.example_names() if symback.load_example(n).regression is None])
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_example_compiles_to_pdf(name, lang, tmp_path, solved):
-    from symback.documents.pdf import compile_pdf
-    from symback.documents.render import render_latex
-    pdf = compile_pdf(render_latex(solved(name), lang), tmp_path / "doc.pdf")
-    text = pdf_text(pdf)
-    for heading in ("problem", "forward", "backward", "gradient_check", "summary"):
-        assert messages(lang)[heading] in text, heading
-
-
-@needs_tex
 def test_neuron_pdf_shows_the_seed_numbers(tmp_path, capsys):
     assert main(["derive", "--example", "neuron", "--format", "pdf", "-o", str(tmp_path)]) == 0
     text = pdf_text(tmp_path / "neuron.pdf")

@@ -102,8 +102,9 @@ class Backward:
         named = adjoint_form(self.derivation, node, self.named)
         if self.deltas and uses_adjoints(named) and check_form(named, self.derivation, node):
             return named, "delta" if node in self.deltas else "adjoint"
-        if fits and not exceeds(step.closed) and tex_width(f"{self.lhs(node)} = {self.symbolic(step.closed)}") <= TEXT_WIDTH:
-            return step.closed, "closed"
+        if fits and not exceeds(step.closed) and \
+                tex_width(f"{self.lhs(node)} = {self.symbolic(step.closed)}") <= TEXT_WIDTH:
+            return step.closed, "closed"  # (exceeds first: a closed form too wide is never printed to measure)
         if uses_adjoints(named) and check_form(named, self.derivation, node):
             return named, "adjoint"
         return step.closed, "closed"

@@ -128,9 +128,10 @@ def _width(tokens: list[str], partner: dict[int, int], i: int, end: int, upright
             total += width
             continue
         if tok not in _STRUCTURE:
-            if len(plain) < 4096:
-                plain[tok] = _plain_width(tok, upright)
-            total += _plain_width(tok, upright)
+            width = _plain_width(tok, upright)
+            if len(plain) < 4096:  # (bounded: a string of odd tokens cannot grow it without end)
+                plain[tok] = width
+            total += width
             continue
         if tok in ("^", "_"):
             first, stop, i = _group(tokens, partner, i, end)

@@ -175,10 +175,85 @@ def _raw(tex: str) -> float:
 
     It adds up over a concatenation of balanced pieces with a space between them (the width of
     ``a + " " + b`` is that of ``a`` plus that of ``b``), which the layout uses instead of measuring
-    ever longer lines again.
+    ever longer lines again; and so it is computed: the sum over the string's top-level pieces
+    (:func:`_pieces`), each measured once however many lines it appears in.
     """
+    pieces = _pieces(tex)
+    if pieces is None or len(pieces) == 1:
+        return _measure(tex)
+    return sum(_measure(piece) for piece in pieces)
+
+
+@lru_cache(maxsize=1 << 16)
+def _measure(tex: str) -> float:
+    """:func:`_width` of the whole string."""
     tokens = _tokens(tex)
     return _width(tokens, _partners(tokens), 0, len(tokens))
+
+
+_ARGUMENTS = {"^": 1, "_": 1, **{f"\\{name}": 2 for name in ("frac", "dfrac", "tfrac")}}  #: others in _STRUCTURE: 1
+_MAX_WORDS = 64  #: a piece of more words than this is measured whole (bounds the joining)
+
+
+@lru_cache(maxsize=1 << 16)
+def _state(piece: str) -> int:
+    """Whether ``piece`` measures on its own: 0 yes; 1 not yet (a brace or a command's argument is
+    still open at its end, or it ends in a backslash); -1 never (a brace closes what it did not open).
+
+    The arguments are taken as :func:`_width` takes them: a braced group or one token, after spaces.
+    """
+    tokens = _tokens(piece)
+    depth = 0
+    for tok in tokens:
+        if tok == "{":
+            depth += 1
+        elif tok == "}":
+            depth -= 1
+            if depth < 0:
+                return -1
+    if depth or (tokens and tokens[-1] == "\\"):
+        return 1
+    partner, i, n = _partners(tokens), 0, len(tokens)
+
+    def argument(i: int) -> int | None:  # the index after the argument starting at i, None at the end
+        while i < n and tokens[i].isspace():
+            i += 1
+        if i >= n:
+            return None
+        return partner[i] + 1 if tokens[i] == "{" else i + 1
+
+    while i < n:  # (a brace outside an argument is a token of no width: what follows it is read on)
+        tok = tokens[i]
+        i += 1
+        if tok in _STRUCTURE:
+            for _ in range(_ARGUMENTS.get(tok, 1)):
+                if (i := argument(i)) is None:
+                    return 1
+            if tok in ("^", "_") and i < n and tokens[i] in ("^", "_") and (i := argument(i + 1)) is None:
+                return 1
+    return 0
+
+
+def _pieces(tex: str) -> list[str] | None:
+    """``tex`` cut at the spaces between pieces that measure on their own (:func:`_state`), or None.
+
+    Every token then has its width within its piece, and a space at the top level of math has none,
+    so the width of the string is the sum of its pieces' widths.
+    """
+    pieces: list[str] = []
+    words: list[str] = []
+    for word in tex.split(" "):
+        words.append(word)
+        if len(words) > _MAX_WORDS:
+            return None
+        piece = words[0] if len(words) == 1 else " ".join(words)
+        state = _state(piece)
+        if state < 0:
+            return None
+        if state == 0:
+            pieces.append(piece)
+            words = []
+    return None if words else pieces
 
 
 _LEAF_FLOOR = 3.1  #: the narrowest glyph the estimate knows ("." "," ";"): no printed leaf is narrower
@@ -217,33 +292,33 @@ def exceeds(expr, budget: float = TEXT_WIDTH) -> bool:
     return False
 
 
+@lru_cache(maxsize=8)
+def _marks(separators: tuple[str, ...]) -> re.Pattern:
+    """What :func:`_split_top` stops at: ``\\left``/``\\right``, an escaped character, a brace, a separator."""
+    return re.compile(r"\\left(?![^\W\d_])|\\right(?![^\W\d_])|\\.|[{}]|(?=%s)"
+                      % "|".join(map(re.escape, separators)), re.S)
+
+
 def _split_top(tex: str, separators: Sequence[str]) -> list[str]:
-    """``tex`` cut before each top-level separator (outside braces and ``\\left...\\right``)."""
-    pieces, start, depth, i = [], 0, 0, 0
-    while i < len(tex):
-        if tex.startswith(r"\left", i) and not tex[i + 5:i + 6].isalpha():
+    """``tex`` cut before each top-level separator (outside braces and ``\\left...\\right``).
+
+    The pieces keep their separator's sign (``a + b - c`` gives ``a``, ``+ b``, ``- c``). Only the
+    marks are visited (a regular expression finds them), not every character.
+    """
+    pieces, start, depth = [], 0, 0
+    for mark in _marks(tuple(separators)).finditer(tex):
+        token, i = mark.group(), mark.start()
+        if token == r"\left":
             depth += 1
-            i += 5
-            continue
-        if tex.startswith(r"\right", i) and not tex[i + 6:i + 7].isalpha():
+        elif token == r"\right":
             depth -= 1
-            i += 6
-            continue
-        char = tex[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "{":
+        elif token == "{":
             depth += 1
-        elif char == "}":
+        elif token == "}":
             depth -= 1
-        elif depth == 0 and i > start:
-            for sep in separators:
-                if tex.startswith(sep, i):
-                    pieces.append(tex[start:i].strip())
-                    start = i + 1
-                    break
-        i += 1
+        elif not token and depth == 0 and i > start:
+            pieces.append(tex[start:i].strip())
+            start = i + 1
     pieces.append(tex[start:].strip())
     return [p for p in pieces if p]
 
@@ -307,7 +382,7 @@ def aligned_lines(rows: Iterable[Line], width: float = TEXT_WIDTH) -> tuple[Tex,
     note_width = max(tex_width(n) for n in notes)
     # the notes in their own column when every row then fits unbroken, otherwise after the last line
     column = note_width + 2 * QUAD
-    unbroken = max(tex_width("= " + " = ".join(r.parts)) for r in rows)
+    unbroken = SAFETY * max(sum(_REL + _raw(p) for p in r.parts) for r in rows)  # "= a = b", by addition
     in_column = bool(note_width) and lhs_width + unbroken + column <= width
     avail = width - lhs_width - (column if in_column else 0.0)
     out: list[str] = []

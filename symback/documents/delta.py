@@ -15,6 +15,7 @@ Numbers are never recomputed for display: :func:`check_form` confirms a form rep
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Mapping
 
 import sympy as sp
@@ -63,6 +64,17 @@ def adjoint_form(derivation: Derivation, node: str, named: frozenset[str] | set[
     return sp.Add(*total)
 
 
+def is_direct(derivation: Derivation, node: str, named: frozenset[str] | set[str]) -> bool:
+    """Whether every child of ``node`` is named or the loss: its adjoint form is then the chain step itself.
+
+    That form, sum of adjoint(child) x local, is what the engine evaluates (``numbers.gradients[node]``
+    is the sum of ``gradients[child] * locals[(child, node)]``), so it needs no :func:`check_form`; a
+    form that expands an unnamed child does.
+    """
+    loss = derivation.graph.loss
+    return all(term.child == loss or term.child in named for term in derivation.by_node[node].terms)
+
+
 def uses_adjoints(expr: sp.Expr) -> bool:
     """Whether ``expr`` names an earlier adjoint (so it does not re-expand it)."""
     return any(s.name.startswith(ADJOINT) for s in expr.free_symbols)
@@ -85,6 +97,22 @@ def check_form(expr: sp.Expr, derivation: Derivation, node: str) -> bool:
     return error <= 1e-20 * scale
 
 
+@lru_cache(maxsize=1 << 12)
+def _sums_of_atoms(expr: sp.Expr) -> bool:
+    """Whether ``expr`` is atoms joined by ``+`` and ``*`` only: then no parent has an inner function.
+
+    Kept per node formula: a neuron's sum is asked about once for each of its inputs.
+    """
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, (sp.Add, sp.Mul)):
+            stack.extend(e.args)
+        elif not e.is_Atom:
+            return False
+    return True
+
+
 def textbook_local(expr: sp.Expr, parent: sp.Symbol, engine_local: sp.Expr, back_map: Mapping[sp.Expr, sp.Expr],
                    conventions: Conventions) -> tuple[tuple[sp.Expr, ...], sp.Expr, tuple[str, ...]] | None:
     """A local derivative by the chain rule, one level deep: (factors, final form, rule names), or None.
@@ -97,6 +125,8 @@ def textbook_local(expr: sp.Expr, parent: sp.Symbol, engine_local: sp.Expr, back
     >>> textbook_local((t - o)**2, o, 2*o - 2*t, {}, Conventions())[:2]
     ((2*(-o + t), -1), 2*(o - t))
     """
+    if _sums_of_atoms(expr):  # (w a + b: the descent below ends at the parent itself, for every parent)
+        return None
     rules: list[str] = []
     coefficient = sp.S.One
     e = expr

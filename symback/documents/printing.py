@@ -59,6 +59,21 @@ _INDEXED = re.compile(r"(?P<stem>[A-Za-z]+)(?P<index>\d*)\Z")
 _UNDERSCORED = re.compile(r"(?P<stem>[A-Za-z]+)(?P<index>(?:_(?:\d+|[A-Za-z]))+)\Z")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
+#: SymPy's test for "between two numbers" in a product (``sympy.printing.latex._between_two_numbers_p``)
+_BEFORE_NUMBER, _NUMBER_START = re.compile(r"[0-9][} ]*$"), re.compile(r"(\d|\\frac{\d+}{\d+})")
+
+
+def _symbol_name(symbol: sp.Symbol) -> str:
+    return symbol.name
+
+
+@lru_cache(maxsize=1 << 12)
+def _ordered_terms(expr: sp.Add, order: str | None) -> tuple[sp.Expr, ...]:
+    """``expr.as_ordered_terms(order)`` (what ``Printer._as_ordered_terms`` returns), kept: a document
+    prints each sum twice (in symbols and with numbers), and ordering is most of printing a sum."""
+    return tuple(expr.as_ordered_terms(order=order))
+
+
 def _stem(stem: str) -> str:
     """One letter stays italic, a Greek name becomes its letter, other words are upright."""
     if len(stem) == 1:
@@ -142,9 +157,32 @@ class SymbackLatexPrinter(LatexPrinter):
             return super()._print_ExpBase(expr, exp)
         return self._call(r"\exp", expr.args, exp)
 
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        """A product of plain symbols (``a_{1} \\delta_{2}``, every weight's gradient) without SymPy's general path.
+
+        What SymPy's ``_print_Mul`` does for such a product, step for step: factors in name order (their
+        ``sort_key``), no brackets, ``mul_symbol_latex_numbers`` between two printed numbers. Anything
+        else (a coefficient, a power, a fraction, a non-commutative or twice-named symbol) goes to SymPy.
+        """
+        args = expr.args
+        if all(type(a) is sp.Symbol and a.is_commutative for a in args) and len({a.name for a in args}) == len(args):
+            separator, numbers = self._settings["mul_symbol_latex"], self._settings["mul_symbol_latex_numbers"]
+            tex = last = ""
+            for term in sorted(args, key=_symbol_name):
+                term_tex = self._print(term)
+                if _BEFORE_NUMBER.search(last) and _NUMBER_START.match(term_tex):
+                    tex += numbers
+                elif tex:
+                    tex += separator
+                tex += term_tex
+                last = term_tex
+            return tex
+        return super()._print_Mul(expr)
+
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
-        terms = self._as_ordered_terms(expr, order=order)
-        if (order or self.order) != "none":
+        chosen = order or self.order
+        terms = self._as_ordered_terms(expr, order=order) if chosen in ("old", "none") else _ordered_terms(expr, chosen)
+        if chosen != "none":
             terms = sorted(terms, key=lambda term: term.could_extract_minus_sign())  # stable
         return super()._print_Add(sp.Add(*terms, evaluate=False), order="none")
 

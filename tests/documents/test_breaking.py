@@ -104,3 +104,73 @@ def test_every_laid_out_line_fits():
             for i in range(0, 40, 4)]
     for line in aligned_lines(rows):
         assert tex_width(line.replace("&", "")) <= TEXT_WIDTH + tex_width("= "), line
+
+
+_SOUP = ["\\left(", "\\right)", "\\left", "\\right", "\\leftarrow", " ", "  ", "{", "}", " + ", " - ", " \\cdot ",
+         "a", "1", "^", "_", "\\frac", "\\", "\\{", "\\}", "\\\\", "x_{1}", "\\frac{a}{b}", "\\text{a b}",
+         "\\mathrm{price}", "\\operatorname{ReLU}", "\n", "&", "λ", "가", "\\sigma", "\\quad", "\\,", "^{(2)}",
+         "\\partial ", "\\begin{aligned}"]
+
+
+def _soup(seed: int, count: int) -> list[str]:
+    """Random token soups: unbalanced braces, commands whose arguments follow a space, escaped braces."""
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_SOUP) for _ in range(rng.randint(0, 25))) for _ in range(count)]
+
+
+def _gallery_lines() -> list[str]:
+    lines = [line for p in sorted(OUTPUT.glob("*.tex")) for line in p.read_text(encoding="utf-8").splitlines()]
+    return lines + [piece for line in lines for piece in line.split(" = ")]
+
+
+def test_a_width_by_pieces_is_the_width_of_the_whole():
+    """_raw sums the widths of a string's pieces between top-level spaces; _measure reads the whole
+    string token by token, as the estimate is defined: they agree on every gallery line and on soups
+    built to break the cut (an argument after a space, \\frac with one argument in each piece, ``\\ ``)."""
+    from symback.documents.breaking import _measure, _pieces
+
+    strings = _gallery_lines() + _soup(5, 40000)
+    cut = 0
+    for tex in strings:
+        assert _raw(tex) == pytest.approx(_measure(tex), abs=1e-9), tex
+        cut += (_pieces(tex) or [None]).__len__() > 1
+    assert cut > 1000  # the pieces path is the one exercised
+    for tex in (r"\frac\partial \}", r"\right  \}", r"x^ {2} y", r"\text{(sum rule, product rule)}", "a\\ b"):
+        assert _raw(tex) == pytest.approx(_measure(tex), abs=1e-9), tex
+
+
+def _split_top_by_characters(tex: str, separators) -> list[str]:
+    """The reference: one character at a time (the implementation before the regular expression)."""
+    pieces, start, depth, i = [], 0, 0, 0
+    while i < len(tex):
+        if tex.startswith(r"\left", i) and not tex[i + 5:i + 6].isalpha():
+            depth, i = depth + 1, i + 5
+            continue
+        if tex.startswith(r"\right", i) and not tex[i + 6:i + 7].isalpha():
+            depth, i = depth - 1, i + 6
+            continue
+        char = tex[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif depth == 0 and i > start:
+            for sep in separators:
+                if tex.startswith(sep, i):
+                    pieces.append(tex[start:i].strip())
+                    start = i + 1
+                    break
+        i += 1
+    pieces.append(tex[start:].strip())
+    return [p for p in pieces if p]
+
+
+def test_split_at_top_level_separators_matches_the_character_scan():
+    from symback.documents.breaking import _split_top
+
+    for tex in _gallery_lines()[::3] + _soup(9, 20000):
+        for separators in ((" + ", " - "), (r" \cdot ",)):
+            assert _split_top(tex, separators) == _split_top_by_characters(tex, separators), tex

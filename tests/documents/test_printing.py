@@ -250,3 +250,26 @@ def test_latex_printer_prints_as_latex_does_and_a_users_e_stays_its_own():
     for expr in (sp.exp(x), e * sp.exp(x), sp.E * x, x / (1 + x), sp.exp(x)):
         assert show(expr) == latex(expr, mul_symbol="dot", names={"x": r"\xi"})
     assert show(sp.E * x) == r"e \cdot \xi" and show(e * sp.E).startswith(r"\exp\left(1\right)")
+
+
+def test_a_product_of_symbols_prints_as_sympys_own_product():
+    """The short path for products of plain symbols gives SymPy's ``_print_Mul`` output exactly: name
+    order, separators, and ``\\cdot`` between two printed numbers (a name printed as a number)."""
+    import random
+
+    from sympy.printing.latex import LatexPrinter
+
+    rng = random.Random(4)
+    pool = [sym(n) for n in ("a1_15", "w2_9_15", "x1", "t", "b", "L", "price", "z1_2_s3", "lambda1", "e")]
+    pool += [sp.Symbol("\u2202z2_9"), sp.Symbol("\u2202a1_3"), sp.Symbol("x1")]  # adjoints; an x1 of other assumptions
+    numbers = {"a1_15": "0.7467", "t": r"\left(-0.3\right)", "b": "2", "x1": "x_{1}", "\u2202z2_9": "0.001179"}
+    compared = 0
+    for _ in range(400):
+        expr = sp.Mul(*rng.sample(pool, rng.randint(2, 4)))
+        settings = rng.choice([{}, {"mul_symbol": "dot"}, {"names": numbers}, {"names": numbers, "mul_symbol": "dot"}])
+        printer = SymbackLatexPrinter(settings)
+        if isinstance(expr, sp.Mul):
+            compared += 1
+            assert printer.doprint(expr) == LatexPrinter._print_Mul(printer, expr), expr
+    assert compared > 300
+    assert latex(sym("a1_15") * sp.Symbol("\u2202z2_9"), names={"\u2202z2_9": r"\delta"}) == r"a^{(1)}_{15} \delta"

@@ -67,6 +67,14 @@ def _symbol_name(symbol: sp.Symbol) -> str:
     return symbol.name
 
 
+def _symbol_product(expr: sp.Expr) -> bool:
+    """Whether ``expr`` is a product of distinct, commutative plain symbols (``a_{1} \\delta_{2}``)."""
+    if type(expr) is not sp.Mul:
+        return False
+    args = expr.args
+    return all(type(a) is sp.Symbol and a.is_commutative for a in args) and len({a.name for a in args}) == len(args)
+
+
 @lru_cache(maxsize=1 << 12)
 def _ordered_terms(expr: sp.Add, order: str | None) -> tuple[sp.Expr, ...]:
     """``expr.as_ordered_terms(order)`` (what ``Printer._as_ordered_terms`` returns), kept: a document
@@ -165,7 +173,7 @@ class SymbackLatexPrinter(LatexPrinter):
         else (a coefficient, a power, a fraction, a non-commutative or twice-named symbol) goes to SymPy.
         """
         args = expr.args
-        if all(type(a) is sp.Symbol and a.is_commutative for a in args) and len({a.name for a in args}) == len(args):
+        if _symbol_product(expr):
             separator, numbers = self._settings["mul_symbol_latex"], self._settings["mul_symbol_latex_numbers"]
             tex = last = ""
             for term in sorted(args, key=_symbol_name):
@@ -182,6 +190,9 @@ class SymbackLatexPrinter(LatexPrinter):
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
         chosen = order or self.order
         terms = self._as_ordered_terms(expr, order=order) if chosen in ("old", "none") else _ordered_terms(expr, chosen)
+        if all(type(t) is sp.Symbol or _symbol_product(t) for t in terms):
+            # (SymPy's _print_Add for such terms: none has a sign to pull out or needs brackets)
+            return " + ".join(self._print(t) for t in terms)
         if chosen != "none":
             terms = sorted(terms, key=lambda term: term.could_extract_minus_sign())  # stable
         return super()._print_Add(sp.Add(*terms, evaluate=False), order="none")

@@ -9,6 +9,8 @@ new rule against ``sympy.diff`` automatically.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy as sp
 from sympy import S
 
@@ -96,6 +98,13 @@ def partial(expr: sp.Expr, i: int, conventions: Conventions = DEFAULT_CONVENTION
     return rule_for(expr).partial(expr, i, conventions)
 
 
+@lru_cache(maxsize=1 << 16)
+def _free_symbols(expr: sp.Expr) -> frozenset:
+    """``expr.free_symbols``, kept: a node's formula is walked once for each of its parents, and
+    without the memo every walk recomputed the symbols of every term (quadratic in the fan-in)."""
+    return frozenset(expr.free_symbols)
+
+
 def differentiate(expr: sp.Expr, symbol: sp.Symbol,
                   conventions: Conventions = DEFAULT_CONVENTIONS) -> tuple[sp.Expr, tuple[str, ...]]:
     """d(expr)/d(symbol) by the table (chain rule over the expression tree), and the rules used.
@@ -110,7 +119,7 @@ def differentiate(expr: sp.Expr, symbol: sp.Symbol,
     def walk(e: sp.Expr) -> sp.Expr:
         if e == symbol:
             return S.One
-        if symbol not in e.free_symbols:
+        if symbol not in _free_symbols(e):
             return S.Zero
         name = rule_name(e)
         if name not in used:

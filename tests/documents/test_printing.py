@@ -273,3 +273,30 @@ def test_a_product_of_symbols_prints_as_sympys_own_product():
             assert printer.doprint(expr) == LatexPrinter._print_Mul(printer, expr), expr
     assert compared > 300
     assert latex(sym("a1_15") * sp.Symbol("\u2202z2_9"), names={"\u2202z2_9": r"\delta"}) == r"a^{(1)}_{15} \delta"
+
+
+def test_a_sum_of_symbol_products_prints_as_sympys_own_sum():
+    """The short path for sums of symbols and symbol products (sum_k w_kj delta_k, a neuron's input)
+    gives what SymPy's ``_print_Add`` gives on the same ordered terms."""
+    import random
+
+    from sympy.printing.latex import LatexPrinter
+
+    rng = random.Random(6)
+    pool = [sym(n) for n in ("a1_15", "w2_9_15", "w2_10_15", "x1", "t", "b", "price", "lambda1")]
+    pool += [sp.Symbol("\u2202z2_9"), sp.Symbol("\u2202z2_10")]
+    numbers = {"a1_15": "0.7467", "t": r"\left(-0.3\right)", "b": "2", "\u2202z2_9": "0.001179"}
+    shortcut = 0
+    for _ in range(300):
+        terms = [sp.Mul(*rng.sample(pool, rng.randint(1, 3))) for _ in range(rng.randint(2, 8))]
+        if rng.random() < 0.2:
+            terms.append(rng.choice([sp.Integer(-1), sp.Rational(1, 2), -pool[0], 2 * pool[1]]))  # the long path
+        expr = sp.Add(*terms)
+        if not isinstance(expr, sp.Add):
+            continue
+        printer = SymbackLatexPrinter(rng.choice([{}, {"mul_symbol": "dot"}, {"names": numbers}]))
+        ordered = sorted(expr.as_ordered_terms(), key=lambda term: term.could_extract_minus_sign())
+        expected = LatexPrinter._print_Add(printer, sp.Add(*ordered, evaluate=False), order="none")
+        assert printer.doprint(expr) == expected, expr
+        shortcut += all(t.is_Symbol or t.is_Mul and all(a.is_Symbol for a in t.args) for t in expr.args)
+    assert shortcut > 150

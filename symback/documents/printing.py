@@ -308,6 +308,21 @@ class _PlainPrinter(StrPrinter):
     def _print_Exp1(self, expr: sp.Expr) -> str:
         return "exp(1)"
 
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        """A product of plain symbols as SymPy's ``_print_Mul`` writes it (``a1_15*w2_9_15``), without its general path."""
+        if _symbol_product(expr):
+            return "*".join(self._print(a) for a in sorted(expr.args, key=_symbol_name))
+        return super()._print_Mul(expr)
+
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+        """A sum of symbols and symbol products as SymPy writes it (no signs, no brackets), order kept per sum."""
+        chosen = order or self.order
+        if chosen not in ("old", "none"):
+            terms = _ordered_terms(expr, chosen)
+            if all(type(t) is sp.Symbol or _symbol_product(t) for t in terms):
+                return " + ".join(self._print(t) for t in terms)
+        return super()._print_Add(expr, order=order)
+
 
 def plain(expr: sp.Basic, **settings: Any) -> str:
     """An expression as text (``sstr``), with Euler's number unambiguous: ``exp(1)``, never ``E``.

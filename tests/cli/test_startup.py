@@ -121,3 +121,22 @@ def test_ctrl_c_while_the_command_loads_is_one_line(monkeypatch, capsys):
     assert cli.main(["derive", "--example", "neuron"]) == 130
     err = capsys.readouterr().err
     assert err.splitlines() == ["symback: interrupted; nothing was written"]
+
+
+def test_the_console_script_tunes_the_collector_and_main_does_not(monkeypatch, capsys):
+    """``symback`` (the console script, ``entry``) raises the first GC threshold and freezes what the command
+    imported; ``main`` called in a process of the caller's (a test, a notebook) leaves the collector alone."""
+    from importlib.metadata import entry_points
+
+    import symback.cli as cli
+
+    calls = []
+    monkeypatch.setattr(cli.gc, "set_threshold", lambda *a: calls.append(("threshold", a)))
+    monkeypatch.setattr(cli.gc, "freeze", lambda: calls.append(("freeze",)))
+    monkeypatch.setattr(sys, "argv", ["symback", "examples"])
+    assert cli.entry() == 0
+    assert calls == [("threshold", cli.GC_THRESHOLD), ("freeze",)]
+    calls.clear()
+    assert cli.main(["examples"]) == 0 and calls == []
+    capsys.readouterr()
+    assert [ep.value for ep in entry_points(group="console_scripts", name="symback")] == ["symback.cli:entry"]

@@ -79,7 +79,32 @@ def _symbol_product(expr: sp.Expr) -> bool:
 def _ordered_terms(expr: sp.Add, order: str | None) -> tuple[sp.Expr, ...]:
     """``expr.as_ordered_terms(order)`` (what ``Printer._as_ordered_terms`` returns), kept: a document
     prints each sum twice (in symbols and with numbers), and ordering is most of printing a sum."""
+    if order is None and (names := _monomial_names(expr)) is not None:
+        return tuple(term for _, term in sorted(zip(names, expr.args)))
     return tuple(expr.as_ordered_terms(order=order))
+
+
+_AFTER_EVERY_NAME = (1,)  #: sorts after every (0, name): a product comes before the product it begins
+
+
+def _monomial_names(expr: sp.Add) -> list[tuple] | None:
+    """Sort keys that put a sum of symbols and symbol products in SymPy's default (lex) term order, or None.
+
+    SymPy orders such terms by their exponent vectors over all the sum's symbols in name order,
+    greatest first: at the first symbol where two terms differ, the term that has it comes first,
+    so ``a b`` before ``a`` before ``b c`` (the names of a term in order, then a mark after every name).
+    None where that does not apply: a number, a power or a coefficient in a term, two symbols of one name.
+    """
+    keys, symbols = [], {}
+    for term in expr.args:
+        factors = (term,) if type(term) is sp.Symbol else term.args if _symbol_product(term) else None
+        if factors is None or not all(type(f) is sp.Symbol and f.is_commutative for f in factors):
+            return None
+        for f in factors:
+            if symbols.setdefault(f.name, f) is not f:
+                return None
+        keys.append((*sorted((0, f.name) for f in factors), _AFTER_EVERY_NAME))
+    return keys
 
 
 def _stem(stem: str) -> str:

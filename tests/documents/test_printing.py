@@ -324,3 +324,23 @@ def test_plain_text_of_symbol_products_and_their_sums_is_sympys():
             assert plain(term) == StrPrinter().doprint(term), term
         shortcut += all(t.is_Symbol or t.is_Mul and all(a.is_Symbol for a in t.args) for t in sp.Add.make_args(expr))
     assert shortcut > 200
+
+
+def test_term_order_of_symbol_sums_is_sympys():
+    """The kept term order computes SymPy's lex order for sums of symbols and symbol products itself;
+    it must be ``as_ordered_terms()`` exactly (prefixes, names that sort by their digits, adjoint names)."""
+    import random
+
+    from symback.documents.printing import _monomial_names, _ordered_terms
+
+    rng = random.Random(12)
+    pool = [sym(n) for n in ("a", "a1", "a1_15", "a1_2", "w2_9_15", "w2_10_15", "x1", "x10", "x2", "b", "Z")]
+    pool += [sp.Symbol("\u2202z2_9"), sp.Symbol("dL/dz2_10"), sp.Symbol("x1")]  # the last: x1 of other assumptions
+    computed = 0
+    for _ in range(1500):
+        expr = sp.Add(*(sp.Mul(*rng.sample(pool, rng.randint(1, 4))) for _ in range(rng.randint(2, 9))))
+        if not isinstance(expr, sp.Add):
+            continue
+        computed += _monomial_names(expr) is not None
+        assert _ordered_terms(expr, None) == tuple(expr.as_ordered_terms()), expr
+    assert computed > 800

@@ -24,6 +24,8 @@ def evaluate(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr], where: str,
              precision: int = PRECISION) -> sp.Expr:
     """``expr`` at ``values``: an exact number when possible, else a Float of ``precision`` digits."""
     result = expr.xreplace(values)
+    if result.is_Rational or result.is_Float:  # (a finite real number: most locals are a weight or an activation)
+        return result
     if not result.is_Number:
         # evalf may return a zero (or a cancelled sum) carried at fewer digits than asked for; held at
         # that precision it would round every sum it joins, so it is restored to ``precision`` digits

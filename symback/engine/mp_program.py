@@ -38,19 +38,40 @@ def mpmath_loss(graph: Graph) -> LossProgram:
     >>> mpmath_loss(g)(mpmath.mpf(3), mpmath.mpf(2))
     mpf('36.0')
     """
-    rename = {node.symbol: sp.Symbol(f"_v{i}") for i, node in enumerate(graph.nodes)}
+    # the leaves are the entries of one argument (_p[0], _p[1], ...): lambdify sorts its arguments,
+    # which for the 544 leaves of a 16-16-16 network cost as much as printing the program
+    leaves = sp.DeferredVector("_p")
+    rename = {graph.symbols[name]: leaves[i] for i, name in enumerate(leaf_order(graph))}
+    rename.update({node.symbol: sp.Symbol(f"_v{i}") for i, node in enumerate(graph.nodes) if not node.is_leaf})
     relevant = graph.ancestors_of_loss
     with sp.evaluate(False):  # symbols for symbols: nothing to simplify, and re-sorting every sum is O(E log E)
         assignments = [(rename[node.symbol], node.expr.xreplace(rename)) for node in graph.nodes
                        if not node.is_leaf and node.name in relevant]
-    args = [rename[graph.symbols[name]] for name in leaf_order(graph)]
     result = rename[graph.symbols[graph.loss]]
     # lambdify's own mpmath printer settings, but terms printed as stored: sorting each sum costs, and
     # the order of a sum's terms changes nothing here
-    printer = MpmathPrinter({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
-                             "order": "none"})
-    return sp.lambdify(args, result, modules=[MPMATH_NAMESPACE, "mpmath"], printer=printer,
-                       cse=lambda expr: (assignments, expr), docstring_limit=0)
+    printer = _ProgramPrinter({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
+                               "order": "none"})
+    program = sp.lambdify([leaves], result, modules=[MPMATH_NAMESPACE, "mpmath"], printer=printer,
+                          cse=lambda expr: (assignments, expr), docstring_limit=0)
+    return lambda *values: program(values)
+
+
+class _ProgramPrinter(MpmathPrinter):
+    """lambdify's mpmath printer, with products and sums of plain symbols written directly (``_v1*_v2 + _v3``):
+    most of a network's program, and the general path asks of each factor whether it is a fraction
+    or negative. The arithmetic is the same; only the printing is shorter."""
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        if all(type(a) is sp.Symbol for a in expr.args):
+            return "*".join(map(self._print, expr.args))
+        return super()._print_Mul(expr)
+
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+        if all(type(a) is sp.Symbol or type(a) is sp.Mul and all(type(f) is sp.Symbol for f in a.args)
+               for a in expr.args):
+            return " + ".join(map(self._print, expr.args))
+        return super()._print_Add(expr, order)
 
 
 def mp_number(value: sp.Expr) -> mpmath.mpf:

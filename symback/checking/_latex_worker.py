@@ -1,9 +1,10 @@
 """Child process of :mod:`symback.checking.latex_input`: LaTeX in, a JSON syntax tree out. Not a public API.
 
-It is run as ``python -I _latex_worker.py`` with an empty environment and a hard timeout, reads
-``{"texts": [...], "max_nodes": n, "max_depth": d}`` on stdin and writes
-``{"results": [{"tree": ...} | {"error": ..., "column": ...}, ...]}`` (ASCII JSON) on stdout.
-It only parses (SymPy's antlr backend, strict mode) and encodes; the parent decides what is allowed.
+It is run as ``python -I _latex_worker.py`` with an empty environment and serves its parent for the
+parent's life: each request is one line ``{"texts": [...], "max_nodes": n, "max_depth": d}`` on stdin,
+each reply one line ``{"results": [{"tree": ...} | {"error": ..., "column": ...}, ...]}`` (ASCII JSON)
+on stdout; it ends at the end of its input. The parent times every request and kills the child on a
+timeout. It only parses (SymPy's antlr backend, strict mode) and encodes; the parent decides what is allowed.
 Decimal literals become exact rationals here, so no float arithmetic happens during parsing.
 """
 import json
@@ -82,13 +83,15 @@ def parse_one(text, max_nodes, max_depth):
 
 
 def main():
-    request = json.loads(sys.stdin.read())
     if resource is not None:  # memory and file-size caps; the parent's wall-clock timeout bounds time
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
         resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
     _parse_latex_antlr.sympy = _ExactSympy()
-    results = [parse_one(t, request["max_nodes"], request["max_depth"]) for t in request["texts"]]
-    sys.stdout.write(json.dumps({"results": results}))
+    for line in sys.stdin:  # one request per line, until the parent closes the pipe (or kills this process)
+        request = json.loads(line)
+        results = [parse_one(t, request["max_nodes"], request["max_depth"]) for t in request["texts"]]
+        sys.stdout.write(json.dumps({"results": results}) + "\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -99,6 +99,36 @@ def gallery_files(shared_once) -> tuple[tuple[str, str], ...]:
     return tuple((name, text) for name, text in shared_once("gallery", lambda: list(gallery())))
 
 
+#: the longest single tests (seconds on 2 busy cores), run first: xdist hands out tests in collection order,
+#: and one of these at the end of the run kept one worker busy for half a minute after the other had finished
+SLOW_FIRST = (
+    "tests/engine/test_oracles.py::test_random_graph_vs_mpmath_central_differences",               # ~20 s
+    "tests/engine/test_oracles.py::test_random_graph_vs_torch_autograd",                           # ~9 s
+    "tests/engine/test_oracles.py::test_random_graph_with_kinks_vs_mpmath_central_differences",    # ~7 s
+)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own grouping by fixture scope
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """Move the :data:`SLOW_FIRST` tests to the front (the same order in every worker; nothing else moves)."""
+    first = [item for item in items if item.nodeid in SLOW_FIRST]
+    if first:
+        first.sort(key=lambda item: SLOW_FIRST.index(item.nodeid))
+        items[:] = first + [item for item in items if item.nodeid not in SLOW_FIRST]
+
+
+@pytest.fixture(scope="session")
+def derived() -> Callable[..., object]:
+    """``derived(name)``: ``derive_identity(name)`` once per worker, for the tests that render or read it.
+
+    An identity (frozen dataclasses) is not changed by the tests that read it; tests of the derivation
+    itself (tests/checking/test_identities.py) still call derive_identity.
+    """
+    from symback.checking.identities import derive_identity  # (lazy: start-up time)
+
+    return lru_cache(maxsize=None)(derive_identity)
+
+
 @pytest.fixture(scope="session")
 def solved() -> Callable[..., object]:
     """``solved(name, check=True)``: ``symback.solve`` of a built-in example, once per worker.

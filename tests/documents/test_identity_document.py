@@ -4,7 +4,7 @@ import tomllib
 
 import pytest
 
-from symback.checking.identities import IDENTITIES, derive_identity
+from symback.checking.identities import IDENTITIES
 from symback.documents.catalogue import LANGUAGES, TEMPLATES_DIR
 from symback.documents.prose import prose
 from symback.documents.render import render_identity
@@ -12,8 +12,8 @@ from symback.documents.render import render_identity
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("kind", ["md", "tex"])
-def test_sigmoid_reasons_are_math_not_ascii(lang, kind):
-    text = render_identity(derive_identity("sigmoid"), kind, lang)
+def test_sigmoid_reasons_are_math_not_ascii(lang, kind, derived):
+    text = render_identity(derived("sigmoid"), kind, lang)
     for ascii_math in ("^-", "textasciicircum", r"\{-x\}"):
         assert ascii_math not in text, ascii_math
     assert not re.search(r"(?<!\\)sigma['(]", text)  # sigma' or sigma(x) in words, not \sigma
@@ -39,8 +39,8 @@ def test_prose_escapes_words_and_keeps_math():
 
 
 @pytest.mark.parametrize("name", list(IDENTITIES))
-def test_every_identity_renders_with_typeset_reasons(name):
-    identity = derive_identity(name)
+def test_every_identity_renders_with_typeset_reasons(name, derived):
+    identity = derived(name)
     tex = render_identity(identity, "tex", "ko")
     steps = sum(len(r.lines) - 1 for r in identity.all_routes) + max(len(identity.wrong) - 1, 0)
     assert tex.count("\\intertext{") == steps

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from symback.checking.identities import IDENTITIES, derive_identity
+from symback.checking.identities import IDENTITIES
 from symback.documents.json_output import identity_json
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,18 +42,18 @@ def test_every_gallery_math_block_renders_in_katex(gallery_files):
     assert not failures, "\n".join(failures[:10])
 
 
-def test_every_identity_line_renders_in_katex():
+def test_every_identity_line_renders_in_katex(derived):
     blocks = [{"tex": line["latex"], "display": True}
-              for name in IDENTITIES for route in identity_json(derive_identity(name))["routes"]
+              for name in IDENTITIES for route in identity_json(derived(name))["routes"]
               for line in route["lines"]]
     failures = check(blocks)
     assert not failures, "\n".join(failures[:10])
 
 
-def test_every_identity_document_renders_in_katex():
+def test_every_identity_document_renders_in_katex(derived):
     from symback.documents.render import render_identity
     blocks = [b for name in IDENTITIES for lang in ("en", "ko")
-              for b in blocks_of(render_identity(derive_identity(name), "md", lang))]
+              for b in blocks_of(render_identity(derived(name), "md", lang))]
     failures = check(blocks)
     assert not failures, "\n".join(failures[:10])
 

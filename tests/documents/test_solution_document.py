@@ -178,11 +178,11 @@ def test_solution_renders_itself():
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_identity_documents_render(lang):
-    from symback.checking.identities import IDENTITIES, derive_identity
+def test_identity_documents_render(lang, derived):
+    from symback.checking.identities import IDENTITIES
     from symback.documents.render import render_identity
     for name in IDENTITIES:
-        identity = derive_identity(name)
+        identity = derived(name)
         md, tex = render_identity(identity, "md", lang), render_identity(identity, "tex", lang)
         steps = sum(len(route.lines) - 1 for route in identity.all_routes) + max(len(identity.wrong) - 1, 0)
         assert md.count("&= ") == steps and tex.count("&= ") == steps
@@ -215,13 +215,13 @@ def test_latex_error_names_the_line_and_shows_the_log(tmp_path, capsys):
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["apple.tex"]
 
 
-def test_identity_texts_all_have_korean():
+def test_identity_texts_all_have_korean(derived):
     from symback.documents.catalogue import identity_messages
-    from symback.checking.identities import IDENTITIES, derive_identity
+    from symback.checking.identities import IDENTITIES
     words = identity_messages("ko")
     missing = []
     for name in IDENTITIES:
-        i = derive_identity(name)
+        i = derived(name)
         texts = [i.title, i.conclusion, i.wrong_explanation, *i.assumptions, *i.remarks]
         for route in i.all_routes:
             texts += [route.title] + [line.reason for line in route.lines]

@@ -64,8 +64,10 @@ def close(a, b, digits: int = 40) -> bool:
     return abs(a - b) <= sp.Float(10) ** -digits * max(1, abs(b))
 
 
-@pytest.mark.parametrize("seed", range(48))
-@pytest.mark.parametrize("convention", ["row", "column"])
+# seed by seed (both conventions of a seed side by side, so xdist sends them to one worker and the
+# cached solve serves both); the ids are the usual "row-7", "column-7"
+@pytest.mark.parametrize("convention, seed", [(c, s) for s in range(48) for c in ("row", "column")],
+                         ids=lambda v: str(v))
 def test_every_entry_equals_the_neuron_level_gradient(convention, seed):
     spec = random_network(seed)
     solution = solved(seed)
@@ -98,8 +100,7 @@ def test_every_entry_equals_the_neuron_level_gradient(convention, seed):
 
 @pytest.mark.parametrize("seed", [1, 5, 10, 14, 23])
 def test_compiled_program_agrees_with_the_exact_matrices(seed):
-    spec = random_network(seed)
-    solution = symback.solve(spec, check=False)
+    solution = solved(seed)
     net = solution.graph.network
     for convention in ("row", "column"):
         form = solution.matrix(convention)
@@ -184,7 +185,7 @@ def test_graph_specs_and_unknown_conventions_are_refused(tmp_path, capsys):
 @pytest.mark.parametrize("convention", ["row", "column"])
 @pytest.mark.parametrize("seed", [2, 3, 4, 19])  # neuron, shared and no biases; batches of 3, 4, 5 and 4
 def test_symbolic_statement_has_shapes_and_evaluates_to_the_numbers(seed, convention):
-    form = symback.solve(random_network(seed), check=False).matrix(convention)
+    form = solved(seed).matrix(convention)
     equations = form.symbolic()
     names = {str(lhs) for lhs, _ in equations}
     assert {"Z1", "dW1", "dA0"} <= names and ("db1" in names) == (form.bias != "none")
@@ -225,8 +226,7 @@ def test_languages_share_the_mathematics():
 
 
 def test_minibatch_document_shows_the_average():
-    spec = random_network(3)  # shared biases, a batch of 4
-    solution = symback.solve(spec, check=False)
+    solution = solved(3)  # shared biases, a batch of 4
     md = render_document(build_matrix_document(solution, convention="row"), "md")
     assert r"\frac{1}{4} " in md and r"m = 4" in md and r"\frac{\eta}{m}" in md
     column = render_document(build_matrix_document(solution, convention="column"), "md")

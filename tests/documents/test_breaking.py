@@ -129,7 +129,7 @@ def test_a_width_by_pieces_is_the_width_of_the_whole():
     built to break the cut (an argument after a space, \\frac with one argument in each piece, ``\\ ``)."""
     from symback.documents.breaking import _measure, _pieces
 
-    strings = _gallery_lines() + _soup(5, 40000)
+    strings = _gallery_lines() + _soup(5, 15000)
     cut = 0
     for tex in strings:
         assert _raw(tex) == pytest.approx(_measure(tex), abs=1e-9), tex
@@ -171,6 +171,6 @@ def _split_top_by_characters(tex: str, separators) -> list[str]:
 def test_split_at_top_level_separators_matches_the_character_scan():
     from symback.documents.breaking import _split_top
 
-    for tex in _gallery_lines()[::3] + _soup(9, 20000):
+    for tex in _gallery_lines()[::3] + _soup(9, 8000):
         for separators in ((" + ", " - "), (r" \cdot ",)):
             assert _split_top(tex, separators) == _split_top_by_characters(tex, separators), tex

@@ -121,3 +121,33 @@ def test_lambdify_backends(backend):
     value = float(sp.lambdify([x, y], expr, modules=modules)(1.7, 0.4))
     exact = float(elementary(expr).subs({x: 1.7, y: 0.4}).evalf(30))
     assert value == pytest.approx(exact, rel=1e-12)
+
+
+def test_the_linear_term_short_cut_gives_what_the_walk_gives(monkeypatch):
+    """differentiate's short cut for a symbol in one term of a sum (a neuron's inputs and weights) must
+    return the walk's own expression and rules; compared on every example's edges and random sums."""
+    import random
+
+    import symback
+    from symback.engine import rules
+    from symback.engine.examples import example_names
+
+    cases = []
+    for name in example_names():
+        graph = getattr(symback.solve(symback.load_example(name), check=False), "graph", None)
+        if graph is not None:
+            cases += [(n.expr, graph.symbols[p]) for n in graph.nodes if n.expr is not None for p in n.parents]
+    rng = random.Random(3)
+    pool = sp.symbols("w1 w2 x1 x2 b t", real=True)
+    for _ in range(400):
+        terms = [sp.Mul(*rng.sample(pool, rng.randint(1, 3))) * rng.choice([1, 1, 2, -1, sp.Rational(1, 2)])
+                 for _ in range(rng.randint(1, 5))]
+        if rng.random() < 0.3:
+            terms.append(rng.choice(pool) ** 2 + sp.exp(rng.choice(pool)))
+        expr = sp.Add(*terms)
+        cases += [(expr, s) for s in expr.free_symbols]
+    short = [(e, s, rules.differentiate(e, s)) for e, s in cases]
+    assert sum(rules._linear_term(e, s) is not None for e, s in cases) > 300
+    monkeypatch.setattr(rules, "_linear_term", lambda expr, symbol: None)
+    for e, s, got in short:
+        assert got == rules.differentiate(e, s), (e, s)

@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 
 from symback.engine import functions as fn
-from symback.checking import latex_input
+from symback.checking import latex_child, latex_input
 from symback.engine.errors import FormulaError
 from symback.engine.expr import parse_formula, symbol
 from symback.checking.latex_input import INSTALL, parse_latex_formula, parse_latex_formulas
@@ -175,7 +175,7 @@ def test_huge_power_is_refused_fast(antlr):
 
 @pytest.mark.serial
 def test_timeout(antlr):
-    latex_input._stop_child()  # the timeout covers a new child's start (a running child may parse x in 0.01 s)
+    latex_child._stop_child()  # the timeout covers a new child's start (a running child may parse x in 0.01 s)
     assert "did not parse within 0.01 s" in refused("x", timeout=0.01)
 
 
@@ -239,38 +239,38 @@ needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="ne
 @needs_proc
 def test_a_second_parse_reuses_the_child(antlr):
     parse_latex_formula("x", ["x"], "c")
-    first = latex_input._child.proc.pid
+    first = latex_child._child.proc.pid
     assert latex_children() == [first]
     assert parse_latex_formula(r"\frac{1}{2}y", ["y"], "c").echo == "y/2"
     assert parse_latex_formulas([("l1", "2x"), ("l2", "e^{x}")], ["x"])[1].echo == "exp(x)"
-    assert latex_input._child.proc.pid == first and latex_children() == [first]
+    assert latex_child._child.proc.pid == first and latex_children() == [first]
 
 
 @needs_proc
 def test_a_timed_out_child_is_killed_reaped_and_replaced(antlr):
     parse_latex_formula("x", ["x"], "c")
-    first = latex_input._child.proc.pid
+    first = latex_child._child.proc.pid
     with pytest.raises(FormulaError, match="did not parse within 0.2 s"):  # this one takes about 2 s
         latex_input._run_worker(["x+" * 1000 + "x"], 0.2, "w")
-    assert latex_input._child is None and latex_children() == [] and not Path(f"/proc/{first}").exists()
+    assert latex_child._child is None and latex_children() == [] and not Path(f"/proc/{first}").exists()
     assert parse_latex_formula("2x", ["x"], "c").echo == "2*x"
-    assert latex_input._child.proc.pid != first and latex_children() == [latex_input._child.proc.pid]
+    assert latex_child._child.proc.pid != first and latex_children() == [latex_child._child.proc.pid]
 
 
 @needs_proc
 def test_a_crashed_child_is_reaped_and_replaced(antlr, monkeypatch, tmp_path):
     parse_latex_formula("x", ["x"], "c")
-    os.kill(latex_input._child.proc.pid, 9)  # dies between two requests (the OOM killer, say)
-    latex_input._child.proc.wait()
+    os.kill(latex_child._child.proc.pid, 9)  # dies between two requests (the OOM killer, say)
+    latex_child._child.proc.wait()
     assert parse_latex_formula("3x", ["x"], "c").echo == "3*x"  # a new child, no error
     crash = tmp_path / "crash.py"  # answers nothing and exits 3 once it has read a request
     crash.write_text("import sys\nsys.stdin.readline()\nsys.exit('the parser crashed')\n", encoding="utf-8")
     monkeypatch.setattr(latex_input, "_WORKER", crash)
     crashed = []
-    monkeypatch.setattr(latex_input._Child, "stop", lambda self, grace=0.0, stop=latex_input._Child.stop:
+    monkeypatch.setattr(latex_child._Child, "stop", lambda self, grace=0.0, stop=latex_child._Child.stop:
                         crashed.append(self.proc.pid) or stop(self, grace))
     assert "stopped (exit code 1: the parser crashed)" in refused("x")
-    assert latex_input._child is None and crashed and not Path(f"/proc/{crashed[0]}").exists()
+    assert latex_child._child is None and crashed and not Path(f"/proc/{crashed[0]}").exists()
     monkeypatch.undo()
     assert parse_latex_formula("4x", ["x"], "c").echo == "4*x" and len(latex_children()) == 1
 
@@ -282,9 +282,9 @@ def test_the_child_is_killed_and_reaped_at_exit(antlr):
         import atexit, os, sys
         pid = []
         atexit.register(lambda: print(pid[0], os.path.exists(f"/proc/{pid[0]}")))
-        from symback.checking import latex_input
+        from symback.checking import latex_child, latex_input
         latex_input.parse_latex_formula("x", ["x"], "c")
-        pid.append(latex_input._child.proc.pid)
+        pid.append(latex_child._child.proc.pid)
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
     pid, exists = done.stdout.split()

@@ -114,50 +114,26 @@ def differentiate(expr: sp.Expr, symbol: sp.Symbol,
     >>> differentiate(w*x + b, w)
     (x, ('sum rule', 'product rule'))
     """
-    linear = _linear_term(expr, symbol)
-    if linear is not None:
-        return linear
     used: list[str] = []
 
     def walk(e: sp.Expr) -> sp.Expr:
         if e == symbol:
             return S.One
-        if symbol not in _free_symbols(e):
-            return S.Zero
         name = rule_name(e)
         if name not in used:
             used.append(name)
-        total = S.Zero
+        # only the arguments that hold the symbol; a factor of 1 is not multiplied out, and the terms
+        # are summed at once (a neuron's w*a + ... + b gives its one term as it is)
+        terms = []
         for i, arg in enumerate(e.args):
-            inner = walk(arg)
-            if inner != 0:
-                total += partial(e, i, conventions) * inner
-        return total
+            if symbol in _free_symbols(arg) and (inner := walk(arg)) != 0:
+                outer = partial(e, i, conventions)
+                terms.append(outer if inner is S.One else inner if outer is S.One else outer * inner)
+        return sp.Add(*terms)
 
+    if symbol not in _free_symbols(expr):
+        return S.Zero, ()
     return walk(expr), tuple(used)
-
-
-def _linear_term(expr: sp.Expr, symbol: sp.Symbol) -> tuple[sp.Expr, tuple[str, ...]] | None:
-    """What the walk gives for a neuron's ``w1*a1 + ... + b`` and one of its symbols, without the walk's
-    arithmetic: ``symbol`` in one term only, as that term or as one plain factor of it (else None).
-
-    The walk would add ``1 * d(term)`` to zero for the sum and ``(the other factors) * 1`` for the
-    product: the same objects, by the same rules, in the same order.
-    """
-    if type(expr) is not sp.Add:
-        return None
-    hits = [a for a in expr.args if symbol in _free_symbols(a)]
-    if len(hits) != 1:
-        return None
-    term = hits[0]
-    if term == symbol:
-        return S.One, (rule_name(expr),)
-    if type(term) is not sp.Mul:
-        return None
-    at = [i for i, a in enumerate(term.args) if symbol in _free_symbols(a)]
-    if len(at) != 1 or term.args[at[0]] != symbol:
-        return None
-    return _others(term, at[0]), (rule_name(expr), rule_name(term))
 
 
 def notes_for(expr: sp.Expr) -> tuple[str, ...]:

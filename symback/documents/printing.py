@@ -67,6 +67,12 @@ def _symbol_name(symbol: sp.Symbol) -> str:
     return symbol.name
 
 
+def _symbols_and_products(terms) -> bool:
+    """Whether every term of a sum is a plain symbol or a :func:`_symbol_product`: SymPy prints such a
+    sum as its terms joined by `` + `` (none has a sign to pull out or needs brackets)."""
+    return all(type(t) is sp.Symbol or _symbol_product(t) for t in terms)
+
+
 def _symbol_product(expr: sp.Expr) -> bool:
     """Whether ``expr`` is a product of distinct, commutative plain symbols (``a_{1} \\delta_{2}``)."""
     if type(expr) is not sp.Mul:
@@ -97,8 +103,9 @@ def _monomial_names(expr: sp.Add) -> list[tuple] | None:
     """
     keys, symbols = [], {}
     for term in expr.args:
-        factors = (term,) if type(term) is sp.Symbol else term.args if _symbol_product(term) else None
-        if factors is None or not all(type(f) is sp.Symbol and f.is_commutative for f in factors):
+        factors = term.args if _symbol_product(term) else (term,) if type(term) is sp.Symbol and term.is_commutative \
+            else None
+        if factors is None:
             return None
         for f in factors:
             if symbols.setdefault(f.name, f) is not f:
@@ -215,8 +222,7 @@ class SymbackLatexPrinter(LatexPrinter):
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
         chosen = order or self.order
         terms = self._as_ordered_terms(expr, order=order) if chosen in ("old", "none") else _ordered_terms(expr, chosen)
-        if all(type(t) is sp.Symbol or _symbol_product(t) for t in terms):
-            # (SymPy's _print_Add for such terms: none has a sign to pull out or needs brackets)
+        if _symbols_and_products(terms):
             return " + ".join(self._print(t) for t in terms)
         if chosen != "none":
             terms = sorted(terms, key=lambda term: term.could_extract_minus_sign())  # stable
@@ -344,7 +350,7 @@ class _PlainPrinter(StrPrinter):
         chosen = order or self.order
         if chosen not in ("old", "none"):
             terms = _ordered_terms(expr, chosen)
-            if all(type(t) is sp.Symbol or _symbol_product(t) for t in terms):
+            if _symbols_and_products(terms):
                 return " + ".join(self._print(t) for t in terms)
         return super()._print_Add(expr, order=order)
 

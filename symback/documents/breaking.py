@@ -47,12 +47,26 @@ _DELIMITER = 4.6   # a parenthesis or bracket (\left( grows a little around frac
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[{}^_&]|\s+|.", re.S)
 
 
-def _tokens(tex: str) -> list[str]:
-    return _TOKEN.findall(tex)
+def _parse(tex: str) -> tuple[list[str], dict[int, int]]:
+    """(tokens, partners) of ``tex``: what :func:`_state` and :func:`_measure` read. Never mutated."""
+    tokens = _TOKEN.findall(tex)
+    return tokens, _partners(tokens, "{" in tex)
 
 
-def _partners(tokens: list[str]) -> dict[int, int]:
+_parse_kept = lru_cache(maxsize=1 << 12)(_parse)
+_KEPT_LENGTH = 256  #: pieces up to this long are parsed once for both readers (bounds what is kept)
+
+
+def _parsed(piece: str) -> tuple[list[str], dict[int, int]]:
+    """:func:`_parse`, kept for short pieces: :func:`_state` and then :func:`_measure` read each new
+    piece (a weight's name, a number), and each parsed it for itself."""
+    return _parse_kept(piece) if len(piece) <= _KEPT_LENGTH else _parse(piece)
+
+
+def _partners(tokens: list[str], braces: bool = True) -> dict[int, int]:
     """The index of the ``}`` that closes each ``{`` (unclosed ones have none)."""
+    if not braces:
+        return {}
     partner, open_ = {}, []
     for k in [k for k, tok in enumerate(tokens) if tok == "{" or tok == "}"]:
         if tokens[k] == "{":
@@ -179,16 +193,18 @@ def _raw(tex: str) -> float:
     (:func:`_pieces`), each measured once however many lines it appears in.
     """
     pieces = _pieces(tex)
-    if pieces is None or len(pieces) == 1:
-        return _measure(tex)
+    if pieces is None:
+        return _measure(str(tex))  # (a plain str: the cache keys a Tex and an equal str apart)
+    if len(pieces) == 1:
+        return _measure(pieces[0])
     return sum(_measure(piece) for piece in pieces)
 
 
 @lru_cache(maxsize=1 << 16)
 def _measure(tex: str) -> float:
     """:func:`_width` of the whole string."""
-    tokens = _tokens(tex)
-    return _width(tokens, _partners(tokens), 0, len(tokens))
+    tokens, partner = _parsed(tex)
+    return _width(tokens, partner, 0, len(tokens))
 
 
 _ARGUMENTS = {"^": 1, "_": 1, **{f"\\{name}": 2 for name in ("frac", "dfrac", "tfrac")}}  #: others in _STRUCTURE: 1
@@ -202,7 +218,7 @@ def _state(piece: str) -> int:
 
     The arguments are taken as :func:`_width` takes them: a braced group or one token, after spaces.
     """
-    tokens = _tokens(piece)
+    tokens, partner = _parsed(piece)
     depth = 0
     for tok in tokens:
         if tok == "{":
@@ -213,7 +229,7 @@ def _state(piece: str) -> int:
                 return -1
     if depth or (tokens and tokens[-1] == "\\"):
         return 1
-    partner, i, n = _partners(tokens), 0, len(tokens)
+    i, n = 0, len(tokens)
 
     def argument(i: int) -> int | None:  # the index after the argument starting at i, None at the end
         while i < n and tokens[i].isspace():

@@ -174,3 +174,19 @@ def test_split_at_top_level_separators_matches_the_character_scan():
     for tex in _gallery_lines()[::3] + _soup(9, 8000):
         for separators in ((" + ", " - "), (r" \cdot ",)):
             assert _split_top(tex, separators) == _split_top_by_characters(tex, separators), tex
+
+
+def test_a_new_piece_is_parsed_and_measured_once_whatever_its_type():
+    """Tex is a str subclass, and functools caches key a Tex and an equal str apart: a weight's name
+    arrives as both, and was measured twice. A new piece is also parsed once for both readers."""
+    from symback.documents import breaking
+    from symback.documents.tex import Tex
+
+    name = r"w^{(7)}_{93,41}"  # a piece no other test measures
+    measured, parsed = breaking._measure.cache_info().currsize, breaking._parse_kept.cache_info().misses
+    width = tex_width(Tex(name))
+    assert tex_width(name) == width and tex_width(Tex(name)) == width
+    assert breaking._measure.cache_info().currsize == measured + 1
+    assert breaking._parse_kept.cache_info().misses == parsed + 1  # (_state, then _measure)
+    assert breaking._parsed("x" * (breaking._KEPT_LENGTH + 1)) == (list("x" * (breaking._KEPT_LENGTH + 1)), {})
+    assert breaking._parse_kept.cache_info().misses == parsed + 1  # a long piece is not kept

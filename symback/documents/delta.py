@@ -65,14 +65,30 @@ def adjoint_form(derivation: Derivation, node: str, named: frozenset[str] | set[
 
 
 def is_direct(derivation: Derivation, node: str, named: frozenset[str] | set[str]) -> bool:
-    """Whether every child of ``node`` is named or the loss: its adjoint form is then the chain step itself.
+    """Whether the adjoint form of ``node`` is the engine's own chain sum: then it needs no :func:`check_form`.
 
-    That form, sum of adjoint(child) x local, is what the engine evaluates (``numbers.gradients[node]``
-    is the sum of ``gradients[child] * locals[(child, node)]``), so it needs no :func:`check_form`; a
-    form that expands an unnamed child does.
+    The form (:func:`adjoint_form`) is the sum over the children of upstream x local, each local the
+    engine's term, each upstream a named child's adjoint, 1 for the loss, or an unnamed child's form
+    built the same way. The engine's ``numbers.gradients[node]`` is that same sum of
+    ``gradients[child] * locals[(child, node)]``, so by induction down to the named nodes the form's
+    value is the engine's, exactly: true whenever every node on the way has its step (a hidden
+    neuron's δ form, which goes through its activation, as well as a weight's ``a δ``). Evaluating
+    the form again at 30 digits (what :func:`check_form` does) cost a 16-16-16 network's worked
+    solution a tenth of its document model and could not disagree.
     """
-    loss = derivation.graph.loss
-    return all(term.child == loss or term.child in named for term in derivation.by_node[node].terms)
+    loss, steps = derivation.graph.loss, derivation.by_node
+    seen: set[str] = set()
+    stack = [node]
+    while stack:
+        step = steps.get(stack.pop())
+        if step is None:
+            return False
+        for term in step.terms:
+            child = term.child
+            if child != loss and child not in named and child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return True
 
 
 def uses_adjoints(expr: sp.Expr) -> bool:

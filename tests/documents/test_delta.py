@@ -15,9 +15,10 @@ def _derivations(solved):
 
 
 def test_a_direct_form_is_the_engines_chain_step(solved):
-    """Where every child is named (or the loss) the document skips the numeric check of the form:
-    the form must then still evaluate to the engine's gradient, and name no node it does not use."""
-    direct = 0
+    """Where the document skips the numeric check of a form (:func:`is_direct`) the form must still
+    evaluate to the engine's gradient: one level deep (every child named) and through unnamed
+    children (a hidden neuron's δ goes through its activation to the δs of the layer above)."""
+    direct = through = 0
     for name, derivation in _derivations(solved):
         graph = derivation.graph
         named = frozenset(delta_names(derivation)) or frozenset(s.node for s in derivation.steps if s.node != graph.loss)
@@ -28,8 +29,27 @@ def test_a_direct_form_is_the_engines_chain_step(solved):
             form = adjoint_form(derivation, step.node, named)
             assert check_form(form, derivation, step.node), (name, step.node)
             children = {t.child for t in step.terms}
-            assert {s.name[1:] for s in form.free_symbols if s.name.startswith(delta.ADJOINT)} <= children
-    assert direct > 100
+            if children <= named | {graph.loss}:
+                assert {s.name[1:] for s in form.free_symbols if s.name.startswith(delta.ADJOINT)} <= children
+            else:
+                through += 1
+    assert direct > 100 and through > 10
+
+
+def test_a_form_with_a_missing_step_is_not_direct(solved):
+    derivation = solved("mazur_222").derivation
+    named = frozenset(delta_names(derivation))
+    hidden = next(s.node for s in derivation.steps if s.node in named and
+                  any(t.child not in named and t.child != derivation.graph.loss for t in s.terms))
+    assert is_direct(derivation, hidden, named)
+    child = next(t.child for t in derivation.by_node[hidden].terms if t.child not in named)
+    broken = dict(derivation.by_node)
+    del broken[child]
+
+    class Without:
+        graph, by_node = derivation.graph, broken
+
+    assert not is_direct(Without, hidden, named)
 
 
 def test_no_parent_of_a_sum_of_atoms_has_a_textbook_form(solved, monkeypatch):

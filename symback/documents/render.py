@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from symback.documents.catalogue import TEMPLATES_DIR
 from symback.documents.pdf import compile_pdf
+from symback.documents.template_cache import bytecode_cache
 from symback.documents.tex import Tex, escape_latex, escape_markdown
 from symback.engine.errors import SymbackError
 
@@ -37,7 +38,8 @@ def environment(kind: str, templates: "str | None" = None):
     arrange the document model's data but not reach Python's internals (``__class__``, ``__globals__``).
     One environment is kept per (kind, directory), and with it every template it has compiled: the
     gallery renders 220 documents from a handful of templates, and compiling them again for each
-    took half its time. (Jinja2 reloads a template whose file has changed since.)
+    took half its time. (Jinja2 reloads a template whose file has changed since.) The built-in
+    templates' compiled code is also kept between runs (:mod:`.template_cache`).
     """
     check_templates(templates)
     return _environment(kind, None if templates is None else str(Path(templates).resolve()))
@@ -61,7 +63,8 @@ def _environment(kind: str, templates: "str | None"):
     kind_of_env = jinja2.sandbox.SandboxedEnvironment if templates else jinja2.Environment
     env = kind_of_env(loader=jinja2.FileSystemLoader(paths), undefined=jinja2.StrictUndefined,
                              finalize=finalize, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True, autoescape=False, **delimiters)
+                             keep_trailing_newline=True, autoescape=False,
+                             bytecode_cache=None if templates else bytecode_cache(), **delimiters)
     env.filters["mermaid"] = lambda text: Tex(escape_mermaid(str(text)))  # escaped here, so trusted
     return env
 

@@ -69,11 +69,12 @@ _TYPESET = re.compile("[\u00a0-\u024f\u2000-\u20cf\u1100-\u11ff\u3000-\u303f\u31
 
 
 _MARKDOWN_SPECIALS = {c: "\\" + c for c in "\\`*_[]<>#|$"}
+_MARKDOWN_TABLE = str.maketrans(_MARKDOWN_SPECIALS)  #: (str.translate: a Markdown page escapes ~10,000 strings)
 
 
 def escape_markdown(text: str) -> str:
     """User text made inert in Markdown and in KaTeX's math delimiters ``$`` (LaTeX: :func:`escape_latex`)."""
-    return "".join(_MARKDOWN_SPECIALS.get(c, c) for c in text)
+    return text.translate(_MARKDOWN_TABLE)
 
 
 def escape_latex(text: str) -> Tex:
@@ -87,7 +88,12 @@ def escape_latex(text: str) -> Tex:
     >>> print(escape_latex(r"50% of \input{x} & café"))
     50\% of \textbackslash{}input\{x\} \& caf{\'e}
     """
+    if text.isascii():  # (most text: one pass in C over the ASCII part of the table)
+        return Tex(text.translate(_ASCII_TABLE))
     return Tex("".join(map(_char_tex, text)))
+
+
+_ASCII_TABLE = str.maketrans({chr(code): _char_tex(chr(code)) for code in range(128)})
 
 
 EXACT_INTEGER_DIGITS = 15  #: integers up to this many digits (or ``digits``) are shown in full

@@ -401,9 +401,17 @@ def aligned_lines(rows: Iterable[Line], width: float = TEXT_WIDTH) -> tuple[Tex,
     unbroken = SAFETY * max(sum(_REL + _raw(p) for p in r.parts) for r in rows)  # "= a = b", by addition
     in_column = bool(note_width) and lhs_width + unbroken + column <= width
     avail = width - lhs_width - (column if in_column else 0.0)
+    # most blocks: every row fits on one line, so no part is broken or dropped (the margin keeps the
+    # sums' rounding, here all parts at once and in _row_lines one by one, from deciding otherwise)
+    budget = avail - QUAD - _REL
+    one_line = unbroken <= avail - _MARGIN and all(tex_width(p) <= budget for r in rows for p in r.parts)
     out: list[str] = []
     for row, note in zip(rows, notes):
-        lines = _row_lines(row, avail)
+        if one_line:
+            parts = [p for p in dict.fromkeys(row.parts) if p]
+            lines = ["&= " + " = ".join(parts)] if parts else ["&"]
+        else:
+            lines = _row_lines(row, avail)
         if note and in_column:
             lines[0] += f" && {note}"
         elif note:
@@ -414,6 +422,9 @@ def aligned_lines(rows: Iterable[Line], width: float = TEXT_WIDTH) -> tuple[Tex,
         out.append(f"{row.lhs} {lines[0]}")
         out.extend(lines[1:])
     return tuple(Tex(line) for line in out)
+
+
+_MARGIN = 1e-6  #: points: far above the rounding of a sum of widths, far below anything printed
 
 
 def _row_lines(row: Line, avail: float) -> list[str]:

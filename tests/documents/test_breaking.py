@@ -190,3 +190,28 @@ def test_a_new_piece_is_parsed_and_measured_once_whatever_its_type():
     assert breaking._parse_kept.cache_info().misses == parsed + 1  # (_state, then _measure)
     assert breaking._parsed("x" * (breaking._KEPT_LENGTH + 1)) == (list("x" * (breaking._KEPT_LENGTH + 1)), {})
     assert breaking._parse_kept.cache_info().misses == parsed + 1  # a long piece is not kept
+
+
+def test_blocks_that_fit_on_one_line_are_laid_out_as_the_general_path_lays_them_out(monkeypatch):
+    """The one-line short cut of aligned_lines gives exactly the lines of the part-by-part layout,
+    for blocks near the width (both sides of it), with notes, repeated and empty parts."""
+    from symback.documents import breaking
+
+    rng = random.Random(5)
+    terms = [latex(_random_expr(rng, rng.choice([1, 2]))) for _ in range(80)]
+    blocks = []
+    for _ in range(300):
+        rows = []
+        for _ in range(rng.randint(1, 4)):
+            parts = [" + ".join(rng.sample(terms, rng.randint(1, 3))) for _ in range(rng.randint(1, 3))]
+            parts += rng.choice([[], [parts[0]], [""], ["0.25"]])
+            rows.append(Line(latex(sp.Symbol(f"d{rng.randint(1, 99)}")), tuple(parts),
+                             rng.choice(["", "chain rule", "product rule, sum rule, logistic derivative"])))
+        blocks.append((rows, rng.choice([160.0, 240.0, 320.0, TEXT_WIDTH])))
+    fast = [aligned_lines(rows, width) for rows, width in blocks]
+    monkeypatch.setattr(breaking, "_MARGIN", float("inf"))  # never the short cut
+    general = [aligned_lines(rows, width) for rows, width in blocks]
+    assert fast == general
+    one_line = sum(len(lines) == len(rows) and not any(line.startswith("&") for line in lines)
+                   for (rows, _), lines in zip(blocks, fast))
+    assert 30 < one_line < 270, one_line  # both paths taken

@@ -4,8 +4,9 @@
 For n = 4, 8, 16, 32 (sigmoid, neuron biases, half_sse, one sample, seeded values rounded to 3 digits):
 
 * ``json`` / ``md+tex``: wall-clock and CPU (user + system) seconds of the whole process ``symback
-  derive SPEC --format json`` (and ``--format md,tex``), median of ``--repeat`` runs (3; a single run
-  where the first takes more than ``--single`` seconds, marked ``*``). The ratios use CPU seconds:
+  derive SPEC --format json`` (and ``--format md,tex``), median of 2 x ``--repeat`` runs (3 before the
+  naive baseline of that n and 3 after it, so that a drifting load weighs on both sides of the
+  ratio alike; a single run where the first takes more than ``--single`` seconds, marked ``*``). The ratios use CPU seconds:
   on a shared machine the wall clock also counts other people's work. Network form is the ``[network]`` spec; graph form is the
   same neurons written as ``[nodes]`` formulas (``z1_1 = "w1_1_1*x1 + ... + b1_1"``,
   ``a1_1 = "sigmoid(z1_1)"``, ...).
@@ -123,8 +124,8 @@ def _children_cpu() -> float:
 _ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def run_seconds(command: list[str], repeat: int, single: float) -> tuple[float, float, bool] | None:
-    """Median (wall, CPU) seconds of the process ``command``; a single run if the first exceeds ``single`` s.
+def run_samples(command: list[str], repeat: int, single: float) -> tuple[list[float], list[float], bool] | None:
+    """(wall, CPU) seconds of ``repeat`` runs of the process ``command``; one run if the first exceeds ``single`` s.
 
     None (reported on stderr) if the command fails.
     """
@@ -138,8 +139,23 @@ def run_seconds(command: list[str], repeat: int, single: float) -> tuple[float, 
             print(f"bench_derive: {' '.join(command)} failed:\n{done.stderr}", file=sys.stderr)
             return None
         if walls[0] > single:
-            return walls[0], cpus[0], True
-    return statistics.median(walls), statistics.median(cpus), False
+            return walls[:1], cpus[:1], True
+    return walls, cpus, False
+
+
+def run_seconds(command: list[str], repeat: int, single: float) -> tuple[float, float, bool] | None:
+    """Median (wall, CPU) seconds of :func:`run_samples`."""
+    samples = run_samples(command, repeat, single)
+    return None if samples is None else (statistics.median(samples[0]), statistics.median(samples[1]), samples[2])
+
+
+def merged(*runs) -> tuple[float, float, bool] | None:
+    """The median (wall, CPU) over several :func:`run_samples` of one command (None if any failed)."""
+    if any(r is None for r in runs):
+        return None
+    walls = [w for r in runs for w in r[0]]
+    cpus = [c for r in runs for c in r[1]]
+    return statistics.median(walls), statistics.median(cpus), any(r[2] for r in runs)
 
 
 def stages(path: Path) -> dict[str, float]:
@@ -197,6 +213,7 @@ def main() -> None:
                                                                   "-o", str(tmp / "warm")]):
         subprocess.run(warm, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_ENV)  # bytecode cached
     cells: dict[tuple[int, str, str], tuple[float, float, bool] | None] = {}
+    commands: dict[tuple[int, str, str], list[str]] = {}
     formats_run = args.formats.split(",")
     naive: dict[int, tuple[float | None, str]] = {}
     for n in sizes:
@@ -208,11 +225,16 @@ def main() -> None:
                 if fmt not in formats_run:
                     cells[n, form, fmt] = None
                     continue
-                cells[n, form, fmt] = run_seconds(cmd + ["derive", str(path), "--format", formats, "-o", str(tmp / "out")]
-                                           + BIG, repeat, args.single)
+                commands[n, form, fmt] = cmd + ["derive", str(path), "--format", formats, "-o", str(tmp / "out")] + BIG
+        before = {key: run_samples(command, repeat, args.single) for key, command in commands.items() if key[0] == n}
         with limits.command(limits.Limits(nodes=100_000, budget=3600, memory=1 << 20)):
             graph = build_graph(symback.load_spec(paths["network"]))
         naive[n] = naive_cpu(graph, cap)  # outside the command's limits: both use SIGALRM
+        # the same runs again after the naive baseline, and the median over both: on a shared machine
+        # the load drifts over the minute the baseline takes, and the ratio is of the two
+        for key, samples in before.items():
+            single = samples is None or samples[2]
+            cells[key] = merged(samples) if single else merged(samples, run_samples(commands[key], repeat, args.single))
         print(f"  n={n} done ({time.perf_counter() - began:.0f} s elapsed, load {load()})", flush=True)
     breakdown = {}
     for form in ("graph", "network") if 16 in sizes else ():
@@ -242,7 +264,8 @@ def main() -> None:
             speed = [f"{approx}{naive_s / cpu(n, form, f):.1f}x" if naive_s else "—" for f in ("json", "mdtex")]
             rows.append([str(n), str(2 * n * n), form, cell(n, form, "json"), cell(n, form, "mdtex"),
                          f"{approx}{naive_s:.1f}" if naive_s else "—", *speed])
-    print(f"\nEnd to end, whole process, median of {repeat} (* = one run); load before {load_before}:\n")
+    print(f"\nEnd to end, whole process, median of {2 * repeat} ({repeat} before the naive baseline, {repeat} after; "
+          f"* = one run); load before {load_before}:\n")
     for line in [header, ["---"] * len(header)] + rows:
         print("| " + " | ".join(line) + " |")
     print("\nnaive: " + "; ".join(f"n={n} {note}" for n, (_, note) in naive.items()))

@@ -112,15 +112,18 @@ def format_number(value, digits: int) -> str:
     if isinstance(value, (sp.Integer, int)) and not isinstance(value, bool) \
             and len(str(abs(int(value)))) <= max(digits, EXACT_INTEGER_DIGITS):
         return str(int(value))  # longer integers (10^400) are rounded as below: a line has room for 15 digits
-    exact = _exact_value(value)
-    if exact is None:
-        return str(value)  # not a finite real number: shown as it is (never a silent wrong digit)
-    if exact == 0:
+    ratio = _binary_ratio(value) if isinstance(value, sp.Float) else None
+    if ratio is None:
+        exact = _exact_value(value)
+        if exact is None:
+            return str(value)  # not a finite real number: shown as it is (never a silent wrong digit)
+        ratio = (exact.p, exact.q)
+    if ratio[0] == 0:
         return "0"
     with decimal.localcontext() as context:
         context.prec, context.rounding = digits, decimal.ROUND_HALF_EVEN
         context.Emax, context.Emin = decimal.MAX_EMAX, decimal.MIN_EMIN
-        rounded = decimal.Decimal(exact.p) / decimal.Decimal(exact.q)
+        rounded = decimal.Decimal(ratio[0]) / decimal.Decimal(ratio[1])
     sign, places, exponent = rounded.as_tuple()
     text = "".join(map(str, places)).rstrip("0") or "0"
     power = exponent + len(places) - 1  # of the leading digit
@@ -132,6 +135,24 @@ def format_number(value, digits: int) -> str:
         return f"{minus}{whole}.{fraction}" if fraction else f"{minus}{whole}"
     mantissa = f"{text[0]}.{text[1:]}" if len(text) > 1 else text
     return rf"{minus}{mantissa} \times 10^{{{power}}}"
+
+
+def _binary_ratio(value: sp.Float) -> tuple[int, int] | None:
+    """(numerator, denominator) of a Float's exact binary value, read off its mpmath tuple, or None
+    for what is not a finite nonzero number or zero (left to :func:`_exact_value`).
+
+    Most numbers of a worked solution are Floats; building a SymPy Rational of each only to read its
+    numerator and denominator back cost more than the rounding. A normalized mantissa is odd, so the
+    fraction is in lowest terms, as the Rational's is; the decimal quotient is the same either way.
+    """
+    sign, mantissa, exponent, _ = value._mpf_
+    if not mantissa:
+        return (0, 1) if value._mpf_ == _ZERO else None  # (+-inf and nan have a zero mantissa too)
+    numerator = -mantissa if sign else mantissa
+    return (numerator << exponent, 1) if exponent >= 0 else (numerator, 1 << -exponent)
+
+
+_ZERO = (0, 0, 0, 0)  #: mpmath's zero
 
 
 def _exact_value(value) -> sp.Rational | None:

@@ -257,19 +257,22 @@ def _pieces(tex: str) -> list[str] | None:
     so the width of the string is the sum of its pieces' widths.
     """
     pieces: list[str] = []
-    words: list[str] = []
+    open_ = ""  # the words of a piece not yet closed, joined
+    count = 0   # how many
     for word in tex.split(" "):
-        words.append(word)
-        if len(words) > _MAX_WORDS:
-            return None
-        piece = words[0] if len(words) == 1 else " ".join(words)
-        state = _state(piece)
-        if state < 0:
-            return None
+        if count:
+            open_, count = f"{open_} {word}", count + 1
+            if count > _MAX_WORDS:
+                return None
+        else:
+            open_, count = word, 1
+        state = _state(open_)
         if state == 0:
-            pieces.append(piece)
-            words = []
-    return None if words else pieces
+            pieces.append(open_)
+            count = 0
+        elif state < 0:
+            return None
+    return None if count else pieces
 
 
 _LEAF_FLOOR = 3.1  #: the narrowest glyph the estimate knows ("." "," ";"): no printed leaf is narrower

@@ -105,3 +105,54 @@ def test_check_catches_one_wrong_gradient_in_a_large_graph(leaf, factor):
     per_leaf, directions = check_gradients(s.graph, wrong)
     caught = [c for c in directions if c.relative_error > CHECK_TOLERANCE]
     assert len(caught) == len(directions)  # every direction sees it
+
+
+def _random_number(rng):
+    """A leaf or node value as the forward pass meets them: exact rationals (0 and 1 among them) and
+    Floats of several precisions."""
+    kind = rng.randrange(6)
+    if kind == 0:
+        return rng.choice([sp.S.Zero, sp.S.One, sp.S.NegativeOne, sp.Integer(2)])
+    if kind in (1, 2):
+        return sp.Rational(rng.randint(-999, 999), rng.randint(1, 999))
+    return sp.Float(rng.uniform(-2, 2) * 10 ** rng.randint(-3, 3), rng.choice([15, 30, 50, 80]))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_plain_sums_are_the_numbers_xreplace_builds(seed):
+    """The forward pass's short cut for w1*a1 + ... + b against the general path, on random sums."""
+    import random
+
+    from symback.engine.substitute import _plain_value
+
+    rng = random.Random(seed)
+    names = [sp.Symbol(f"s{i}", real=True) for i in range(12)]
+    rng.shuffle(names)
+    pool = iter(names)
+    terms = []
+    for _ in range(rng.randint(1, 5)):
+        terms.append(next(pool) * next(pool) if rng.random() < 0.7 else next(pool))
+    expr = sp.Add(*terms)
+    values = {s: _random_number(rng) for s in names}
+    for candidate in (expr, *terms):
+        if not (candidate.is_Add or candidate.is_Symbol):
+            continue
+        fast, general = _plain_value(candidate, values), candidate.xreplace(values)
+        assert fast is not None
+        assert type(fast) is type(general) and sp.srepr(fast) == sp.srepr(general)
+        assert not fast.is_Float or fast._prec == general._prec
+
+
+def test_plain_sums_leave_other_formulas_and_values_to_the_general_path():
+    from symback.engine.substitute import _plain_value, evaluate
+
+    w, a, b = sp.symbols("w a b", real=True)
+    values = {w: sp.Rational(1, 2), a: sp.Float(3, 50), b: sp.Integer(2)}
+    assert _plain_value(2 * w * a + b, values) is None          # a coefficient
+    assert _plain_value(w * a * b + 1, values) is None          # three factors
+    assert _plain_value(w * a + b, {w: sp.pi, a: 1, b: 1}) is None  # not a number the sum may add
+    assert _plain_value(w * a + b, {w: 1, a: 1}) is None        # b has no value
+    assert _plain_value(w * a + b, {**values, b: sp.Float("inf")}) is None  # not finite: the general path decides
+    with sp.evaluate(False):
+        assert _plain_value(w * a + b, values) is None
+    assert evaluate(w * a + b, values, "z") == sp.Float(3.5, 50)

@@ -8,11 +8,13 @@ never differentiated per parameter. The walk knows no operation.
 from __future__ import annotations
 
 import sympy as sp
+from sympy.core.basic import _args_sortkey
+from sympy.core.parameters import global_parameters
 
 from symback.engine.derivation import BackStep, Derivation, Term
 from symback.engine.expr import within_size
 from symback.engine.graph import Graph
-from symback.engine.rules import differentiate, notes_for
+from symback.engine.rules import RULES, differentiate, notes_for
 
 #: closed forms with more tree nodes than this are kept as built (nested), not simplified
 TIDY_NODES = 120
@@ -62,7 +64,7 @@ def backprop(graph: Graph) -> Derivation:
             raw = tidy = sp.S.One
             applied: tuple[str, ...] = ()
         else:
-            raw = sp.Add(*(closed[t.child] * t.local for t in terms))
+            raw = sp.Add(*(_times(closed[t.child], t.local) for t in terms))
             simple = len(terms) == 1 and (terms[0].local.is_Symbol or terms[0].local.is_Number)
             tidy, applied = (raw, ()) if simple else _tidy_once(raw, groups, memo)
             used_assumptions.extend(applied)
@@ -71,11 +73,65 @@ def backprop(graph: Graph) -> Derivation:
         if node.is_leaf:
             continue
         notes.extend(notes_for(node.expr))
+        neuron = _neuron_locals(node.expr)
         for parent in node.parents:
-            local, rules = differentiate(node.expr, symbols[parent], graph.conventions)
+            found = neuron.get(symbols[parent]) if neuron is not None else None
+            local, rules = found or differentiate(node.expr, symbols[parent], graph.conventions)
             if local != 0:
                 incoming[parent].append(Term(node.name, local.xreplace(back_map), rules))
     return Derivation(graph, tuple(steps), tuple(dict.fromkeys(used_assumptions)), tuple(dict.fromkeys(notes)))
+
+
+def _times(adjoint: sp.Expr, local: sp.Expr) -> sp.Expr:
+    """``adjoint * local``, the product ``Mul`` builds, without its general pass where the answer is plain.
+
+    A local of 1 leaves the adjoint itself (``Mul`` drops the factor). A symbol times a product of distinct
+    symbols and sums (a weight's or an input's term: ``a1_k * y_j*(1 - y_j)*(y_j - t_j)``) is the product
+    of all the factors in SymPy's canonical order: ``Mul`` would gather each factor's base and exponent
+    (all 1, all bases distinct), find no number, and sort them the same way.
+    """
+    if not global_parameters.evaluate:  # an unevaluated product keeps its two factors
+        return adjoint * local
+    if local is sp.S.One and not adjoint.is_Number:
+        return adjoint
+    if type(local) is sp.Symbol and type(adjoint) is sp.Mul and adjoint.is_commutative and local.is_commutative:
+        factors = adjoint.args
+        if all(type(f) is sp.Symbol or type(f) is sp.Add for f in factors) and local not in factors \
+                and len(set(factors)) == len(factors):
+            product = sp.Mul._from_args(sorted(factors + (local,), key=_args_sortkey), True)
+            return sp.Mul._exec_constructor_postprocessors(product)
+    return adjoint * local
+
+
+_SUM_RULE = (RULES[sp.Add].name,)
+_SUM_PRODUCT_RULES = (RULES[sp.Add].name, RULES[sp.Mul].name)
+
+
+def _neuron_locals(expr: sp.Expr) -> dict[sp.Symbol, tuple[sp.Expr, tuple[str, ...]]] | None:
+    """Each symbol's (local derivative, rules) in a neuron's sum ``w1*a1 + ... + b``, as
+    :func:`differentiate` gives them: ``None`` unless ``expr`` is a sum of symbols and products of two
+    symbols in which each symbol occurs once.
+
+    The walk would visit every term of the sum once per symbol (quadratic in the fan-in) to find
+    what the table says at once: d/db of the sum is 1 (sum rule), d/dw of its term w*a is a (sum and
+    product rule).
+    """
+    if type(expr) is not sp.Add:
+        return None
+    found: dict[sp.Symbol, tuple[sp.Expr, tuple[str, ...]]] = {}
+    for term in expr.args:
+        if type(term) is sp.Symbol:
+            pairs: tuple = ((term, (sp.S.One, _SUM_RULE)),)
+        elif type(term) is sp.Mul and len(term.args) == 2 and all(type(f) is sp.Symbol for f in term.args):
+            a, b = term.args
+            pairs = ((a, (b, _SUM_PRODUCT_RULES)), (b, (a, _SUM_PRODUCT_RULES)))
+        else:
+            return None
+        for symbol, entry in pairs:
+            if symbol in found:  # w*x + w*y: the local of w is a sum, for the walk
+                return None
+            found[symbol] = entry
+    return found
 
 
 def _tidy_once(expr: sp.Expr, groups, memo: dict) -> tuple[sp.Expr, tuple[str, ...]]:
@@ -98,8 +154,39 @@ def _tidy_once(expr: sp.Expr, groups, memo: dict) -> tuple[sp.Expr, tuple[str, .
     if key not in memo:
         memo[key] = _tidy(key, ())
     tidy, applied = memo[key]
-    with sp.evaluate(False):  # names back, structure as tidied: 2*(y - t)/4 must not redistribute into y/2 - t/2
-        return tidy.xreplace(dict(zip(placeholders, free))), applied
+    return _rename_as_built(tidy, dict(zip(placeholders, free))), applied
+
+
+#: operations :func:`_rename_as_built` rebuilds itself (``evaluate=False`` means the same for each)
+_AS_BUILT = (sp.Add, sp.Mul, sp.Pow)
+
+
+def _rename_as_built(expr: sp.Expr, names: dict) -> sp.Expr:
+    """``expr`` with symbols renamed and its structure as it stands: 2*(y - t)/4 must not redistribute into
+    y/2 - t/2.
+
+    The same expression ``expr.xreplace(names)`` gives under ``sp.evaluate(False)``, whose every switch
+    clears SymPy's whole cache (twice per closed form: the next steps then rebuilt what they had).
+    Sums, products and powers are rebuilt with ``evaluate=False`` (what the switch means for them);
+    any other operation takes the switch.
+    """
+    if not all(type(e) in _AS_BUILT or not e.args for e in sp.preorder_traversal(expr)):
+        with sp.evaluate(False):
+            return expr.xreplace(names)
+    return _renamed(expr, names)[0]
+
+
+def _renamed(expr: sp.Expr, names: dict) -> tuple[sp.Expr, bool]:
+    """:func:`_rename_as_built` of a tree of sums, products, powers and atoms: (result, changed),
+    ``Basic._xreplace`` step by step (a changed argument rebuilds its parent)."""
+    if not expr.args:
+        return (names[expr], True) if expr in names else (expr, False)
+    args, changed = [], False
+    for arg in expr.args:
+        new, moved = _renamed(arg, names)
+        args.append(new)
+        changed |= moved
+    return (expr.func(*args, evaluate=False), True) if changed else (expr, False)
 
 
 _REAL = sp.Symbol("x", real=True).assumptions0

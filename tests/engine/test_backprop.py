@@ -1,4 +1,5 @@
 """The reverse walk: structure of the steps, fan-out sums, textbook forms, no diff of the composed loss."""
+import pytest
 import sympy as sp
 from sympy.core.cache import clear_cache
 
@@ -124,3 +125,111 @@ def test_shared_tidy_keeps_every_examples_forms(monkeypatch):
         alone = backprop(graph)
         assert [(s.node, s.closed, s.assumptions) for s in d.steps] == \
                [(s.node, s.closed, s.assumptions) for s in alone.steps], name
+
+
+def _tree(expr):
+    """``expr`` as nested (type, arguments): the structure as stored (``srepr`` and ``str`` sort sums)."""
+    return (type(expr), tuple(_tree(a) for a in expr.args)) if expr.args else (type(expr), expr)
+
+
+def _random_neuron(rng, names):
+    """A random sum of symbols and products of two of them, as network builders and formulas give."""
+    pool = list(names)
+    rng.shuffle(pool)
+    terms = []
+    while len(pool) >= 2 and len(terms) < 6:
+        terms.append(pool.pop() * pool.pop() if rng.random() < 0.7 else pool.pop())
+    if rng.random() < 0.2:  # a symbol used twice: the short cut must step aside
+        terms.append(rng.choice(names) * rng.choice(pool or names))
+    return sp.Add(*terms)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_neuron_locals_are_the_walks(seed):
+    """The short cut for a neuron's sum against :func:`differentiate`, on random sums."""
+    import random
+
+    from symback.engine.backprop import _neuron_locals
+    from symback.engine.rules import differentiate
+
+    rng = random.Random(seed)
+    names = [sp.Symbol(f"s{i}", real=True) for i in range(10)]
+    expr = _random_neuron(rng, names)
+    found = _neuron_locals(expr)
+    counts = {s: sum(1 for t in expr.args if s in t.free_symbols) for s in expr.free_symbols}
+    if not expr.is_Add or any(c > 1 for c in counts.values()) or \
+            any(t.is_Mul and len(t.args) != 2 or t.is_Pow for t in expr.args):
+        assert found is None
+        return
+    assert set(found) == expr.free_symbols
+    for symbol, (local, rules) in found.items():
+        walked, walked_rules = differentiate(expr, symbol)
+        assert _tree(local) == _tree(walked) and rules == walked_rules
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_products_of_adjoints_and_locals_are_muls(seed):
+    """:func:`_times` against ``adjoint * local``, on random products (also unevaluated, as tidied)."""
+    import random
+
+    from symback.engine.backprop import _times
+
+    rng = random.Random(seed)
+    names = [sp.Symbol(f"s{i}", real=True) for i in range(12)]
+    rng.shuffle(names)
+    factors = []
+    for _ in range(rng.randint(2, 4)):  # mostly what the short cut takes: distinct symbols and sums
+        kind = rng.choices(range(5), weights=(8, 5, 4, 1, 1))[0]
+        if kind == 0:
+            factors.append(names.pop())
+        elif kind == 1:
+            factors.append(1 - names.pop())
+        elif kind == 2:
+            factors.append(names.pop() - names.pop())
+        elif kind == 3:
+            factors.append(rng.choice(names) ** 2)
+        else:
+            factors.append(sp.Rational(rng.randint(-3, 3), rng.randint(1, 3)))
+    for evaluate in (True, False):
+        with sp.evaluate(evaluate):
+            adjoint = sp.Mul(*factors)
+        for local in (rng.choice(names), sp.S.One, rng.choice(names) * rng.choice(names), sp.Integer(2)):
+            fast, general = _times(adjoint, local), adjoint * local
+            assert _tree(fast) == _tree(general) and str(fast) == str(general)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_renaming_back_keeps_the_structure_as_unevaluated_xreplace(seed):
+    import random
+
+    from symback.engine.backprop import _rename_as_built
+
+    rng = random.Random(seed)
+    names = [sp.Symbol(f"s{i}", real=True) for i in range(6)]
+    new = {s: sp.Symbol(f"n{i}", real=True) for i, s in enumerate(names)}
+
+    def build(depth):
+        if depth == 0 or rng.random() < 0.3:
+            return rng.choice(names + [sp.Rational(rng.randint(-4, 4), rng.randint(1, 4))])
+        kind = rng.randrange(4)
+        if kind == 0:
+            return sp.Add(build(depth - 1), build(depth - 1), evaluate=False)
+        if kind == 1:
+            return sp.Mul(build(depth - 1), build(depth - 1), evaluate=False)
+        if kind == 2:
+            return sp.Pow(build(depth - 1), rng.choice([2, -1, sp.S.Half]), evaluate=False)
+        return symback.engine.functions.sigmoid(build(depth - 1), evaluate=False)
+
+    expr = build(4)
+    with sp.evaluate(False):
+        general = expr.xreplace(new)
+    fast = _rename_as_built(expr, new)
+    assert _tree(fast) == _tree(general) and str(fast) == str(general)
+
+
+def test_unevaluated_products_stay_two_factors():
+    from symback.engine.backprop import _times
+
+    x, y, z = sp.symbols("x y z", real=True)
+    with sp.evaluate(False):
+        assert _tree(_times(x * (1 - y), z)) == _tree(x * (1 - y) * z)

@@ -2,9 +2,10 @@
 
 :func:`mpmath_loss` lambdifies the whole forward pass once into a straight-line program (one
 assignment per node the loss uses, in topological order) over mpmath, so one evaluation costs O(E)
-arithmetic at the working precision and no SymPy object is built per call. Every symbol is renamed
-to ``_v<i>`` first: the generated code holds only printer output of parsed expressions, never user
-text, and a node called ``lambda`` or ``E`` cannot clash with Python or mpmath.
+arithmetic at the working precision and no SymPy object is built per call. Every symbol is printed
+under a new name (``_p[i]`` for a leaf, ``_v<i>`` for a node): the generated code holds only printer
+output of parsed expressions, never user text, and a node called ``lambda`` or ``E`` cannot clash with
+Python or mpmath.
 """
 from __future__ import annotations
 
@@ -41,17 +42,22 @@ def mpmath_loss(graph: Graph) -> LossProgram:
     # the leaves are the entries of one argument (_p[0], _p[1], ...): lambdify sorts its arguments,
     # which for the 544 leaves of a 16-16-16 network cost as much as printing the program
     leaves = sp.DeferredVector("_p")
-    rename = {graph.symbols[name]: leaves[i] for i, name in enumerate(leaf_order(graph))}
-    rename.update({node.symbol: sp.Symbol(f"_v{i}") for i, node in enumerate(graph.nodes) if not node.is_leaf})
+    # the renaming happens in the printer: the formulas are printed as stored, each symbol as its new
+    # name (a renamed copy of every formula, built under sp.evaluate(False), cost as much again and
+    # cleared SymPy's cache twice)
+    names = {graph.symbols[name]: f"_p[{i}]" for i, name in enumerate(leaf_order(graph))}
+    targets = {}
+    for i, node in enumerate(graph.nodes):
+        if not node.is_leaf:
+            targets[node.name] = sp.Symbol(f"_v{i}")
+            names[node.symbol] = targets[node.name].name
     relevant = graph.ancestors_of_loss
-    with sp.evaluate(False):  # symbols for symbols: nothing to simplify, and re-sorting every sum is O(E log E)
-        assignments = [(rename[node.symbol], node.expr.xreplace(rename)) for node in graph.nodes
-                       if not node.is_leaf and node.name in relevant]
-    result = rename[graph.symbols[graph.loss]]
+    assignments = [(targets[node.name], node.expr) for node in graph.nodes if not node.is_leaf and node.name in relevant]
+    result = targets[graph.loss] if graph.loss in targets else sp.Symbol(names[graph.symbols[graph.loss]])
     # lambdify's own mpmath printer settings, but terms printed as stored: sorting each sum costs, and
     # the order of a sum's terms changes nothing here
     printer = _ProgramPrinter({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
-                               "order": "none"})
+                               "order": "none"}, names)
     program = sp.lambdify([leaves], result, modules=[MPMATH_NAMESPACE, "mpmath"], printer=printer,
                           cse=lambda expr: (assignments, expr), docstring_limit=0)
     return lambda *values: program(values)
@@ -60,7 +66,16 @@ def mpmath_loss(graph: Graph) -> LossProgram:
 class _ProgramPrinter(MpmathPrinter):
     """lambdify's mpmath printer, with products and sums of plain symbols written directly (``_v1*_v2 + _v3``):
     most of a network's program, and the general path asks of each factor whether it is a fraction
-    or negative. The arithmetic is the same; only the printing is shorter."""
+    or negative. The arithmetic is the same; only the printing is shorter. Each graph symbol is printed
+    as its name in the program (``names``)."""
+
+    def __init__(self, settings: dict, names: dict[sp.Symbol, str]) -> None:
+        super().__init__(settings)
+        self._names = names
+
+    def _print_Symbol(self, expr: sp.Symbol) -> str:
+        name = self._names.get(expr)
+        return super()._print_Symbol(expr) if name is None else name
 
     def _print_Mul(self, expr: sp.Mul) -> str:
         if all(type(a) is sp.Symbol for a in expr.args):
@@ -95,6 +110,7 @@ def central_difference(loss: LossProgram, base: Sequence[mpmath.mpf], direction:
         up[direction] += h
         down[direction] -= h
     else:
-        up = [b + h * v for b, v in zip(base, direction)]
-        down = [b - h * v for b, v in zip(base, direction)]
+        step = [h * v for v in direction]  # the same rounded h*v both ways: one product per leaf, not two
+        up = [b + s for b, s in zip(base, step)]
+        down = [b - s for b, s in zip(base, step)]
     return (loss(*up) - loss(*down)) / (2 * h)

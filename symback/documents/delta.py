@@ -24,7 +24,7 @@ from symback.documents.printing import name_latex
 from symback.documents.tex import Tex
 from symback.engine.derivation import Derivation
 from symback.engine.rule import Conventions
-from symback.engine.rules import differentiate, partial, rule_name
+from symback.engine.rules import differentiate, partial, rule_name, symbols_in
 
 _PRE_ACTIVATION = re.compile(r"z(?P<rest>\d+_\d+(?:_s\d+)?)\Z")
 ADJOINT = "\u2202"  #: adjoint symbols are named "∂<node>": no user name can start so; printed last
@@ -93,7 +93,7 @@ def is_direct(derivation: Derivation, node: str, named: frozenset[str] | set[str
 
 def uses_adjoints(expr: sp.Expr) -> bool:
     """Whether ``expr`` names an earlier adjoint (so it does not re-expand it)."""
-    return any(s.name.startswith(ADJOINT) for s in expr.free_symbols)
+    return any(s.name.startswith(ADJOINT) for s in symbols_in(expr))
 
 
 def check_form(expr: sp.Expr, derivation: Derivation, node: str) -> bool:
@@ -147,7 +147,7 @@ def textbook_local(expr: sp.Expr, parent: sp.Symbol, engine_local: sp.Expr, back
     coefficient = sp.S.One
     e = expr
     while isinstance(e, (sp.Add, sp.Mul)):
-        dependent = [a for a in e.args if parent in a.free_symbols]
+        dependent = [a for a in e.args if parent in symbols_in(a)]
         if len(dependent) != 1:
             return None
         if isinstance(e, sp.Mul):
@@ -156,7 +156,7 @@ def textbook_local(expr: sp.Expr, parent: sp.Symbol, engine_local: sp.Expr, back
         e = dependent[0]
     if e == parent or not e.args:
         return None
-    dependent = [i for i, a in enumerate(e.args) if parent in a.free_symbols]
+    dependent = [i for i, a in enumerate(e.args) if parent in symbols_in(a)]
     if len(dependent) != 1 or e.args[dependent[0]] == parent or e.args[dependent[0]].is_Symbol:
         return None
     inner = e.args[dependent[0]]

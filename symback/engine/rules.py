@@ -99,9 +99,10 @@ def partial(expr: sp.Expr, i: int, conventions: Conventions = DEFAULT_CONVENTION
 
 
 @lru_cache(maxsize=1 << 16)
-def _free_symbols(expr: sp.Expr) -> frozenset:
+def symbols_in(expr: sp.Expr) -> frozenset:
     """``expr.free_symbols``, kept: a node's formula is walked once for each of its parents, and
-    without the memo every walk recomputed the symbols of every term (quadratic in the fan-in)."""
+    without the memo every walk recomputed the symbols of every term (quadratic in the fan-in).
+    The worked solution asks the same of the loss's terms, once for each output and target."""
     return frozenset(expr.free_symbols)
 
 
@@ -126,12 +127,12 @@ def differentiate(expr: sp.Expr, symbol: sp.Symbol,
         # are summed at once (a neuron's w*a + ... + b gives its one term as it is)
         terms = []
         for i, arg in enumerate(e.args):
-            if symbol in _free_symbols(arg) and (inner := walk(arg)) != 0:
+            if symbol in symbols_in(arg) and (inner := walk(arg)) != 0:
                 outer = partial(e, i, conventions)
                 terms.append(outer if inner is S.One else inner if outer is S.One else outer * inner)
         return sp.Add(*terms)
 
-    if symbol not in _free_symbols(expr):
+    if symbol not in symbols_in(expr):
         return S.Zero, ()
     return walk(expr), tuple(used)
 

@@ -22,6 +22,7 @@ import sympy as sp
 
 from symback.documents.printing import name_latex
 from symback.documents.tex import Tex
+from symback.engine.backprop import times
 from symback.engine.derivation import Derivation
 from symback.engine.rule import Conventions
 from symback.engine.rules import differentiate, partial, rule_name, symbols_in
@@ -60,7 +61,7 @@ def adjoint_form(derivation: Derivation, node: str, named: frozenset[str] | set[
             upstream = adjoint_symbol(term.child)
         else:
             upstream = adjoint_form(derivation, term.child, named)
-        total.append(upstream * term.local)
+        total.append(times(upstream, term.local))  # (the product Mul builds, without its general pass)
     return sp.Add(*total)
 
 

@@ -64,7 +64,7 @@ def backprop(graph: Graph) -> Derivation:
             raw = tidy = sp.S.One
             applied: tuple[str, ...] = ()
         else:
-            raw = sp.Add(*(_times(closed[t.child], t.local) for t in terms))
+            raw = sp.Add(*(times(closed[t.child], t.local) for t in terms))
             simple = len(terms) == 1 and (terms[0].local.is_Symbol or terms[0].local.is_Number)
             tidy, applied = (raw, ()) if simple else _tidy_once(raw, groups, memo)
             used_assumptions.extend(applied)
@@ -82,10 +82,11 @@ def backprop(graph: Graph) -> Derivation:
     return Derivation(graph, tuple(steps), tuple(dict.fromkeys(used_assumptions)), tuple(dict.fromkeys(notes)))
 
 
-def _times(adjoint: sp.Expr, local: sp.Expr) -> sp.Expr:
+def times(adjoint: sp.Expr, local: sp.Expr) -> sp.Expr:
     """``adjoint * local``, the product ``Mul`` builds, without its general pass where the answer is plain.
 
-    A local of 1 leaves the adjoint itself (``Mul`` drops the factor). A symbol times a product of distinct
+    A local of 1 leaves the adjoint itself (``Mul`` drops the factor). Two distinct symbols (a weight's
+    ``a δ`` in a worked solution) are their product in SymPy's canonical order. A symbol times a product of distinct
     symbols and sums (a weight's or an input's term: ``a1_k * y_j*(1 - y_j)*(y_j - t_j)``) is the product
     of all the factors in SymPy's canonical order: ``Mul`` would gather each factor's base and exponent
     (all 1, all bases distinct), find no number, and sort them the same way.
@@ -94,6 +95,10 @@ def _times(adjoint: sp.Expr, local: sp.Expr) -> sp.Expr:
         return adjoint * local
     if local is sp.S.One and not adjoint.is_Number:
         return adjoint
+    if type(local) is sp.Symbol and type(adjoint) is sp.Symbol and local != adjoint \
+            and local.is_commutative and adjoint.is_commutative:  # (the document's a δ: two distinct symbols)
+        product = sp.Mul._from_args(sorted((adjoint, local), key=_args_sortkey), True)
+        return sp.Mul._exec_constructor_postprocessors(product)
     if type(local) is sp.Symbol and type(adjoint) is sp.Mul and adjoint.is_commutative and local.is_commutative:
         factors = adjoint.args
         if all(type(f) is sp.Symbol or type(f) is sp.Add for f in factors) and local not in factors \

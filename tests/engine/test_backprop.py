@@ -169,10 +169,10 @@ def test_neuron_locals_are_the_walks(seed):
 
 @pytest.mark.parametrize("seed", range(30))
 def test_products_of_adjoints_and_locals_are_muls(seed):
-    """:func:`_times` against ``adjoint * local``, on random products (also unevaluated, as tidied)."""
+    """:func:`times` against ``adjoint * local``, on random products (also unevaluated, as tidied)."""
     import random
 
-    from symback.engine.backprop import _times
+    from symback.engine.backprop import times
 
     rng = random.Random(seed)
     names = [sp.Symbol(f"s{i}", real=True) for i in range(12)]
@@ -194,8 +194,11 @@ def test_products_of_adjoints_and_locals_are_muls(seed):
         with sp.evaluate(evaluate):
             adjoint = sp.Mul(*factors)
         for local in (rng.choice(names), sp.S.One, rng.choice(names) * rng.choice(names), sp.Integer(2)):
-            fast, general = _times(adjoint, local), adjoint * local
+            fast, general = times(adjoint, local), adjoint * local
             assert _tree(fast) == _tree(general) and str(fast) == str(general)
+    for adjoint, local in ((names[0], names[1]), (names[1], names[0]), (names[0], names[0])):
+        fast, general = times(adjoint, local), adjoint * local  # a weight's a δ in the document
+        assert _tree(fast) == _tree(general) and str(fast) == str(general)
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -228,8 +231,8 @@ def test_renaming_back_keeps_the_structure_as_unevaluated_xreplace(seed):
 
 
 def test_unevaluated_products_stay_two_factors():
-    from symback.engine.backprop import _times
+    from symback.engine.backprop import times
 
     x, y, z = sp.symbols("x y z", real=True)
     with sp.evaluate(False):
-        assert _tree(_times(x * (1 - y), z)) == _tree(x * (1 - y) * z)
+        assert _tree(times(x * (1 - y), z)) == _tree(x * (1 - y) * z)

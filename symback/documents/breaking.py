@@ -203,8 +203,17 @@ def _raw(tex: str) -> float:
 @lru_cache(maxsize=1 << 16)
 def _measure(tex: str) -> float:
     """:func:`_width` of the whole string."""
+    if _DECIMAL.match(tex):  # a number (most new pieces): its characters' widths, added as _width adds them
+        total = 0.0
+        for char in tex:
+            total += _DECIMAL_WIDTHS[char]
+        return total
     tokens, partner = _parsed(tex)
     return _width(tokens, partner, 0, len(tokens))
+
+
+_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")  #: a number as format_number writes it (no exponent)
+_DECIMAL_WIDTHS = {char: _plain_width(char, False) for char in "-.0123456789"}
 
 
 _ARGUMENTS = {"^": 1, "_": 1, **{f"\\{name}": 2 for name in ("frac", "dfrac", "tfrac")}}  #: others in _STRUCTURE: 1
@@ -218,6 +227,8 @@ def _state(piece: str) -> int:
 
     The arguments are taken as :func:`_width` takes them: a braced group or one token, after spaces.
     """
+    if _DECIMAL.match(piece):  # (nothing open in a number)
+        return 0
     tokens, partner = _parsed(piece)
     depth = 0
     for tok in tokens:

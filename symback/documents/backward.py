@@ -53,7 +53,7 @@ class Backward:
         self.numbers = derivation.numbers
         self.deltas = delta_names(derivation)
         self.latex, self.substituted_with = latex, substituted
-        self._numbers: dict[sp.Expr, str] = {}
+        self._numbers: dict[int, tuple[sp.Expr, str]] = {}
         loss = graph.loss
         self.named = frozenset(self.deltas) if self.deltas else frozenset(
             s.node for s in derivation.steps if s.node != loss)
@@ -66,11 +66,15 @@ class Backward:
         self._parts: dict[tuple, tuple[Tex, ...]] = {}
 
     def number(self, value: sp.Expr) -> str:
-        """``value`` for display (kept: each gradient and local value is shown in several lines)."""
-        shown = self._numbers.get(value)
-        if shown is None:
-            shown = self._numbers[value] = format_number(value, self.digits)
-        return shown
+        """``value`` for display (kept: each gradient and local value is shown in several lines).
+
+        Kept by identity (the engine's numbers are shared objects; hashing a Float converts it to a
+        float each time), with the value itself, so that its id stays its own.
+        """
+        kept = self._numbers.get(id(value))
+        if kept is None:
+            kept = self._numbers[id(value)] = (value, format_number(value, self.digits))
+        return kept[1]
 
     def symbolic(self, expr: sp.Expr) -> Tex:
         """An expression in node symbols, with adjoint symbols printed as δ or ∂L/∂c."""

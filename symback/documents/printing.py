@@ -81,6 +81,30 @@ def _symbol_product(expr: sp.Expr) -> bool:
     return all(type(a) is sp.Symbol and a.is_commutative for a in args) and len({a.name for a in args}) == len(args)
 
 
+def _product_of_sums(expr: sp.Mul) -> bool:
+    r"""Whether ``expr`` is a product of distinct commutative plain symbols and sums of symbols, numbers and
+    products of them, one sum at least and no number factor (``a_{k} y_{j} \left(1 - y_{j}\right)``, a
+    graph's closed forms): SymPy prints it as its factors in ``sort_key`` order, each sum in brackets,
+    with no sign pulled out (no number leads) and no fraction (no negative power)."""
+    args = expr.args
+    sums = 0
+    for a in args:
+        if type(a) is sp.Add:
+            if not all(type(t) is sp.Symbol or t.is_Rational or (type(t) is sp.Mul and all(
+                    type(f) is sp.Symbol or f.is_Rational for f in t.args)) for t in a.args):
+                return False
+            sums += 1
+        elif type(a) is not sp.Symbol:
+            return False
+        if not a.is_commutative:
+            return False
+    return sums > 0 and len(set(args)) == len(args)
+
+
+def _sort_key(expr: sp.Expr):
+    return expr.sort_key()
+
+
 @lru_cache(maxsize=1 << 12)
 def _ordered_terms(expr: sp.Add, order: str | None) -> tuple[sp.Expr, ...]:
     """``expr.as_ordered_terms(order)`` (what ``Printer._as_ordered_terms`` returns), kept: a document
@@ -198,7 +222,8 @@ class SymbackLatexPrinter(LatexPrinter):
         return self._call(r"\exp", expr.args, exp)
 
     def _print_Mul(self, expr: sp.Mul) -> str:
-        """A product of plain symbols (``a_{1} \\delta_{2}``, every weight's gradient) without SymPy's general path.
+        """A product of plain symbols (``a_{1} \\delta_{2}``, every weight's gradient), or of symbols and sums
+        (:func:`_product_of_sums`, a graph's closed forms), without SymPy's general path.
 
         What SymPy's ``_print_Mul`` does for such a product, step for step: factors in name order (their
         ``sort_key``), no brackets, ``mul_symbol_latex_numbers`` between two printed numbers. Anything
@@ -206,18 +231,24 @@ class SymbackLatexPrinter(LatexPrinter):
         """
         args = expr.args
         if _symbol_product(expr):
-            separator, numbers = self._settings["mul_symbol_latex"], self._settings["mul_symbol_latex_numbers"]
-            tex = last = ""
-            for term in sorted(args, key=_symbol_name):
-                term_tex = self._print(term)
-                if _BEFORE_NUMBER.search(last) and _NUMBER_START.match(term_tex):
-                    tex += numbers
-                elif tex:
-                    tex += separator
-                tex += term_tex
-                last = term_tex
-            return tex
-        return super()._print_Mul(expr)
+            factors = sorted(args, key=_symbol_name)
+        elif self.order not in ("old", "none") and _product_of_sums(expr):
+            factors = sorted(args, key=_sort_key)  # (as_ordered_factors: symbols by name, then the sums)
+        else:
+            return super()._print_Mul(expr)
+        separator, numbers = self._settings["mul_symbol_latex"], self._settings["mul_symbol_latex_numbers"]
+        tex = last = ""
+        for term in factors:
+            term_tex = self._print(term)
+            if type(term) is sp.Add:  # a sum in a product is bracketed (_needs_mul_brackets)
+                term_tex = r"\left(%s\right)" % term_tex
+            if _BEFORE_NUMBER.search(last) and _NUMBER_START.match(term_tex):
+                tex += numbers
+            elif tex:
+                tex += separator
+            tex += term_tex
+            last = term_tex
+        return tex
 
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
         chosen = order or self.order

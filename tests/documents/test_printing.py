@@ -275,6 +275,44 @@ def test_a_product_of_symbols_prints_as_sympys_own_product():
     assert latex(sym("a1_15") * sp.Symbol("\u2202z2_9"), names={"\u2202z2_9": r"\delta"}) == r"a^{(1)}_{15} \delta"
 
 
+def test_a_product_of_symbols_and_sums_prints_as_sympys_own_product():
+    """The short path for products of symbols and sums (a graph's closed forms, y (1 - y) (y - t))
+    gives SymPy's ``_print_Mul`` output exactly, and steps aside for a number factor or a power."""
+    import random
+
+    from sympy.printing.latex import LatexPrinter
+
+    from symback.documents import printing
+
+    rng = random.Random(6)
+    pool = [sym(n) for n in ("a1_15", "w2_9_15", "x1", "t", "y2", "L", "price", "z1_2_s3", "e")]
+    pool.append(sp.Symbol("\u2202z2_9"))
+    numbers = {"a1_15": "0.7467", "t": r"\left(-0.3\right)", "y2": "2", "\u2202z2_9": "0.001179"}
+
+    def factor():
+        kind = rng.randrange(6)
+        if kind < 2:
+            return rng.choice(pool)
+        if kind == 2:
+            return 1 - rng.choice(pool)
+        if kind == 3:
+            return rng.choice(pool) - rng.choice(pool)
+        if kind == 4:
+            return rng.choice(pool) * rng.choice(pool) + sp.Rational(rng.randint(-3, 3), rng.randint(1, 2))
+        return rng.choice([sp.Integer(2), rng.choice(pool) ** 2, sp.Rational(1, 2)])
+
+    short = compared = 0
+    for _ in range(600):
+        expr = sp.Mul(*(factor() for _ in range(rng.randint(2, 4))))
+        settings = rng.choice([{}, {"mul_symbol": "dot"}, {"names": numbers}, {"names": numbers, "mul_symbol": "dot"}])
+        printer = SymbackLatexPrinter(settings)
+        if isinstance(expr, sp.Mul):
+            compared += 1
+            short += printing._product_of_sums(expr)
+            assert printer.doprint(expr) == LatexPrinter._print_Mul(printer, expr), expr
+    assert compared > 400 and 100 < short < compared
+
+
 def test_a_sum_of_symbol_products_prints_as_sympys_own_sum():
     """The short path for sums of symbols and symbol products (sum_k w_kj delta_k, a neuron's input)
     gives what SymPy's ``_print_Add`` gives on the same ordered terms."""

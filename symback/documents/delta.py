@@ -22,8 +22,8 @@ import sympy as sp
 
 from symback.documents.printing import name_latex
 from symback.documents.tex import Tex
-from symback.engine.backprop import times
 from symback.engine.derivation import Derivation
+from symback.engine.expr import times
 from symback.engine.rule import Conventions
 from symback.engine.rules import differentiate, partial, rule_name, symbols_in
 

@@ -8,11 +8,9 @@ never differentiated per parameter. The walk knows no operation.
 from __future__ import annotations
 
 import sympy as sp
-from sympy.core.basic import _args_sortkey
-from sympy.core.parameters import global_parameters
 
 from symback.engine.derivation import BackStep, Derivation, Term
-from symback.engine.expr import within_size
+from symback.engine.expr import times, within_size
 from symback.engine.graph import Graph
 from symback.engine.rules import RULES, differentiate, notes_for
 
@@ -80,32 +78,6 @@ def backprop(graph: Graph) -> Derivation:
             if local != 0:
                 incoming[parent].append(Term(node.name, local.xreplace(back_map), rules))
     return Derivation(graph, tuple(steps), tuple(dict.fromkeys(used_assumptions)), tuple(dict.fromkeys(notes)))
-
-
-def times(adjoint: sp.Expr, local: sp.Expr) -> sp.Expr:
-    """``adjoint * local``, the product ``Mul`` builds, without its general pass where the answer is plain.
-
-    A local of 1 leaves the adjoint itself (``Mul`` drops the factor). Two distinct symbols (a weight's
-    ``a δ`` in a worked solution) are their product in SymPy's canonical order. A symbol times a product of distinct
-    symbols and sums (a weight's or an input's term: ``a1_k * y_j*(1 - y_j)*(y_j - t_j)``) is the product
-    of all the factors in SymPy's canonical order: ``Mul`` would gather each factor's base and exponent
-    (all 1, all bases distinct), find no number, and sort them the same way.
-    """
-    if not global_parameters.evaluate:  # an unevaluated product keeps its two factors
-        return adjoint * local
-    if local is sp.S.One and not adjoint.is_Number:
-        return adjoint
-    if type(local) is sp.Symbol and type(adjoint) is sp.Symbol and local != adjoint \
-            and local.is_commutative and adjoint.is_commutative:  # (the document's a δ: two distinct symbols)
-        product = sp.Mul._from_args(sorted((adjoint, local), key=_args_sortkey), True)
-        return sp.Mul._exec_constructor_postprocessors(product)
-    if type(local) is sp.Symbol and type(adjoint) is sp.Mul and adjoint.is_commutative and local.is_commutative:
-        factors = adjoint.args
-        if all(type(f) is sp.Symbol or type(f) is sp.Add for f in factors) and local not in factors \
-                and len(set(factors)) == len(factors):
-            product = sp.Mul._from_args(sorted(factors + (local,), key=_args_sortkey), True)
-            return sp.Mul._exec_constructor_postprocessors(product)
-    return adjoint * local
 
 
 _SUM_RULE = (RULES[sp.Add].name,)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import sympy as sp
 
 import symback.engine.functions as fn
-from symback.engine.expr import symbol
+from symback.engine.expr import symbol, times
 from symback.engine.losses import LOSSES
 from symback.engine.rules import Conventions
 from symback.engine.names import (activation_name, bias_name, input_name, pre_activation_name, sample_suffix,
@@ -74,7 +74,7 @@ def network_graph(net: NetworkSpec, conventions: Conventions):
         activations = inputs[s]
         for l in range(1, depth + 1):
             zs = [node(pre_activation_name(l, j, suf),
-                       sp.Add(*(w * a for w, a in zip(weights[l - 1][j - 1], activations)), biases[l - 1][j - 1]))
+                       sp.Add(*(times(w, a) for w, a in zip(weights[l - 1][j - 1], activations)), biases[l - 1][j - 1]))
                   for j in range(1, net.layers[l] + 1)]
             activations = [node(activation_name(l, j, depth, suf), activation_expr(net.activations[l - 1], z, zs, j))
                            for j, z in enumerate(zs, 1)]

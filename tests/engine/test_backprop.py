@@ -167,40 +167,6 @@ def test_neuron_locals_are_the_walks(seed):
         assert _tree(local) == _tree(walked) and rules == walked_rules
 
 
-@pytest.mark.parametrize("seed", range(30))
-def test_products_of_adjoints_and_locals_are_muls(seed):
-    """:func:`times` against ``adjoint * local``, on random products (also unevaluated, as tidied)."""
-    import random
-
-    from symback.engine.backprop import times
-
-    rng = random.Random(seed)
-    names = [sp.Symbol(f"s{i}", real=True) for i in range(12)]
-    rng.shuffle(names)
-    factors = []
-    for _ in range(rng.randint(2, 4)):  # mostly what the short cut takes: distinct symbols and sums
-        kind = rng.choices(range(5), weights=(8, 5, 4, 1, 1))[0]
-        if kind == 0:
-            factors.append(names.pop())
-        elif kind == 1:
-            factors.append(1 - names.pop())
-        elif kind == 2:
-            factors.append(names.pop() - names.pop())
-        elif kind == 3:
-            factors.append(rng.choice(names) ** 2)
-        else:
-            factors.append(sp.Rational(rng.randint(-3, 3), rng.randint(1, 3)))
-    for evaluate in (True, False):
-        with sp.evaluate(evaluate):
-            adjoint = sp.Mul(*factors)
-        for local in (rng.choice(names), sp.S.One, rng.choice(names) * rng.choice(names), sp.Integer(2)):
-            fast, general = times(adjoint, local), adjoint * local
-            assert _tree(fast) == _tree(general) and str(fast) == str(general)
-    for adjoint, local in ((names[0], names[1]), (names[1], names[0]), (names[0], names[0])):
-        fast, general = times(adjoint, local), adjoint * local  # a weight's a δ in the document
-        assert _tree(fast) == _tree(general) and str(fast) == str(general)
-
-
 @pytest.mark.parametrize("seed", range(20))
 def test_renaming_back_keeps_the_structure_as_unevaluated_xreplace(seed):
     import random
@@ -228,11 +194,3 @@ def test_renaming_back_keeps_the_structure_as_unevaluated_xreplace(seed):
         general = expr.xreplace(new)
     fast = _rename_as_built(expr, new)
     assert _tree(fast) == _tree(general) and str(fast) == str(general)
-
-
-def test_unevaluated_products_stay_two_factors():
-    from symback.engine.backprop import times
-
-    x, y, z = sp.symbols("x y z", real=True)
-    with sp.evaluate(False):
-        assert _tree(times(x * (1 - y), z)) == _tree(x * (1 - y) * z)

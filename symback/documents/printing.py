@@ -257,7 +257,22 @@ class SymbackLatexPrinter(LatexPrinter):
             return " + ".join(self._print(t) for t in terms)
         if chosen != "none":
             terms = sorted(terms, key=lambda term: term.could_extract_minus_sign())  # stable
-        return super()._print_Add(sp.Add(*terms, evaluate=False), order="none")
+        # SymPy's _print_Add over these terms as they stand (what it does with an unevaluated Add of
+        # them and order "none"), without building that Add: signs pulled out, brackets where needed
+        tex = ""
+        for i, term in enumerate(terms):
+            if i == 0:
+                pass
+            elif term.could_extract_minus_sign():
+                tex += " - "
+                term = -term
+            else:
+                tex += " + "
+            term_tex = self._print(term)
+            if self._needs_add_brackets(term):
+                term_tex = r"\left(%s\right)" % term_tex
+            tex += term_tex
+        return tex
 
     def _print_Float(self, expr: sp.Float) -> str:
         digits = self._settings["digits"]

@@ -313,6 +313,50 @@ def test_a_product_of_symbols_and_sums_prints_as_sympys_own_product():
     assert compared > 400 and 100 < short < compared
 
 
+def test_a_signed_sum_prints_as_sympys_print_of_its_ordered_terms():
+    """_print_Add writes SymPy's loop over the ordered terms itself, where it used to build an
+    unevaluated Add of them for SymPy's _print_Add: the same text for random signed sums."""
+    import random
+
+    from sympy.printing.latex import LatexPrinter
+
+    from symback.documents import printing
+
+    class Before(SymbackLatexPrinter):  # the former last step, as the oracle
+        def _print_Add(self, expr, order=None):
+            chosen = order or self.order
+            terms = self._as_ordered_terms(expr, order=order) if chosen in ("old", "none") \
+                else printing._ordered_terms(expr, chosen)
+            if printing._symbols_and_products(terms):
+                return " + ".join(self._print(t) for t in terms)
+            if chosen != "none":
+                terms = sorted(terms, key=lambda term: term.could_extract_minus_sign())
+            return LatexPrinter._print_Add(self, sp.Add(*terms, evaluate=False), order="none")
+
+    rng = random.Random(8)
+    pool = [sym(n) for n in ("a1_15", "w2_9_15", "x1", "t", "y2", "price", "e")]
+    leaves = pool + [sp.Integer(2), sp.Rational(-3, 4), sp.Float("0.5", 10)]
+
+    def term():
+        kind = rng.randrange(6)
+        if kind == 0:
+            return rng.choice(leaves)
+        if kind == 1:
+            return -rng.choice(pool)
+        if kind == 2:
+            return rng.choice(leaves) * rng.choice(pool)
+        if kind == 3:
+            return rng.choice(pool) ** rng.choice([2, -1, sp.Rational(1, 2)])
+        if kind == 4:
+            return sp.exp(-rng.choice(pool)) * rng.choice([1, -2])
+        return -(rng.choice(pool) + rng.choice(leaves)) * rng.choice(pool)
+
+    for _ in range(500):
+        expr = sp.Add(*(term() for _ in range(rng.randint(2, 5))))
+        settings = rng.choice([{}, {"mul_symbol": "dot"}, {"names": {"t": r"\left(-0.3\right)", "x1": "0.25"}}])
+        assert SymbackLatexPrinter(settings).doprint(expr) == Before(settings).doprint(expr), expr
+
+
 def test_a_sum_of_symbol_products_prints_as_sympys_own_sum():
     """The short path for sums of symbols and symbol products (sum_k w_kj delta_k, a neuron's input)
     gives what SymPy's ``_print_Add`` gives on the same ordered terms."""

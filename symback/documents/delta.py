@@ -10,7 +10,8 @@ node's gradient is written in terms of gradients an earlier line already compute
 
 :func:`textbook_local` shows a local derivative as a student writes it, outer × inner by the chain
 rule (:math:`2(t - o) \cdot (-1) = 2(o - t)`), from the rule table, checked equal to the engine's.
-Numbers are never recomputed for display: :func:`check_form` confirms a form reproduces the engine's.
+Numbers are never recomputed for display: a form is shown with the engine's numbers only where it is
+built from the engine's steps (:func:`is_direct`); :func:`check_form` evaluates one again (the tests' oracle).
 """
 from __future__ import annotations
 

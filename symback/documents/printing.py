@@ -225,9 +225,10 @@ class SymbackLatexPrinter(LatexPrinter):
         """A product of plain symbols (``a_{1} \\delta_{2}``, every weight's gradient), or of symbols and sums
         (:func:`_product_of_sums`, a graph's closed forms), without SymPy's general path.
 
-        What SymPy's ``_print_Mul`` does for such a product, step for step: factors in name order (their
-        ``sort_key``), no brackets, ``mul_symbol_latex_numbers`` between two printed numbers. Anything
-        else (a coefficient, a power, a fraction, a non-commutative or twice-named symbol) goes to SymPy.
+        What SymPy's ``_print_Mul`` does for such a product, step for step: factors in ``sort_key`` order
+        (symbols by name, then the sums), each sum in brackets, ``mul_symbol_latex_numbers`` between two
+        printed numbers. Anything else (a coefficient, a power, a fraction, a non-commutative or
+        twice-named symbol) goes to SymPy.
         """
         args = expr.args
         if _symbol_product(expr):

@@ -64,27 +64,22 @@ FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], tuple[int, ...] | None]] = {
 def times(adjoint: sp.Expr, local: sp.Expr) -> sp.Expr:
     """``adjoint * local``, the product ``Mul`` builds, without its general pass where the answer is plain.
 
-    Any product of two expressions (a formula's ``w*x``, a network's ``w a``); named for its main user,
-    the backward pass (an adjoint times a local derivative) and the worked solution's adjoint forms.
+    Any product of two expressions (a formula's ``w*x``, a network's ``w a``); named for its main
+    user, the backward pass (an adjoint times a local derivative), and the worked solution's forms.
 
-    A local of 1 leaves the adjoint itself (``Mul`` drops the factor). Two distinct symbols (a weight's
-    ``a δ`` in a worked solution) are their product in SymPy's canonical order. A symbol times a product of distinct
-    symbols and sums (a weight's or an input's term: ``a1_k * y_j*(1 - y_j)*(y_j - t_j)``) is the product
-    of all the factors in SymPy's canonical order: ``Mul`` would gather each factor's base and exponent
-    (all 1, all bases distinct), find no number, and sort them the same way.
+    A local of 1 leaves the adjoint itself (``Mul`` drops the factor). A symbol times another symbol
+    (a weight's ``a δ``) or times a product of distinct symbols and sums (``a1_k * y_j*(1 - y_j)*(y_j
+    - t_j)``) is the product of all the factors in SymPy's canonical order: ``Mul`` would gather each
+    factor's base and exponent (all 1, all bases distinct), find no number, and sort them the same way.
     """
     if not global_parameters.evaluate or not isinstance(adjoint, sp.Basic):  # (unevaluated: two factors kept)
         return adjoint * local
     if local is sp.S.One and not adjoint.is_Number:
         return adjoint
-    if type(local) is sp.Symbol and type(adjoint) is sp.Symbol and local != adjoint \
-            and local.is_commutative and adjoint.is_commutative:  # (the document's a δ: two distinct symbols)
-        product = sp.Mul._from_args(sorted((adjoint, local), key=_args_sortkey), True)
-        return sp.Mul._exec_constructor_postprocessors(product)
-    if type(local) is sp.Symbol and type(adjoint) is sp.Mul and adjoint.is_commutative and local.is_commutative:
-        factors = adjoint.args
-        if all(type(f) is sp.Symbol or type(f) is sp.Add for f in factors) and local not in factors \
-                and len(set(factors)) == len(factors):
+    if type(local) is sp.Symbol and local.is_commutative and adjoint.is_commutative:
+        factors = (adjoint,) if type(adjoint) is sp.Symbol else adjoint.args if type(adjoint) is sp.Mul and all(
+            type(f) is sp.Symbol or type(f) is sp.Add for f in adjoint.args) else None
+        if factors is not None and local not in factors and len(set(factors)) == len(factors):
             product = sp.Mul._from_args(sorted(factors + (local,), key=_args_sortkey), True)
             return sp.Mul._exec_constructor_postprocessors(product)
     return adjoint * local

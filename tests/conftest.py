@@ -141,3 +141,14 @@ def solved() -> Callable[..., object]:
     def solve(name: str, check: bool = True):
         return symback.solve(symback.load_example(name), check=check)
     return solve
+
+
+def _tree(expr):
+    return (type(expr), tuple(_tree(a) for a in expr.args)) if expr.args else (type(expr), expr)
+
+
+@pytest.fixture(scope="session")
+def tree() -> Callable[..., object]:
+    """An expression as nested (type, arguments): its structure as stored, for comparing a short cut
+    with SymPy's general path (``srepr`` and ``str`` sort the terms of a sum and would hide an order)."""
+    return _tree

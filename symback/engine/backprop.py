@@ -12,7 +12,7 @@ import sympy as sp
 from symback.engine.derivation import BackStep, Derivation, Term
 from symback.engine.expr import times, within_size
 from symback.engine.graph import Graph
-from symback.engine.rules import RULES, differentiate, notes_for
+from symback.engine.rules import differentiate, neuron_locals, notes_for
 
 #: closed forms with more tree nodes than this are kept as built (nested), not simplified
 TIDY_NODES = 120
@@ -71,44 +71,13 @@ def backprop(graph: Graph) -> Derivation:
         if node.is_leaf:
             continue
         notes.extend(notes_for(node.expr))
-        neuron = _neuron_locals(node.expr)
+        neuron = neuron_locals(node.expr)
         for parent in node.parents:
             found = neuron.get(symbols[parent]) if neuron is not None else None
             local, rules = found or differentiate(node.expr, symbols[parent], graph.conventions)
             if local != 0:
                 incoming[parent].append(Term(node.name, local.xreplace(back_map), rules))
     return Derivation(graph, tuple(steps), tuple(dict.fromkeys(used_assumptions)), tuple(dict.fromkeys(notes)))
-
-
-_SUM_RULE = (RULES[sp.Add].name,)
-_SUM_PRODUCT_RULES = (RULES[sp.Add].name, RULES[sp.Mul].name)
-
-
-def _neuron_locals(expr: sp.Expr) -> dict[sp.Symbol, tuple[sp.Expr, tuple[str, ...]]] | None:
-    """Each symbol's (local derivative, rules) in a neuron's sum ``w1*a1 + ... + b``, as
-    :func:`differentiate` gives them: ``None`` unless ``expr`` is a sum of symbols and products of two
-    symbols in which each symbol occurs once.
-
-    The walk would visit every term of the sum once per symbol (quadratic in the fan-in) to find
-    what the table says at once: d/db of the sum is 1 (sum rule), d/dw of its term w*a is a (sum and
-    product rule).
-    """
-    if type(expr) is not sp.Add:
-        return None
-    found: dict[sp.Symbol, tuple[sp.Expr, tuple[str, ...]]] = {}
-    for term in expr.args:
-        if type(term) is sp.Symbol:
-            pairs: tuple = ((term, (sp.S.One, _SUM_RULE)),)
-        elif type(term) is sp.Mul and len(term.args) == 2 and all(type(f) is sp.Symbol for f in term.args):
-            a, b = term.args
-            pairs = ((a, (b, _SUM_PRODUCT_RULES)), (b, (a, _SUM_PRODUCT_RULES)))
-        else:
-            return None
-        for symbol, entry in pairs:
-            if symbol in found:  # w*x + w*y: the local of w is a sum, for the walk
-                return None
-            found[symbol] = entry
-    return found
 
 
 def _tidy_once(expr: sp.Expr, groups, memo: dict) -> tuple[sp.Expr, tuple[str, ...]]:

@@ -127,48 +127,9 @@ def test_shared_tidy_keeps_every_examples_forms(monkeypatch):
                [(s.node, s.closed, s.assumptions) for s in alone.steps], name
 
 
-def _tree(expr):
-    """``expr`` as nested (type, arguments): the structure as stored (``srepr`` and ``str`` sort sums)."""
-    return (type(expr), tuple(_tree(a) for a in expr.args)) if expr.args else (type(expr), expr)
-
-
-def _random_neuron(rng, names):
-    """A random sum of symbols and products of two of them, as network builders and formulas give."""
-    pool = list(names)
-    rng.shuffle(pool)
-    terms = []
-    while len(pool) >= 2 and len(terms) < 6:
-        terms.append(pool.pop() * pool.pop() if rng.random() < 0.7 else pool.pop())
-    if rng.random() < 0.2:  # a symbol used twice: the short cut must step aside
-        terms.append(rng.choice(names) * rng.choice(pool or names))
-    return sp.Add(*terms)
-
-
-@pytest.mark.parametrize("seed", range(30))
-def test_neuron_locals_are_the_walks(seed):
-    """The short cut for a neuron's sum against :func:`differentiate`, on random sums."""
-    import random
-
-    from symback.engine.backprop import _neuron_locals
-    from symback.engine.rules import differentiate
-
-    rng = random.Random(seed)
-    names = [sp.Symbol(f"s{i}", real=True) for i in range(10)]
-    expr = _random_neuron(rng, names)
-    found = _neuron_locals(expr)
-    counts = {s: sum(1 for t in expr.args if s in t.free_symbols) for s in expr.free_symbols}
-    if not expr.is_Add or any(c > 1 for c in counts.values()) or \
-            any(t.is_Mul and len(t.args) != 2 or t.is_Pow for t in expr.args):
-        assert found is None
-        return
-    assert set(found) == expr.free_symbols
-    for symbol, (local, rules) in found.items():
-        walked, walked_rules = differentiate(expr, symbol)
-        assert _tree(local) == _tree(walked) and rules == walked_rules
-
 
 @pytest.mark.parametrize("seed", range(20))
-def test_renaming_back_keeps_the_structure_as_unevaluated_xreplace(seed):
+def test_renaming_back_keeps_the_structure_as_unevaluated_xreplace(seed, tree):
     import random
 
     from symback.engine.backprop import _rename_as_built
@@ -193,4 +154,4 @@ def test_renaming_back_keeps_the_structure_as_unevaluated_xreplace(seed):
     with sp.evaluate(False):
         general = expr.xreplace(new)
     fast = _rename_as_built(expr, new)
-    assert _tree(fast) == _tree(general) and str(fast) == str(general)
+    assert tree(fast) == tree(general) and str(fast) == str(general)

@@ -146,13 +146,9 @@ def test_a_long_sum_is_one_add_and_an_unevaluated_one_keeps_its_grouping():
     assert sp.srepr(kept) == sp.srepr(expected) and len(kept.args) == 2
 
 
-def _tree(expr):
-    """``expr`` as nested (type, arguments): the structure as stored (``srepr`` and ``str`` sort sums)."""
-    return (type(expr), tuple(_tree(a) for a in expr.args)) if expr.args else (type(expr), expr)
-
 
 @pytest.mark.parametrize("seed", range(30))
-def test_products_of_adjoints_and_locals_are_muls(seed):
+def test_products_of_adjoints_and_locals_are_muls(seed, tree):
     """:func:`times` against ``adjoint * local``, on random products (also unevaluated, as tidied)."""
     import random
 
@@ -179,21 +175,21 @@ def test_products_of_adjoints_and_locals_are_muls(seed):
             adjoint = sp.Mul(*factors)
         for local in (rng.choice(names), sp.S.One, rng.choice(names) * rng.choice(names), sp.Integer(2)):
             fast, general = times(adjoint, local), adjoint * local
-            assert _tree(fast) == _tree(general) and str(fast) == str(general)
+            assert tree(fast) == tree(general) and str(fast) == str(general)
     for adjoint, local in ((names[0], names[1]), (names[1], names[0]), (names[0], names[0])):
         fast, general = times(adjoint, local), adjoint * local  # a weight's a δ in the document
-        assert _tree(fast) == _tree(general) and str(fast) == str(general)
+        assert tree(fast) == tree(general) and str(fast) == str(general)
 
 
-def test_unevaluated_products_stay_two_factors():
+def test_unevaluated_products_stay_two_factors(tree):
     from symback.engine.expr import times
 
     x, y, z = sp.symbols("x y z", real=True)
     with sp.evaluate(False):
-        assert _tree(times(x * (1 - y), z)) == _tree(x * (1 - y) * z)
+        assert tree(times(x * (1 - y), z)) == tree(x * (1 - y) * z)
 
 
-def test_a_parsed_product_is_sympys_product():
+def test_a_parsed_product_is_sympys_product(tree):
     """Formulas multiply through times: each parsed sum of products has the structure SymPy's * builds."""
     import random
 
@@ -206,4 +202,4 @@ def test_a_parsed_product_is_sympys_product():
         text = " + ".join(terms) + rng.choice(["", " + 2", " * (a - t)", " - 3", " * 1"])
         with_times = parse_formula(text, names, "test").expr
         by_sympy = sp.sympify(text, locals=names)  # an oracle built by SymPy's own parser (test-only)
-        assert _tree(with_times) == _tree(by_sympy), text
+        assert tree(with_times) == tree(by_sympy), text

@@ -25,8 +25,9 @@ Functions: ``\sigma\left(z\right)``, ``\operatorname{ReLU}``, ``\operatorname{Le
 ``\operatorname{softplus}``, ``\operatorname{step}``, ``\tanh``, ``\log``, ``e^{z}``,
 ``\mathbf{1}\left[z > 0\right]`` (ReLU's derivative), ``\operatorname{softmax}_{k}\left(z_{1},
 \ldots\right)``; a power of a call is ``\sigma\left(z\right)^{2}``. Sums put their positive terms
-first (``y - t``, not ``- t + y``), otherwise in SymPy's order. Floats print as SymPy prints them
-(``digits`` rounds them first) without a trailing ``.0``; rationals as ``\frac{1}{2}``.
+first (``y - t``, not ``- t + y``), otherwise in SymPy's order. Floats print as the documents' numbers
+(:mod:`symback.engine.numerals`: half to even, ``1.25 \times 10^{-5}``) to ``digits`` significant digits,
+or to the digits they carry; rationals as ``\frac{1}{2}``.
 """
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ from sympy.printing.str import StrPrinter
 
 from symback.documents.tex import Tex, escape_latex
 from symback.engine.errors import did_you_mean
+from symback.engine.numerals import carried_digits, number_latex
 
 
 class SettingError(TypeError, ValueError):
@@ -169,7 +171,7 @@ class SymbackLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with symback's notation; settings beyond SymPy's:
 
     - ``names``: ``{name: LaTeX}`` printed verbatim for those symbols (trusted LaTeX).
-    - ``digits``: significant digits for Floats (``None``: as SymPy prints them).
+    - ``digits``: significant digits for Floats (``None``: the digits they carry, 15 for a float's).
     - ``euler_e``: print Euler's number as ``e`` and exp(x) as ``e^{x}`` (the default); ``False``
       prints ``\\exp\\left(1\\right)`` and ``\\exp\\left(x\\right)``, as it is anyway when the
       expression has a symbol of the user's called ``e``.
@@ -276,9 +278,8 @@ class SymbackLatexPrinter(LatexPrinter):
         return tex
 
     def _print_Float(self, expr: sp.Float) -> str:
-        digits = self._settings["digits"]
-        tex = super()._print_Float(expr if digits is None else sp.Float(expr, digits))
-        return tex[:-2] if tex.endswith(".0") else tex  # 220, not 220.0; 1235 at 4 digits
+        """The documents' number (:func:`symback.engine.numerals.number_latex`): 220, not 220.0; 1235 at 4 digits."""
+        return number_latex(expr, self._settings["digits"] or carried_digits(expr))
 
     def _call(self, head: str, args: tuple, exp: str | None) -> str:
         tex = r"%s\left(%s\right)" % (head, ", ".join(self._print(arg) for arg in args))

@@ -6,13 +6,11 @@ special character); printer output is :class:`Tex`; templates escape every other
 from __future__ import annotations
 
 import codecs
-import decimal
-import math
 import re
 from functools import lru_cache
 from typing import Sequence
 
-import sympy as sp
+from symback.engine.numerals import number_latex
 
 
 class Tex(str):
@@ -96,76 +94,15 @@ def escape_latex(text: str) -> Tex:
 _ASCII_TABLE = str.maketrans({chr(code): _char_tex(chr(code)) for code in range(128)})
 
 
-EXACT_INTEGER_DIGITS = 15  #: integers up to this many digits (or ``digits``) are shown in full
-
-
 def format_number(value, digits: int) -> str:
-    r"""A number for display: integers exactly (up to 15 digits), everything else to ``digits`` significant digits.
+    r"""A number for a document, by the one rule of :func:`symback.engine.numerals.number_latex`: integers
+    exactly (up to 15 digits), everything else to ``digits`` significant digits, half to even from the
+    exact value, ``a \times 10^{n}`` below 10^-4 or from 10^digits on.
 
-    Rounded from the exact value (a Rational, or a Float's full 50 digits), never through float64,
-    half to even (``0.125`` to 2 digits is ``0.12``); like Python's ``%g``: trailing zeros dropped,
-    ``a \times 10^{n}`` below 10^-4 or from 10^digits on.
-
-    >>> format_number(sp.Rational(1, 3), 30), format_number(sp.Integer(10) ** 400 / 3, 4)
-    ('0.333333333333333333333333333333', '3.333 \\times 10^{399}')
+    >>> format_number(0.125, 2), format_number(1 / 80000, 3)
+    ('0.12', '1.25 \\times 10^{-5}')
     """
-    if isinstance(value, (sp.Integer, int)) and not isinstance(value, bool) \
-            and len(str(abs(int(value)))) <= max(digits, EXACT_INTEGER_DIGITS):
-        return str(int(value))  # longer integers (10^400) are rounded as below: a line has room for 15 digits
-    ratio = _binary_ratio(value) if isinstance(value, sp.Float) else None
-    if ratio is None:
-        exact = _exact_value(value)
-        if exact is None:
-            return str(value)  # not a finite real number: shown as it is (never a silent wrong digit)
-        ratio = (exact.p, exact.q)
-    if ratio[0] == 0:
-        return "0"
-    with decimal.localcontext() as context:
-        context.prec, context.rounding = digits, decimal.ROUND_HALF_EVEN
-        context.Emax, context.Emin = decimal.MAX_EMAX, decimal.MIN_EMIN
-        rounded = decimal.Decimal(ratio[0]) / decimal.Decimal(ratio[1])
-    sign, places, exponent = rounded.as_tuple()
-    text = "".join(map(str, places)).rstrip("0") or "0"
-    power = exponent + len(places) - 1  # of the leading digit
-    minus = "-" if sign else ""
-    if -4 <= power < digits:
-        if power < 0:
-            return f"{minus}0.{'0' * (-power - 1)}{text}"
-        whole, fraction = text[:power + 1].ljust(power + 1, "0"), text[power + 1:]
-        return f"{minus}{whole}.{fraction}" if fraction else f"{minus}{whole}"
-    mantissa = f"{text[0]}.{text[1:]}" if len(text) > 1 else text
-    return rf"{minus}{mantissa} \times 10^{{{power}}}"
-
-
-def _binary_ratio(value: sp.Float) -> tuple[int, int] | None:
-    """(numerator, denominator) of a Float's exact binary value, read off its mpmath tuple, or None
-    for what is not a finite nonzero number or zero (left to :func:`_exact_value`).
-
-    Most numbers of a worked solution are Floats; building a SymPy Rational of each only to read its
-    numerator and denominator back cost more than the rounding. A normalized mantissa is odd, so the
-    fraction is in lowest terms, as the Rational's is; the decimal quotient is the same either way.
-    """
-    sign, mantissa, exponent, _ = value._mpf_
-    if not mantissa:
-        return (0, 1) if value._mpf_ == _ZERO else None  # (+-inf and nan have a zero mantissa too)
-    numerator = -mantissa if sign else mantissa
-    return (numerator << exponent, 1) if exponent >= 0 else (numerator, 1 << -exponent)
-
-
-_ZERO = (0, 0, 0, 0)  #: mpmath's zero
-
-
-def _exact_value(value) -> sp.Rational | None:
-    """``value`` as the exact rational it holds (a float's or Float's binary value), None if not finite real."""
-    if isinstance(value, float) or hasattr(value, "dtype"):  # Python and NumPy floats
-        value = float(value)
-        return sp.Rational(value) if math.isfinite(value) else None
-    value = sp.sympify(value) if not isinstance(value, sp.Basic) else value
-    if not value.is_Number:
-        value = value.evalf(60)
-    if not (value.is_Number and value.is_finite and value.is_real):
-        return None
-    return sp.Rational(value)
+    return number_latex(value, digits)
 
 
 PLOT_DIGITS = 6  #: significant digits of plot coordinates: enough for the eye, and the same on every platform

@@ -116,7 +116,7 @@ def test_numbers():
     assert latex(sp.Float("0.5")) == "0.5"
     assert latex(sp.Float(220)) == "220" and latex(sp.Float("1234.5678"), digits=4) == "1235"
     assert latex(sp.Float(2) * X) == "2 x"
-    assert latex(sp.Float(1.0e-32), digits=2) == r"1.0 \cdot 10^{-32}"
+    assert latex(sp.Float(1.0e-32), digits=2) == r"1 \times 10^{-32}"  # the documents' one form (issue 20)
     assert latex(3) == "3" and latex(0.25) == "0.25"
 
 

@@ -32,20 +32,3 @@ def test_markdown_escaping_is_the_table_of_specials():
         expected = "".join(tex._MARKDOWN_SPECIALS.get(c, c) for c in text)
         assert tex.escape_markdown(text) == expected, repr(text)
     assert tex.escape_markdown(r"a*b_[c] $x$ `y` \z") == r"a\*b\_\[c\] \$x\$ \`y\` \\z"
-
-
-def test_a_float_is_rounded_from_its_binary_value_as_through_a_rational(monkeypatch):
-    """The Float short cut of format_number (its mpmath tuple) gives the digits of the general path
-    (the exact Rational), at every size, sign and precision, ties included."""
-    import sympy as sp
-
-    rng = random.Random(3)
-    values = [sp.Float(0), sp.Float("-0.0"), sp.Float("0.125"), sp.Float("-5.4125", 50), sp.Float(2) ** 80,
-              sp.Float("1e-400", 50), sp.Float("9.99995", 30), sp.Float(1, 50) / 3]
-    for _ in range(500):
-        mantissa = rng.uniform(-10, 10)
-        values.append(sp.Float(mantissa, rng.choice([15, 30, 50])) * sp.Float(10, 50) ** rng.randint(-30, 30))
-    fast = [(tex.format_number(v, digits), digits) for v in values for digits in (1, 4, 6, 30)]
-    monkeypatch.setattr(tex, "_binary_ratio", lambda value: None)
-    general = [(tex.format_number(v, digits), digits) for v in values for digits in (1, 4, 6, 30)]
-    assert fast == general

@@ -16,12 +16,12 @@ from typing import Any, ClassVar, Mapping
 import sympy as sp
 
 from symback.documents.catalogue import messages
-from symback.documents.json_output import number
 from symback.documents.printing import name_latex
 from symback.documents.render import render_document
 from symback.documents.solution_document import Row
 from symback.documents.tex import Tex, format_number
-from symback.engine.vary import Question, Rounded
+from symback.engine.numerals import Numeral, exact_decimal, exact_text, json_number, rounded
+from symback.engine.vary import Question
 
 MANIFEST_FORMAT = "symback-exercise/1"
 EXACT_DIGITS = 15   #: digits of an answer's "value" in variants.json (the exact one is under "exact")
@@ -35,7 +35,7 @@ class Answer:
 
     question: Question
     value: sp.Expr
-    rounded: Rounded
+    rounded: Numeral
 
 
 @dataclass(frozen=True)
@@ -135,16 +135,10 @@ def build_exercise_document(exercise: Exercise, variants: tuple[Variant, ...], l
 
 def given_text(value: sp.Rational) -> str:
     """A given value exactly as a decimal when it is one (0.05), else as a fraction."""
-    if value.q == 1:
-        return str(value.p)
-    q, twos, fives = value.q, 0, 0
-    while q % 2 == 0:
-        q, twos = q // 2, twos + 1
-    while q % 5 == 0:
-        q, fives = q // 5, fives + 1
-    if q != 1:
-        return rf"\frac{{{value.p}}}{{{value.q}}}" if value > 0 else rf"-\frac{{{-value.p}}}{{{value.q}}}"
-    return format(sp.N(value, 40), f".{max(twos, fives)}f")
+    decimal = exact_decimal(value)
+    if decimal is not None:
+        return decimal
+    return rf"\frac{{{value.p}}}{{{value.q}}}" if value > 0 else rf"-\frac{{{-value.p}}}{{{value.q}}}"
 
 
 def manifest_json(exercise: Exercise) -> dict:
@@ -159,9 +153,10 @@ def manifest_json(exercise: Exercise) -> dict:
         "variants": [{
             "id": v.id,
             "seed": v.seed,
-            "values": {n: number(x) for n, x in v.values.items()},
+            "values": {n: json_number(x) for n, x in v.values.items()},
             "answers": {a.question.label: {"answer": a.rounded.text, "tolerance": format(a.rounded.tolerance, "f"),
-                                           "value": float(sp.N(a.value, EXACT_DIGITS)), "exact": str(a.value)}
+                                           "value": json_number(rounded(a.value, EXACT_DIGITS).value),
+                                           "exact": exact_text(a.value)}
                         for a in v.answers},
         } for v in exercise.variants],
         "spec": dict(exercise.spec),

@@ -14,12 +14,11 @@ import html
 import io
 import xml.etree.ElementTree as ET
 
-import sympy as sp
-
 from symback.documents.catalogue import messages
 from symback.documents.exercise_document import (EXACT_DIGITS, WORKED_EXTRA, Exercise, given_text, question_latex,
                                                  solution_document)
 from symback.documents.printing import name_latex
+from symback.engine.numerals import number_text
 
 CSV_COLUMNS = ("variant", "quantity", "kind", "answer", "tolerance", "value")
 ETA, BEGIN, END = r"\eta = ", r"\begin{aligned}", r"\end{aligned}"
@@ -65,7 +64,7 @@ def answers_csv(exercise: Exercise) -> str:
     for variant in exercise.variants:
         for item in variant.answers:
             writer.writerow((variant.id, item.question.label, item.question.kind, item.rounded.text,
-                             format(item.rounded.tolerance, "f"), sp.N(item.value, EXACT_DIGITS)))
+                             format(item.rounded.tolerance, "f"), number_text(item.value, EXACT_DIGITS)))
     return out.getvalue()
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from fractions import Fraction
 from typing import Callable, Mapping
 
 import sympy as sp
@@ -25,13 +25,14 @@ from symback.engine.errors import EvaluationError, SpecError, did_you_mean
 from symback.engine.functions import leaky_relu, relu, step
 from symback.engine.graph import build_graph
 from symback.engine.names import bias_name, input_name, sample_suffix, target_name, weight_name
+from symback.engine.numerals import Numeral, rounded, tie_distance
 from symback.engine.spec import Spec
 from symback.engine.substitute import forward
 from symback.engine.vary_spec import Ask, Draw
 
 MAX_TRIES = 1000                   #: draws per variant before the constraints are declared unmeetable
 KINK_MARGIN = sp.Rational(1, 20)   #: a kink's input is at least this far from the kink
-TIE_MARGIN = Decimal("0.02")       #: an answer is at least this many units (of its last digit) from a tie
+TIE_MARGIN = Fraction(1, 50)       #: an answer is at least this many units (of its last digit) from a tie
 KINKED = (relu, leaky_relu, step, sp.Abs)
 
 
@@ -42,18 +43,6 @@ class Question:
     kind: str
     name: str
     label: str        #: what a claim or a submission column calls it: ``o``, ``dL/dw1``, ``w1'``
-
-
-@dataclass(frozen=True)
-class Rounded:
-    """An answer to ``digits`` significant digits, and the tolerance of the rounding rule (half a unit)."""
-
-    text: str
-    unit: Decimal     #: the place value of the last digit (0: the answer is exactly 0)
-
-    @property
-    def tolerance(self) -> Decimal:
-        return self.unit / 2
 
 
 def variant_seeds(seed: int, count: int) -> list[int]:
@@ -164,42 +153,16 @@ def answer(solution, question: Question) -> sp.Expr:
     return table[question.name]
 
 
-def round_answer(value: sp.Expr, digits: int) -> Rounded:
-    """``value`` to ``digits`` significant digits (ties to even), e.g. ``0.48780`` -> ``0.488``."""
-    scaled, exponent = _scaled(value, digits)
-    if scaled is None:
-        return Rounded("0", Decimal(0))
-    with localcontext() as ctx:
-        ctx.prec = 80
-        q = scaled.to_integral_value(ROUND_HALF_EVEN)
-        if abs(q) == 10 ** digits:  # 9.996 -> 10.0: one more digit before the point
-            q, exponent = q / 10, exponent + 1
-        unit = Decimal(1).scaleb(exponent)
-        shown = Decimal(int(q)).scaleb(exponent)
-        text = format(shown, "f") if exponent < 0 else f"{format(Decimal(int(q)).scaleb(-(digits - 1)), 'f')}e{exponent + digits - 1}"
-    return Rounded(text, unit)
+def round_answer(value: sp.Expr, digits: int) -> Numeral:
+    """``value`` to ``digits`` significant digits (ties to even), its zeros kept: ``0.48780`` -> ``0.488``,
+    ``1/2`` -> ``0.500`` (``.text``; ``.tolerance`` is half a unit of the last digit)."""
+    return rounded(value, digits, zeros=True)
 
 
 def near_tie(value: sp.Expr, digits: int) -> bool:
     """``value`` is within :data:`TIE_MARGIN` units of its last digit of a rounding tie."""
-    scaled, _ = _scaled(value, digits)
-    if scaled is None:
-        return False
-    with localcontext() as ctx:
-        ctx.prec = 80
-        return abs(abs(scaled - scaled.to_integral_value(ROUND_HALF_EVEN)) - Decimal("0.5")) < TIE_MARGIN
-
-
-def _scaled(value: sp.Expr, digits: int) -> tuple[Decimal | None, int]:
-    """``value / unit`` as a 60-digit Decimal and the unit's exponent (None for 0)."""
-    number = sp.N(value, 60)
-    if number == 0:
-        return None, 0
-    with localcontext() as ctx:
-        ctx.prec = 80
-        exact = Decimal(str(number))
-        exponent = exact.adjusted() - digits + 1
-        return exact.scaleb(-exponent), exponent
+    distance = tie_distance(value, digits)
+    return distance is not None and distance < TIE_MARGIN
 
 
 def _near_kink(graph, values: Mapping[str, sp.Expr]) -> bool:

@@ -15,6 +15,7 @@ import sympy as sp
 from symback.checking.equivalence import PROBE_DPS
 from symback.checking.sweep import Quantity, mp_value as _mp
 from symback.engine.errors import SymbackError
+from symback.engine.numerals import number_text
 
 if TYPE_CHECKING:
     from symback.engine.solution import Solution
@@ -107,12 +108,10 @@ def within(actual, claimed: sp.Expr, unit: sp.Expr) -> bool:
 
 
 def show(value, digits: int = 6) -> str:
-    """A number for a detail line: integers and short fractions exactly, else ``digits`` (at least 6)
-    significant digits, so that "the exact value 0.0821670412 rounds to 0.082167041" shows why."""
-    if isinstance(value, sp.Rational) and (value.q == 1 or len(str(value)) <= 8):
-        return str(value)
-    with mpmath.workdps(PROBE_DPS):
-        return mpmath.nstr(_mp(value), max(6, digits))
+    """A number for a detail line (:func:`symback.engine.numerals.number_text`): integers and short
+    fractions that no decimal ends exactly, else ``digits`` (at least 6) significant digits, so that
+    "the exact value 0.0821670412 rounds to 0.082167041" shows why."""
+    return number_text(value, max(6, digits), fractions=True)
 
 
 def significant(text: str) -> int:

@@ -27,6 +27,7 @@ import sympy as sp
 
 from symback.engine import limits
 from symback.engine.functions import MPMATH_NAMESPACE
+from symback.engine.numerals import number_text
 
 PROVED, NUMERIC, WRONG, UNDECIDED = "proved", "numeric", "wrong", "undecided"
 DEFAULT_BUDGET = 5.0     #: seconds for one proof attempt (``--timeout``)
@@ -131,12 +132,9 @@ def exact_difference(left: sp.Expr, right: sp.Expr) -> sp.Expr | None:
 
 
 def short(number: sp.Expr) -> str:
-    """An exact number for a message: as SymPy writes it when short, else to 6 digits (``-1.0e-100``)."""
+    """An exact number for a message: as SymPy writes it when short, else to 6 digits (``-1e-100``)."""
     text = sp.sstr(number)
-    if len(text) <= 24:
-        return text
-    with mpmath.workdps(30):
-        return mpmath.nstr(mpmath.mpf(number.p) / number.q if number.is_Rational else mpmath.mpf(sp.Float(number, 30)._mpf_), 6)
+    return text if len(text) <= 24 else number_text(number)
 
 
 def exactly_different(difference: sp.Expr, left: Value, right: Value, points: Iterable[Point], dps: int,
@@ -203,11 +201,11 @@ def _slip(seen, variants, dps: int = PROBE_DPS):
 def _nice(value: mpmath.mpf) -> str:
     """A short form of a number: a small fraction when it is one, else 6 significant digits."""
     if value != 0 and not 1e-9 < abs(value) < 1e12:  # beyond a float's comfortable range: never "0"
-        return mpmath.nstr(value, 6)
+        return number_text(value)
     fraction = Fraction(float(value)).limit_denominator(1000)
     if abs(float(value) - fraction) <= 1e-12 * max(1.0, abs(float(value))):
         return str(fraction)
-    return mpmath.nstr(value, 6)
+    return number_text(value)
 
 
 def prove_equal(left: sp.Expr, right: sp.Expr, budget: float = DEFAULT_BUDGET) -> bool:

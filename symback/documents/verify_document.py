@@ -18,10 +18,11 @@ from symback.checking.equivalence import WRONG
 from symback.documents.printing import name_latex
 from symback.documents.tex import Tex, escape_latex
 from symback.documents.printing import latex as print_latex
-from symback.documents.json_output import number as json_number
 from symback.checking.steps import StepsReport
 from symback.checking.claim import ClaimResult, ClaimsReport
+from symback.engine.numerals import json_number, number_text, rounded
 
+OWN_DIGITS = 30  #: a probe point is the problem's own when its (40-digit) values round as the exact ones do
 CLAIM_MARKS = {"correct": "✓", "numeric": "≈", "rounding-carried": "~", "wrong": "✗", "undecided": "?"}
 
 
@@ -33,20 +34,14 @@ def detail_text(details, lang: str = "en", point: str = "") -> str:
 
 def _point_text(point: Mapping, own: Mapping | None, lang: str, instance: Mapping | None = None) -> str:
     t = messages(lang)
-    if own is not None and all(sp.nsimplify(point[n]) == own[n] for n in point if n in own):
+    if own is not None and all(rounded(point[n], OWN_DIGITS) == rounded(own[n], OWN_DIGITS) for n in point if n in own):
         text = t["verify.detail.own_point"]
     else:
-        text = ", ".join(f"{name} = {_number(value)}" for name, value in point.items() if name != "@")
+        text = ", ".join(f"{name} = {number_text(value, fractions=True)}" for name, value in point.items() if name != "@")
     if instance:
         functions = ", ".join(f"{name}(u) = {body}" for name, body in instance.items())
         text += " (" + t["verify.detail.with_functions"].format(functions=functions) + ")"
     return text
-
-
-def _number(value) -> str:
-    if isinstance(value, sp.Rational):
-        return str(value)
-    return sp.sstr(sp.nsimplify(sp.Float(str(value), 30), rational=True)) if sp.Float(str(value)).is_finite else str(value)
 
 
 def claim_detail(result: ClaimResult, report: ClaimsReport, lang: str = "en") -> str:
@@ -70,8 +65,7 @@ def step_detail(step, budget: float, lang: str = "en") -> str:
 
 
 def _short(value) -> str:
-    import mpmath
-    return mpmath.nstr(value, 6) if value is not None else ""
+    return number_text(value) if value is not None else ""
 
 
 def claims_json(report: ClaimsReport) -> dict:
@@ -83,8 +77,7 @@ def claims_json(report: ClaimsReport) -> dict:
                "verdict": result.verdict, "detail": claim_detail(result, report),
                "quantity": result.quantity.label, "value": json_number(result.actual)}
         if result.counterexample:
-            row["counterexample"] = {n: json_number(sp.nsimplify(v)) if not isinstance(v, sp.Basic) else json_number(v)
-                                     for n, v in result.counterexample.items()}
+            row["counterexample"] = {n: json_number(v) for n, v in result.counterexample.items()}
         rows.append(row)
     wrong = len(report.wrong)
     return {"source": report.solution.spec.source, "claims": rows,

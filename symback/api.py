@@ -40,6 +40,7 @@ from symback.engine.expr import NAME_PATTERN, parse_formula
 from symback.engine.graph import Graph, build_graph, expand_nodes
 from symback.engine.literals import LiteralProblem, read_decimal
 from symback.engine.node import Node
+from symback.engine.numerals import number_text
 from symback.engine.regression import regress
 from symback.engine.regression_spec import RegressionSpec
 from symback.engine.rules import RULES, Conventions, differentiate
@@ -121,7 +122,7 @@ __all__ = [
     "differentiate", "EvaluationError", "example_names", "example_path", "expand_nodes", "FormulaError",
     "forward", "gallery", "grad", "gradient_check", "Graph", "IDENTITIES", "identity_json", "identity_text",
     "lang_suffix", "LANGUAGES", "load_example", "load_spec", "load_steps", "matrix_form", "matrix_program",
-    "matrix_stem", "MatrixForm", "MatrixProgram", "messages", "NetworkSpec", "Node", "parse_claim",
+    "matrix_stem", "MatrixForm", "MatrixProgram", "messages", "NetworkSpec", "Node", "number_text", "parse_claim",
     "parse_formula", "regress", "RegressionSolution", "RegressionSpec", "render_document", "RuleError",
     "RULES", "Solution", "solve", "Spec", "spec_from_dict", "SpecError", "steps_example", "steps_examples",
     "steps_json", "steps_text", "StepsReport", "substitute", "SymbackError", "Term", "train", "verify_claims",

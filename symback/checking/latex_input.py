@@ -43,6 +43,7 @@ from symback.checking.latex_tree import SUPPORTED, PlainPrinter, Rebuilder
 from symback.engine import limits
 from symback.engine.errors import FormulaError
 from symback.engine.expr import MAX_NODES, symbol
+from symback.engine.numerals import number_text
 
 MAX_LATEX_LENGTH = 2000  #: characters in one LaTeX formula
 MAX_DEPTH = 200          #: nesting depth of the parsed tree
@@ -219,7 +220,7 @@ def _run_worker(texts: list[str], timeout: float, where: str) -> list[dict]:
     except TimeoutError:
         if budget_bound:
             raise limits.budget_error("parsing LaTeX") from None
-        raise FormulaError(where, f"the LaTeX did not parse within {timeout:g} s",
+        raise FormulaError(where, f"the LaTeX did not parse within {number_text(timeout)} s",
                            "simplify it or write the formula in plain syntax") from None
     except latex_child.ChildEnded as ended:
         raise FormulaError(where, f"the LaTeX parser stopped (exit code {ended.code}: {ended.last})",

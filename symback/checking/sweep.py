@@ -17,6 +17,7 @@ import mpmath
 import sympy as sp
 
 from symback.checking.equivalence import PROBE_DPS, lambdify_mp
+from symback.engine.numerals import rounded
 
 
 @dataclass(frozen=True)
@@ -138,8 +139,9 @@ def mp_value(value, dps: int = PROBE_DPS) -> mpmath.mpf:
 
 
 def round_significant(value: mpmath.mpf, digits: int) -> mpmath.mpf:
-    """``value`` rounded (half away from zero) to ``digits`` significant digits."""
-    if value == 0:
+    """``value`` rounded half away from zero, as a hand computation rounds, to ``digits`` significant
+    digits (:func:`symback.engine.numerals.rounded`), at the working precision."""
+    numeral = rounded(value, digits, away=True)
+    if numeral is None:  # inf, nan: nothing to round
         return value
-    scale = mpmath.mpf(10) ** (digits - 1 - int(mpmath.floor(mpmath.log10(abs(value)))))
-    return mpmath.sign(value) * mpmath.floor(abs(value) * scale + mpmath.mpf(1) / 2) / scale
+    return mpmath.mpf(numeral.value.numerator) / numeral.value.denominator

@@ -35,6 +35,7 @@ from symback.checking.claim import (CARRIED, CARRY_DIGITS, CORRECT, DECIMAL, DER
                                     within)
 from symback.checking.equivalence import PROBE_DPS
 from symback.checking.sweep import Quantity, Sweep
+from symback.engine.numerals import number_text
 
 if TYPE_CHECKING:
     from symback.engine.solution import Solution
@@ -200,9 +201,9 @@ class _Checker:
         if self.prove(claimed, engine):
             verdict, detail = CORRECT, ("proved", {})
         elif comparison.verdict == UNDECIDED:  # too few points where the problem is defined to believe it
-            verdict, detail = UNDECIDED, ("undecided", {"points": str(comparison.points), "budget": f"{self.budget:g}"})
+            verdict, detail = UNDECIDED, ("undecided", {"points": str(comparison.points), "budget": number_text(self.budget)})
         else:
-            verdict, detail = NUMERIC, ("numeric", {"points": str(comparison.points), "budget": f"{self.budget:g}"})
+            verdict, detail = NUMERIC, ("numeric", {"points": str(comparison.points), "budget": number_text(self.budget)})
         details.append(detail)
         if assumed is not None and assumed.assumptions and quantity.kind == "gradient":
             details.append(("assumption", {"text": "; ".join(assumed.assumptions)}))

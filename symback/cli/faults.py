@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from symback.api import SymbackError, check_templates, limits
+from symback.api import SymbackError, check_templates, limits, number_text
 
 _DEFAULT = limits.DEFAULTS
 
@@ -23,7 +23,7 @@ def limit_options(parser: argparse.ArgumentParser, budget: float = _DEFAULT.budg
     """Add ``--budget`` (default ``budget`` seconds), ``--memory`` and the ``--max-*`` caps to a subcommand's parser."""
     group = parser.add_argument_group("budget and limits (each refusal names the one that was hit)")
     group.add_argument("--budget", type=float, default=budget, metavar="SECONDS",
-                       help=f"wall-clock budget of the whole command (default {budget:g} s)")
+                       help=f"wall-clock budget of the whole command (default {number_text(budget)} s)")
     group.add_argument("--memory", type=int, default=_DEFAULT.memory, metavar="MB",
                        help=f"memory (address space) of the command (default {_DEFAULT.memory} MB)")
     for name, meaning in (("digits", "digits of one exact number"), ("samples", "samples of a network spec"),
@@ -39,7 +39,7 @@ def limits_from(args: argparse.Namespace) -> "limits.Limits":
     values.update({name: getattr(args, f"max_{name}", getattr(_DEFAULT, name))
                    for name in ("digits", "samples", "nodes", "size", "file")})
     if not 0 < values["budget"] <= 86400:
-        raise SymbackError("--budget", f"{values['budget']:g} s is out of range", "use more than 0 and at most 86400 seconds")
+        raise SymbackError("--budget", f"{number_text(values['budget'])} s is out of range", "use more than 0 and at most 86400 seconds")
     if values["memory"] < 256:
         raise SymbackError("--memory", f"{values['memory']} MB is too little to run", "use at least 256 MB")
     for name in ("digits", "samples", "nodes", "size", "file"):

@@ -1,7 +1,7 @@
 """``symback grad``: the gradient of one formula, symbolic and at a point."""
 from __future__ import annotations
 
-from symback.api import SymbackError, grad
+from symback.api import SymbackError, grad, number_text
 from symback.cli.faults import limit_options
 
 
@@ -35,16 +35,8 @@ def run(args) -> int:
         line = f"d/d{name} = {entry.get('text', entry['symbolic'])}"
         if entry["value"] is not None and not entry["symbolic"].is_Number:
             value = entry["value"]
-            shown = str(value) if value.is_Rational and len(str(value)) <= 40 else _shown(value, args.digits)
+            shown = str(value) if value.is_Rational and len(str(value)) <= 40 else number_text(value, args.digits)
             line += f" = {shown}"
         print(line)
     return 0
 
-
-def _shown(value, digits: int) -> str:
-    """``value`` to ``digits`` significant digits, from its exact or high-precision form (not float64)."""
-    text = str(value.evalf(digits))
-    mantissa, _, exponent = text.partition("e")
-    if "." in mantissa:
-        mantissa = mantissa.rstrip("0").rstrip(".")
-    return mantissa + (f"e{exponent}" if exponent else "")

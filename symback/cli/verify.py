@@ -7,7 +7,7 @@ from pathlib import Path
 
 from symback.api import (DEFAULT_BUDGET, StepsReport, SymbackError, build_verify_document, claims_json, claims_text,
                          lang_suffix, load_example, load_spec, load_steps, messages, parse_claim, solve, steps_example,
-                         steps_json, steps_text, verify_claims)
+                         number_text, steps_json, steps_text, verify_claims)
 from symback.cli.common import log_lines, report_formats, write_report
 from symback.cli.faults import check_paths, limit_options, refuse_same_stem, user_error
 
@@ -25,7 +25,7 @@ def add_arguments(verify) -> None:
     verify.add_argument("--lang", default="en", help="report language: en or ko (default en)")
     verify.add_argument("--digits", type=int, default=4, help="significant digits shown in documents (default 4)")
     verify.add_argument("--timeout", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
-                        help=f"time budget of each proof (default {DEFAULT_BUDGET:g}); unproved within it means 'numeric'; "
+                        help=f"time budget of each proof (default {number_text(DEFAULT_BUDGET)}); unproved within it means 'numeric'; "
                              "all proofs together stay within --budget")
     verify.add_argument("--latex", action="store_true", help="formula claims and derivation lines are LaTeX")
     verify.add_argument("--templates", default=None, metavar="DIR", help="your templates, searched first")
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     """Check every target; 0 if all is right, 1 if something is wrong."""
     formats = report_formats(args.format, args.output)
     if not 0 < args.timeout <= 600:
-        raise SymbackError("--timeout", f"{args.timeout:g} s is out of range", "use more than 0 and at most 600 seconds")
+        raise SymbackError("--timeout", f"{number_text(args.timeout)} s is out of range", "use more than 0 and at most 600 seconds")
     if args.digits < 1 or args.digits > 30:
         raise SymbackError("--digits", f"{args.digits} is out of range", "use 1 to 30")
     messages(args.lang)

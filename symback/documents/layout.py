@@ -20,6 +20,8 @@ import subprocess
 from dataclasses import dataclass, replace
 from typing import Sequence
 
+from symback.engine.numerals import number_text
+
 CM_PER_PT = 2.54 / 72
 INSTALL = "apt-get install graphviz"
 DEFAULT_LABEL_CM = (1.2, 0.5)  #: (width, height) of every edge label when ``label_sizes`` is not given
@@ -175,7 +177,7 @@ def layout(nodes: Sequence[str], edges: Sequence[tuple[int, int]], *, ranks: Seq
         proc = subprocess.run([dot, "-Tjson"], input=source, capture_output=True, text=True, timeout=timeout,
                               check=False)
     except subprocess.TimeoutExpired as exc:
-        raise LayoutFailed(f"dot took longer than {timeout:g} s") from exc
+        raise LayoutFailed(f"dot took longer than {number_text(timeout)} s") from exc
     except OSError as exc:
         raise LayoutUnavailable(f"dot could not be run ({exc}): {INSTALL}") from exc
     if proc.returncode != 0:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from symback.engine import limits
 from symback.engine.errors import SymbackError
+from symback.engine.numerals import number_text
 
 INSTALL = ("apt-get install latexmk texlive-latex-recommended texlive-latex-extra texlive-pictures "
            "texlive-lang-korean texlive-fonts-recommended lmodern graphviz")  #: Debian packages that cover the templates
@@ -118,7 +119,7 @@ def _run(command: list[str], folder: Path, env: dict, deadline: float, timeout: 
                                         preexec_fn=lambda: limits.die_with_parent(parent))
             return proc.wait(timeout=max(deadline - time.monotonic(), 0.01))  # SIGTERM here: killed below
         except subprocess.TimeoutExpired:
-            raise LatexTimeout(str(target), f"LaTeX did not finish in {timeout:g} s and was killed",
+            raise LatexTimeout(str(target), f"LaTeX did not finish in {number_text(timeout)} s and was killed",
                                "a looping macro (such as \\def\\a{\\a}\\a) is the usual cause; "
                                "fix the template, or raise the timeout for a very long document") from None
         finally:

@@ -31,7 +31,6 @@ or to the digits they carry; rationals as ``\frac{1}{2}``.
 """
 from __future__ import annotations
 
-import decimal
 import re
 from functools import lru_cache
 from typing import Any, Callable, Mapping
@@ -43,7 +42,7 @@ from sympy.printing.str import StrPrinter
 
 from symback.documents.tex import Tex, escape_latex
 from symback.engine.errors import did_you_mean
-from symback.engine.numerals import carried_digits, number_latex
+from symback.engine.numerals import carried_digits, exact_decimal, number_latex
 
 
 class SettingError(TypeError, ValueError):
@@ -330,10 +329,8 @@ class SymbackLatexPrinter(LatexPrinter):
         return super()._print_Derivative(expr)
 
     def _decimal(self, number: sp.Expr) -> str:
-        """A terminating rational as a plain decimal (1/100 -> 0.01), anything else as printed."""
-        if number.is_Rational and 10**30 % number.q == 0:
-            return format(decimal.Context(prec=100).divide(number.p, number.q), "f")
-        return self._print(number)
+        """A rational that a decimal of at most 30 places ends as that decimal (1/100 -> 0.01), anything else as printed."""
+        return exact_decimal(number, places=30) or self._print(number)
 
 
 def latex(expr: sp.Basic | int | float, **settings: Any) -> Tex:

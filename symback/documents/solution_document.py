@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Mapping
 
-import mpmath
 import sympy as sp
 
 from symback.documents.backward import Backward, BackRow, equation_tex, partial_tex
@@ -25,6 +24,7 @@ from symback.documents.printing import name_latex
 from symback.documents.tex import Tex, escape_latex, format_number, plot_coordinate, wrap
 from symback.engine.derivation import CHECK_TOLERANCE
 from symback.engine.errors import SymbackError
+from symback.engine.numerals import rounded
 
 if TYPE_CHECKING:
     from symback.engine.solution import Solution
@@ -201,11 +201,12 @@ def _delta_rule(loss: str) -> tuple[Tex, ...]:
 SETTLED_DIGITS = 30  #: a finite difference at 50 digits is good to about 35; it is shown from its first 30
 
 
-def settled(numeric) -> sp.Rational:
+def settled(numeric):
     """A finite difference (an mpmath number) as the exact decimal of its first 30 significant digits.
 
     Its last digits are noise of order h^2; rounding them off in decimal first means a difference
     that sits on a display tie (the exact gradient -5.4125 shown to 4 digits) always rounds the same
     way, whatever the arithmetic order that produced the noise.
     """
-    return sp.Rational(mpmath.nstr(numeric, SETTLED_DIGITS, min_fixed=-mpmath.inf, max_fixed=mpmath.inf))
+    numeral = rounded(numeric, SETTLED_DIGITS)
+    return numeric if numeral is None else numeral.value  # (not finite: shown as it is)

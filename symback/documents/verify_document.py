@@ -61,7 +61,7 @@ def step_detail(step, budget: float, lang: str = "en") -> str:
         return detail_text(details, lang, _point_text(comparison.point, None, lang, step.instance))
     if comparison.verdict == "proved":
         return detail_text([("proved", {})], lang)
-    return detail_text([(comparison.verdict, {"points": str(comparison.points), "budget": f"{budget:g}"})], lang)
+    return detail_text([(comparison.verdict, {"points": str(comparison.points), "budget": number_text(budget)})], lang)
 
 
 def _short(value) -> str:

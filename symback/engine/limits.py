@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from symback.engine.errors import SymbackError
+from symback.engine.numerals import number_text
 
 #: where each cap is raised, and what else helps; the message says which limit was hit
 OPTIONS = {
@@ -95,7 +96,7 @@ def check_deadline(stage: str = "") -> None:
 
 def budget_error(stage: str = "") -> BudgetExceeded:
     at = f" (while {stage})" if stage else ""
-    return BudgetExceeded("--budget", f"the command did not finish within its budget of {_current.budget:g} s{at}",
+    return BudgetExceeded("--budget", f"the command did not finish within its budget of {number_text(_current.budget)} s{at}",
                           OPTIONS["budget"][2])
 
 

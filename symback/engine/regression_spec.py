@@ -12,6 +12,8 @@ from typing import Any, Mapping
 import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 
+from symback.engine.numerals import number_text
+
 REGRESSION_KEYS = ("x", "y", "intercept", "cost", "learning_rate", "steps", "start")
 COSTS = ("sse", "mse")
 MAX_ROWS, MAX_COEFFICIENTS, MAX_WORK = 1000, 10, 5000   #: rows, coefficients, rows × coefficients²
@@ -132,9 +134,8 @@ def _learning_rate(reader: Any, table: Mapping, spec: RegressionSpec) -> sp.Rati
                           "rescale x and y (e.g. divide them by 1e300)")
     if "learning_rate" not in table:
         bound = 2 / largest
-        suggestion = float(f"{bound / 2:.1g}")
-        raise reader.fail("regression.learning_rate", "missing",
-                          f"add e.g. learning_rate = {suggestion:g} (gradient descent converges on this data for η < {bound:.4g})")
+        raise reader.fail("regression.learning_rate", "missing", f"add e.g. learning_rate = {number_text(bound / 2, 1)} "
+                          f"(gradient descent converges on this data for η < {number_text(bound, 4)})")
     rate = reader.number(table["learning_rate"], "regression.learning_rate")
     if rate <= 0:
         raise reader.fail("regression.learning_rate", f"must be positive, got {rate}", "use e.g. learning_rate = 0.01")

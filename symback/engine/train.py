@@ -16,6 +16,7 @@ from symback.engine.backprop import Derivation
 from symback.engine.compile import compile_graph, compile_network
 from symback.engine.errors import EvaluationError
 from symback.engine.names import bias_name, weight_name
+from symback.engine.numerals import number_text
 
 
 @dataclass(frozen=True)
@@ -74,12 +75,12 @@ def _record(history: list[float], compute):
 def diverged(where: str, history: tuple[float, ...], steps: int, rate) -> EvaluationError:
     """The one-line error of a training whose loss stopped being finite after ``len(history) - 1`` steps."""
     if history:
-        at = f"after step {len(history)} of {steps} (it was {history[-1]:.6g} after step {len(history) - 1})"
+        at = f"after step {len(history)} of {steps} (it was {number_text(history[-1])} after step {len(history) - 1})"
     else:
         return EvaluationError(where, "the loss at the starting values is beyond float64, in which training runs",
                                "rescale the values, or drop learning_rate to get the exact values alone")
     return EvaluationError(where, f"training diverged: the loss is not finite (nan or overflow) {at}",
-                           f"lower learning_rate (now {float(rate):g}), or use fewer steps or other starting values")
+                           f"lower learning_rate (now {number_text(rate)}), or use fewer steps or other starting values")
 
 
 def _train_graph(derivation: Derivation, graph, steps: int, rate: float) -> Training:

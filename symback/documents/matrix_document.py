@@ -18,6 +18,7 @@ from symback.documents.solution_document import Row
 from symback.documents.tex import format_number
 from symback.engine.matrix import Z, MatrixForm, MatrixLayer, matrix_form
 from symback.engine.network import activation_expr
+from symback.engine.numerals import ERROR_DIGITS, number_text
 from symback.documents.printing import elementwise_latex
 from symback.documents.prose import Prose, prose
 from symback.documents.tex import Tex, bmatrix, escape_latex, shaped
@@ -290,5 +291,5 @@ def _consistency(form: MatrixForm, depth: int, row: bool) -> tuple[tuple[str, Te
             "W_updated": (f"{{W^{{({l})}}}}'{entry}", f"{{w^{{({l})}}_{{j,k}}}}'"),
             "b_updated": (f"{{{bias.replace('_{j}', '')}}}'", f"{{{bias}}}'"),
         }[check.quantity]
-        rows.append((str(l), Tex(matrix), Tex(neuron), check.entries, f"{check.max_error:.1e}"))
+        rows.append((str(l), Tex(matrix), Tex(neuron), check.entries, number_text(check.max_error, ERROR_DIGITS)))
     return tuple(rows)

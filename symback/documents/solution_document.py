@@ -24,7 +24,7 @@ from symback.documents.printing import name_latex
 from symback.documents.tex import Tex, escape_latex, format_number, plot_coordinate, wrap
 from symback.engine.derivation import CHECK_TOLERANCE
 from symback.engine.errors import SymbackError
-from symback.engine.numerals import rounded
+from symback.engine.numerals import ERROR_DIGITS, number_text, rounded
 
 if TYPE_CHECKING:
     from symback.engine.solution import Solution
@@ -156,7 +156,7 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
     history = tuple((i, format_number(sp.Float(v), digits), plot_coordinate(v)) for i, v in enumerate(solution.history)) \
         if graph.steps > 1 else ()
     check = tuple((name_latex(p), format_number(c.symbolic, digits), format_number(settled(c.numeric), digits),
-                   f"{c.relative_error:.1e}") for p, c in numbers.check.items())
+                   number_text(c.relative_error, ERROR_DIGITS)) for p, c in numbers.check.items())
     worst = max((c.relative_error for c in numbers.check.values()), default=0.0)
     summary = tuple((name_latex(p), shown[p], format_number(numbers.gradients[p], digits),
                      format_number(solution.updated[p], digits) if solution.updated else "")

@@ -29,6 +29,7 @@ from fractions import Fraction
 
 EXACT_INTEGER_DIGITS = 15   #: integers of up to this many digits (or ``digits``) are shown in full
 FIXED_FROM = -4             #: documents write 10^-4 <= |x| < 10^digits without an exponent (as ``%g``)
+ERROR_DIGITS = 2            #: a relative error is written to 2 significant digits (1.7e-33)
 SHORT_FRACTION = 8          #: a message writes a rational no decimal ends as p/q up to this many characters
 FLOAT_MAX = 1.7976931348623157e308   #: the largest float64
 FLOAT_TINY = 2.2250738585072014e-308  #: the smallest normal float64: below it a nonzero value loses digits

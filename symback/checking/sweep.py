@@ -5,8 +5,8 @@ function of its own arguments, and adjoints are accumulated in reverse order as 
 by hand. ``Sweep.run(point, digits)`` can round every value it stores to ``digits`` significant
 digits, which is how a rounding-carried number is recognised.
 
->>> mpmath.nstr(round_significant(mpmath.mpf("0.81757"), 3), 10), mpmath.nstr(round_significant(mpmath.mpf(-1.2345), 2), 10)
-('0.818', '-1.2')
+>>> float(round_significant(mpmath.mpf("0.81757"), 3)), float(round_significant(mpmath.mpf(-1.25), 2))
+(0.818, -1.3)
 """
 from __future__ import annotations
 

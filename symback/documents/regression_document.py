@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import string
 from dataclasses import dataclass
+from fractions import Fraction
 from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar, Mapping
 
@@ -20,6 +21,7 @@ from symback.documents.tex import format_number, plot_coordinate
 from symback.documents.printing import name_latex
 from symback.documents.tex import Tex, bmatrix, shaped
 from symback.documents.printing import latex as print_latex
+from symback.engine.numerals import rounded
 from symback.engine.regression import TOLERANCE
 
 if TYPE_CHECKING:
@@ -84,6 +86,12 @@ class RegressionDocument:
     converges: bool
 
 
+def _float(value: Fraction, digits: int) -> sp.Float:
+    """A decimal of ``digits`` significant digits as a Float close enough that the printer shows those digits
+    again (a Float of the data itself could sit on either side of a tie: 0.55 to 1 digit)."""
+    return sp.Float(sp.Rational(value.numerator, value.denominator), digits + 10)
+
+
 def build_regression_document(solution: "RegressionSolution", lang: str = "en", digits: int = 4) -> RegressionDocument:
     """The worked-solution model of a solved regression, in ``lang``, numbers to ``digits`` digits.
 
@@ -110,9 +118,9 @@ def build_regression_document(solution: "RegressionSolution", lang: str = "en", 
     def vector(values) -> Tex:
         return bmatrix([[num(v)] for v in values])
 
-    def shown(expr: sp.Expr) -> Tex:  # data as decimals (rounded to digits), integers as they are
-        return print_latex(expr.xreplace({r: sp.Float(r, 30) for r in expr.atoms(sp.Rational) if not r.is_Integer}),
-                           digits=digits)
+    def shown(expr: sp.Expr) -> Tex:  # data as decimals rounded to digits (as num rounds them), integers as they are
+        return print_latex(expr.xreplace({r: _float(rounded(r, digits).value, digits) for r in expr.atoms(sp.Rational)
+                                          if not r.is_Integer}), digits=digits)
 
     def count(key: str) -> str:
         return f"{flops[key]:,}"

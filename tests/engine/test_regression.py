@@ -259,6 +259,20 @@ def test_documents_share_the_mathematics_and_typeset_matrices_with_shapes():
     assert "\\$" not in en  # no math escaped into text
 
 
+def test_data_on_a_rounding_tie_reads_the_same_in_the_cost_and_in_y():
+    """Y to 1 digit, data on ties: the cost's terms and the matrix Y round each value the same way,
+    half to even from the exact decimal (the cost printed Floats of the data: 0.55 became 0.5 there, 0.6 in Y)."""
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    ys = ["0.55", "0.65", "0.45", "0.85", "2.5"]
+    text = symback.solve(spec(x=[1, 2, 3, 4, 5], y=[float(v) for v in ys], learning_rate=0.01, steps=5)).markdown(digits=1)
+    expected = [str(Decimal(v).quantize(Decimal(1).scaleb(Decimal(v).adjusted()), ROUND_HALF_EVEN)) for v in ys]
+    assert expected == ["0.6", "0.6", "0.4", "0.8", "2"]
+    assert r"Y = \underset{5 \times 1}{\begin{bmatrix} " + r" \\ ".join(expected) + r" \end{bmatrix}}" in text
+    cost = text[text.index(r"E\left(\beta\right) &="):text.index(r"\end{aligned}")]
+    assert re.findall(r"\\left\(([0-9.]+) - \\beta_\{0\}", cost) == expected
+
+
 def test_user_text_in_the_title_is_escaped():
     sol = symback.solve(symback.spec_from_dict({"title": r"$x$ \input{/etc/passwd} *b*", "regression":
                                                 {"x": [1, 2, 3], "y": [1, 2, 2], "learning_rate": 0.01}}))

@@ -22,7 +22,7 @@ from symback.checking.steps import StepsReport
 from symback.checking.claim import ClaimResult, ClaimsReport
 from symback.engine.numerals import json_number, number_text, rounded
 
-OWN_DIGITS = 30  #: a probe point is the problem's own when its (40-digit) values round as the exact ones do
+POINT_DIGITS = 30  #: a probe point's values are exact numbers carried at 40 digits: their first 30 are the number
 CLAIM_MARKS = {"correct": "✓", "numeric": "≈", "rounding-carried": "~", "wrong": "✗", "undecided": "?"}
 
 
@@ -34,7 +34,7 @@ def detail_text(details, lang: str = "en", point: str = "") -> str:
 
 def _point_text(point: Mapping, own: Mapping | None, lang: str, instance: Mapping | None = None) -> str:
     t = messages(lang)
-    if own is not None and all(rounded(point[n], OWN_DIGITS) == rounded(own[n], OWN_DIGITS) for n in point if n in own):
+    if own is not None and all(rounded(point[n], POINT_DIGITS) == rounded(own[n], POINT_DIGITS) for n in point if n in own):
         text = t["verify.detail.own_point"]
     else:
         text = ", ".join(f"{name} = {number_text(value, fractions=True)}" for name, value in point.items() if name != "@")
@@ -77,7 +77,8 @@ def claims_json(report: ClaimsReport) -> dict:
                "verdict": result.verdict, "detail": claim_detail(result, report),
                "quantity": result.quantity.label, "value": json_number(result.actual)}
         if result.counterexample:
-            row["counterexample"] = {n: json_number(v) for n, v in result.counterexample.items()}
+            row["counterexample"] = {n: json_number(rounded(v, POINT_DIGITS).value)  # (2, not 2.0)
+                                     for n, v in result.counterexample.items()}
         rows.append(row)
     wrong = len(report.wrong)
     return {"source": report.solution.spec.source, "claims": rows,

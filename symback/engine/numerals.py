@@ -273,7 +273,8 @@ def json_number(value) -> float | int | None:
     >>> json_number(Fraction(1, 4)), json_number(10**400), json_number(Fraction(1, 10**400))
     (0.25, None, None)
     """
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and abs(int(value)) <= SAFE_INTEGER:
+    if isinstance(value, numbers.Rational) and value.denominator == 1 and not isinstance(value, bool) \
+            and abs(int(value)) <= SAFE_INTEGER:  # (an int, a SymPy Integer, a Fraction p/1)
         return int(value)
     try:
         result = float(value)

@@ -2,7 +2,10 @@
 import re
 import subprocess
 import tomllib
+from decimal import Decimal
+from fractions import Fraction
 
+import mpmath
 import pytest
 
 import symback
@@ -10,7 +13,7 @@ from symback.cli import main
 from symback.engine.examples import STEPS_DIR
 from symback.documents.catalogue import LANGUAGES, TEMPLATES_DIR
 from symback.documents.render import render_document
-from symback.documents.verify_document import build_verify_document, claims_json
+from symback.documents.verify_document import build_verify_document, claim_detail, claims_json
 from symback.checking.steps import load_steps
 from symback.checking.verify import verify_claims
 
@@ -47,6 +50,26 @@ def test_markdown_report_has_the_same_math_in_both_languages(claims):
 def test_json_counts_match_the_verdicts(claims):
     data = claims_json(claims)
     assert data["summary"] == {"total": 10, "right": 7, "wrong": 3}
+
+
+def test_a_counterexample_point_is_shown_in_decimals_not_guessed_into_fractions(tmp_path):
+    """Probe points were turned back into fractions by nsimplify (x = 7/4; the student's 0.818 in JSON
+    went through 409/500): now they read as decimals, and JSON keeps an integer an integer."""
+    spec = tmp_path / "p.toml"
+    spec.write_text('loss = "L"\n[inputs]\nx = 0.818\nn = 2\n[params]\nw = 0.5\n[nodes]\nL = "w*x*n"\n')
+    solution = symback.solve(symback.load_spec(spec))
+    own = verify_claims(solution, [("dL/dw", "x")], budget=5)  # the factor n forgotten: wrong at the own point
+    assert claims_json(own)["claims"][0]["counterexample"] == {"x": 0.818, "n": 2, "w": 0.5}
+    assert type(claims_json(own)["claims"][0]["counterexample"]["n"]) is int
+    report = verify_claims(solution, [("dL/dw", "x*n + step(x - 1)*x")], budget=5)  # wrong where x > 1 only
+    result = report.results[0]
+    assert result.verdict == "wrong" and "own values" not in claim_detail(result, report)
+    shown, row = claim_detail(result, report), claims_json(report)["claims"][0]["counterexample"]
+    for name, value in result.counterexample.items():
+        exact = Fraction(mpmath.nstr(value, 30)).limit_denominator(10**6)  # the probes' numbers are k/8
+        assert exact.denominator in (1, 2, 4, 8) and row[name] == exact
+        assert f"{name} = {Decimal(exact.numerator) / exact.denominator}" in shown, shown
+    assert "/" not in shown.split(" the claim")[0]
 
 
 @pytest.mark.needs("pdflatex", "pdftotext")

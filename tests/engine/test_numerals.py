@@ -213,9 +213,10 @@ def test_messages_write_short_fractions_no_decimal_ends():
 @pytest.mark.parametrize("value, expected", [(sp.Rational(1, 4), 0.25), (sp.Integer(2**53), 2**53),
                                              (sp.Integer(2**53 + 1), float(2**53 + 1)),
                                              (sp.Integer(10) ** 400, None), (sp.Rational(1, 10**320), None),
-                                             (float("nan"), None), (sp.Float("1e-300", 50), 1e-300)])
+                                             (float("nan"), None), (sp.Float("1e-300", 50), 1e-300),
+                                             (Fraction(4, 2), 2), (mpmath.mpf(2), 2.0)])
 def test_json_numbers(value, expected):
-    assert json_number(value) == expected
+    assert json_number(value) == expected and type(json_number(value)) is type(expected)
 
 
 def test_exact_text():

@@ -13,8 +13,10 @@ written in one of two forms:
 Documents and messages (:func:`number_text`, :func:`number_latex`) drop trailing zeros and switch to
 an exponent as C's ``%g`` does (fixed for 10^-4 <= |x| < 10^digits), and show an exact integer of up
 to 15 digits in full. An exercise answer keeps its significant zeros (``0.500`` to 3 digits) and is
-fixed while its last digit lies after the point (``zeros=True``). JSON numbers follow the README's
-rules (:func:`json_number`, :func:`exact_text`).
+fixed while its last digit lies after the point (``zeros=True``). A hand computation's rounding is
+half away from zero (``away=True``). Beside them: how near a tie a value lies (:func:`tie_distance`,
+for exercises), a terminating rational written out (:func:`exact_decimal`), and JSON numbers by the
+README's rules (:func:`json_number`, :func:`exact_text`).
 
 >>> number_latex(1 / 80000, 3), number_text(0.125, 2), rounded(0.5, 3, zeros=True).text
 ('1.25 \\times 10^{-5}', '0.12', '0.500')
@@ -39,7 +41,7 @@ _LOG10_2 = math.log10(2)
 
 @dataclass(frozen=True)
 class Numeral:
-    """A number rounded to significant digits: ``±0.d1d2...dn × 10^(exponent + 1)``, written on demand.
+    """A number rounded to significant digits, ``±d1.d2...dn × 10^exponent``, written on demand.
 
     >>> n = rounded(-0.0012345, 3)
     >>> n, n.text, n.latex, n.unit

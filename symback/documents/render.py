@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 UNICODE_MATH = MappingProxyType({char: (f"{ord(char):04X}", Tex(command)) for char, command in {
     "δ": r"\delta", "∂": r"\partial", "σ": r"\sigma", "⊙": r"\odot", "β": r"\beta", "η": r"\eta",
     "ᵀ": r"^{\top}", "⁻": r"^{-}", "¹": r"^{1}"}.items()})
+#: the heading levels (level, sublevel) of a document's sections and of theirs, under its title: what the
+#: partials (solution_body, efficiency, conv) use unless the including template sets its own (an answer key)
+HEADING_LEVELS = MappingProxyType({"md": (2, 3), "tex": (1, 2)})
 _MERMAID = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;", "\n": " "}
 
 
@@ -76,6 +79,7 @@ def _environment(kind: str, templates: "str | None"):
     env.context_class = MacroContext  # a macro's output is template text, its values escaped inside it
     env.filters["mermaid"] = lambda text: Tex(escape_mermaid(str(text)))  # escaped here, so trusted
     env.globals["unicode_math"] = UNICODE_MATH
+    env.globals["level"], env.globals["sublevel"] = HEADING_LEVELS[kind]
     return env
 
 

@@ -68,7 +68,6 @@ def _environment(kind: str, templates: "str | None"):
                       variable_end_string=")))", comment_start_string="((#", comment_end_string="#))") \
         if kind == "tex" else {}  # TeX braces never collide with ((( )))
     import jinja2.sandbox  # lazy: start-up time (a json-only job never renders a template)
-
     from symback.documents.macro_context import MacroContext  # lazy: start-up time (it imports jinja2)
 
     kind_of_env = jinja2.sandbox.SandboxedEnvironment if templates else jinja2.Environment

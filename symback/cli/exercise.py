@@ -108,7 +108,7 @@ def _write(exercise: Exercise, args, formats, lms) -> None:
     write(json_text(manifest_json(exercise)), "variants.json")
     for kind, key in (("sheet", False), ("key", True)):
         for variant in exercise.variants:
-            doc = build_exercise_document(exercise, (variant,), args.lang, key, args.detail, args.templates)
+            doc = build_exercise_document(exercise, (variant,), args.lang, key, args.detail)
             stem = f"{kind}_{variant.id}{suffix}"
             if "md" in formats:
                 write(render_document(doc, "md", args.templates), f"{stem}.md")
@@ -118,7 +118,7 @@ def _write(exercise: Exercise, args, formats, lms) -> None:
             if "pdf" in formats:
                 pdfs.append((tex, out / f"{stem}.pdf", PDF_TIMEOUT))
         if "pdf" in formats or "tex" in formats:  # one document of all the variants, a page break between
-            combined = build_exercise_document(exercise, exercise.variants, args.lang, key, args.detail, args.templates)
+            combined = build_exercise_document(exercise, exercise.variants, args.lang, key, args.detail)
             tex = render_document(combined, "tex", args.templates)
             if "tex" in formats:
                 write(tex, f"{kind}s{suffix}.tex")

@@ -3,12 +3,12 @@
 An :class:`Exercise` holds every variant, each solved by the engine (:func:`symback.solve`) with
 its asked answers rounded by the rule of :func:`symback.engine.vary.round_answer`.
 :func:`build_exercise_document` turns it into an :class:`ExerciseDocument` (one page per variant;
-``key=True`` adds the answers and the worked solution), arranged by ``templates/exercise.{md,tex}.j2``;
+``key=True`` adds the answers and the worked solution), arranged by ``templates/exercise.{md,tex}.j2``
+(a key includes the worked solution's own body, ``solution_body.{md,tex}.j2``, a heading level down);
 :func:`manifest_json` is ``variants.json`` (README "Exercises for a course").
 """
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, ClassVar, Mapping
@@ -17,7 +17,6 @@ import sympy as sp
 
 from symback.documents.catalogue import messages
 from symback.documents.printing import name_latex
-from symback.documents.render import render_document
 from symback.documents.solution_document import Row
 from symback.documents.tex import Tex, format_number
 from symback.engine.numerals import Numeral, exact_decimal, exact_text, json_number, rounded
@@ -74,8 +73,7 @@ class Page:
     conventions: tuple[str, ...]
     diagram: Any
     questions: tuple[tuple[Tex, str, str], ...]   #: (label, rounded answer or "", exact to more digits or "")
-    solution_tex: Tex = Tex("")                   #: key: the worked solution's LaTeX body, headings one level down
-    solution_md: Tex = Tex("")                    #: key: the worked solution in Markdown (rendered, so trusted)
+    solution: Any = None                          #: key: the worked solution's model (a solution_document.Document)
 
 
 @dataclass(frozen=True)
@@ -88,8 +86,19 @@ class ExerciseDocument:
     t: Mapping[str, str]
     key: bool
     instructions: str
-    preamble: Tex          #: the worked solution's LaTeX preamble (packages, fonts; kotex for Korean)
     pages: tuple[Page, ...]
+
+    @property
+    def draws(self) -> bool:
+        """Something is drawn (TikZ): a sheet draws each problem's diagram, a key what its worked solutions draw."""
+        if self.key:
+            return any(page.solution.draws for page in self.pages)
+        return any(page.diagram is not None for page in self.pages)
+
+    @property
+    def plots(self) -> bool:
+        """A key's worked solution plots its loss history (pgfplots)."""
+        return self.key and any(page.solution.plots for page in self.pages)
 
 
 def question_latex(question: Question, loss: str) -> Tex:
@@ -100,37 +109,26 @@ def question_latex(question: Question, loss: str) -> Tex:
     return Tex("{" + name + "}'") if question.kind == "updated" else name
 
 
-def solution_document(solution, lang: str, digits: int, detail: str = "full"):
-    """The worked solution's model; ``detail`` is passed on where the document accepts it."""
-    if "detail" in inspect.signature(solution.document).parameters:
-        return solution.document(lang, digits, detail=detail)
-    return solution.document(lang, digits)
-
-
 def build_exercise_document(exercise: Exercise, variants: tuple[Variant, ...], lang: str = "en", key: bool = False,
-                            detail: str = "full", templates: str | None = None) -> ExerciseDocument:
-    """The sheet (``key=False``) or answer key of ``variants`` (one page each), in ``lang``."""
+                            detail: str = "full") -> ExerciseDocument:
+    """The sheet (``key=False``) or answer key of ``variants`` (one page each), in ``lang``.
+
+    ``detail``: the key's worked solution, "full" or "compact" (:data:`DETAILS`).
+    """
     t = messages(lang)
-    pages, preamble = [], Tex("")
+    pages = []
     for variant in variants:
-        worked = solution_document(variant.solution, lang, exercise.digits + WORKED_EXTRA, detail)
-        tex = render_document(worked, "tex", templates)
-        head, _, rest = tex.partition("\\begin{document}")
-        preamble = preamble or Tex("\n".join(line for line in head.splitlines() if not line.startswith("\\title{")))
-        body = rest.rpartition("\\end{document}")[0].replace("\\maketitle", "", 1)
-        body = body.replace("\\subsection*{", "\\subsubsection*{").replace("\\section*{", "\\subsection*{")
-        markdown = render_document(worked, "md", templates).split("\n", 1)[1] if key else ""
+        worked = variant.solution.document(lang, exercise.digits + WORKED_EXTRA, detail)
         graph = variant.solution.graph
         given = tuple(Row(name_latex(n), value=Tex(given_text(v))) for n, v in variant.solution.values.items()
                       if n in graph.inputs or n in graph.params)
         questions = tuple((question_latex(a.question, graph.loss), a.rounded.text if key else "",
                            format_number(a.value, exercise.digits + 3) if key else "") for a in variant.answers)
         rate = None if graph.learning_rate is None else given_text(graph.learning_rate)
-        pages.append(Page(variant.id, given, worked.definitions, worked.loss_name, rate,
-                          worked.conventions, getattr(worked, "diagram", None), questions,
-                          Tex(body) if key else Tex(""), Tex(markdown.replace("\n## ", "\n### ")) if key else Tex("")))
+        pages.append(Page(variant.id, given, worked.definitions, worked.loss_name, rate, worked.conventions,
+                          worked.diagram, questions, worked if key else None))
     return ExerciseDocument(exercise.title, lang, MappingProxyType(t), key,
-                            t["exercise.instructions"].format(digits=exercise.digits), preamble, tuple(pages))
+                            t["exercise.instructions"].format(digits=exercise.digits), tuple(pages))
 
 
 def given_text(value: sp.Rational) -> str:

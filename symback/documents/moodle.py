@@ -15,8 +15,7 @@ import io
 import xml.etree.ElementTree as ET
 
 from symback.documents.catalogue import messages
-from symback.documents.exercise_document import (EXACT_DIGITS, WORKED_EXTRA, Exercise, given_text, question_latex,
-                                                 solution_document)
+from symback.documents.exercise_document import EXACT_DIGITS, WORKED_EXTRA, Exercise, given_text, question_latex
 from symback.documents.printing import name_latex
 from symback.engine.numerals import number_text
 
@@ -32,7 +31,7 @@ def moodle_xml(exercise: Exercise, lang: str = "en") -> str:
     ET.SubElement(category, "text").text = f"$course$/symback/{exercise.title}"
     for variant in exercise.variants:
         solution = variant.solution
-        worked = solution_document(solution, lang, exercise.digits + WORKED_EXTRA)
+        worked = solution.document(lang, exercise.digits + WORKED_EXTRA)
         statement, feedback = _statement(variant, worked, t), _feedback(worked, t)
         for item in variant.answers:
             question = ET.SubElement(quiz, "question", type="numerical")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from symback.documents.catalogue import TEMPLATES_DIR
@@ -16,6 +17,14 @@ if TYPE_CHECKING:
     from symback.checking.chain import Identity
 
 
+#: characters beyond the minus sign that a document's text may hold and inputenc does not know, as math:
+#: a LaTeX template names the ones it needs (``characters``) and base.tex.j2 declares them (code point, command)
+UNICODE_MATH = MappingProxyType({char: (f"{ord(char):04X}", Tex(command)) for char, command in {
+    "δ": r"\delta", "∂": r"\partial", "σ": r"\sigma", "⊙": r"\odot", "β": r"\beta", "η": r"\eta",
+    "ᵀ": r"^{\top}", "⁻": r"^{-}", "¹": r"^{1}"}.items()})
+#: the heading levels (level, sublevel) of a document's sections and of theirs, under its title: what the
+#: partials (solution_body, efficiency, conv) use unless the including template sets its own (an answer key)
+HEADING_LEVELS = MappingProxyType({"md": (2, 3), "tex": (1, 2)})
 _MERMAID = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;", "\n": " "}
 
 
@@ -59,13 +68,17 @@ def _environment(kind: str, templates: "str | None"):
                       variable_end_string=")))", comment_start_string="((#", comment_end_string="#))") \
         if kind == "tex" else {}  # TeX braces never collide with ((( )))
     import jinja2.sandbox  # lazy: start-up time (a json-only job never renders a template)
+    from symback.documents.macro_context import MacroContext  # lazy: start-up time (it imports jinja2)
 
     kind_of_env = jinja2.sandbox.SandboxedEnvironment if templates else jinja2.Environment
     env = kind_of_env(loader=jinja2.FileSystemLoader(paths), undefined=jinja2.StrictUndefined,
                              finalize=finalize, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True, autoescape=False,
                              bytecode_cache=None if templates else bytecode_cache(), **delimiters)
+    env.context_class = MacroContext  # a macro's output is template text, its values escaped inside it
     env.filters["mermaid"] = lambda text: Tex(escape_mermaid(str(text)))  # escaped here, so trusted
+    env.globals["unicode_math"] = UNICODE_MATH
+    env.globals["level"], env.globals["sublevel"] = HEADING_LEVELS[kind]
     return env
 
 

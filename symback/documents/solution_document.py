@@ -78,6 +78,16 @@ class Document:
     network: bool = False               #: a network spec: δ notation
     efficiency: EfficiencySection | None = None  #: networks: why backpropagation (+ truth table, conv layer level)
 
+    @property
+    def plots(self) -> bool:
+        """The loss history is plotted (pgfplots)."""
+        return bool(self.history)
+
+    @property
+    def draws(self) -> bool:
+        """Something is drawn (TikZ): the diagram (full detail) or the loss history."""
+        return self.plots or (self.diagram is not None and self.detail == "full")
+
 
 _partial = partial_tex
 DETAILS = ("full", "compact")  #: --detail: every step, or the answer key (tables only)

@@ -1,13 +1,18 @@
-"""Exercise documents: the sheet hides the answers, the key shows them, Moodle XML and the CSV table."""
+"""Exercise documents: the sheet hides the answers, the key shows them and composes the worked solution;
+Moodle XML and the CSV table."""
 import csv
 import io
+import re
+import subprocess
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
 
 import symback
-from symback.api import answers_csv, build_exercise_document, manifest_json, messages, moodle_xml, render_document
+from symback.api import (DETAILS, answers_csv, build_exercise_document, compile_pdf, manifest_json, messages, moodle_xml,
+                         render_document)
+from symback.documents.exercise_document import WORKED_EXTRA
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +92,45 @@ def test_answers_csv(exercise):
     assert set(rows[0]) == {"variant", "quantity", "kind", "answer", "tolerance", "value"}
     for r in rows:
         assert abs(Decimal(r["value"]) - Decimal(r["answer"])) <= Decimal(r["tolerance"])
+
+
+def test_the_key_composes_the_worked_solution_one_heading_level_down(exercise):
+    """Against the solution's own rendering, shifted by hand: LaTeX sections one down, every Markdown heading one #."""
+    variant = exercise.variants[0]
+    worked = variant.solution.document("en", exercise.digits + WORKED_EXTRA)
+    tex = render_document(worked, "tex")
+    body = tex.split("\\maketitle\n", 1)[1].rsplit("\\end{document}", 1)[0]
+    body = body.replace("\\subsection*{", "\\subsubsection*{").replace("\\section*{", "\\subsection*{")
+    key_tex = render_document(build_exercise_document(exercise, (variant,), "en", key=True), "tex")
+    assert "\\subsection*{Worked solution}\n" + body + "\\end{document}" in key_tex
+    md = render_document(worked, "md").split("\n", 1)[1]
+    shifted = re.sub(r"^(#+) ", r"#\1 ", md, flags=re.M)
+    key_md = render_document(build_exercise_document(exercise, (variant,), "en", key=True), "md")
+    assert "## Worked solution\n" + shifted in key_md
+    assert "\n#### Node $o$:" in key_md and "\n### Backward pass\n" in key_md
+
+
+def test_a_sheet_loads_tikz_where_it_draws(exercise):
+    for detail in DETAILS:
+        sheet = render_document(build_exercise_document(exercise, exercise.variants, "en", detail=detail), "tex")
+        assert r"\usepackage{tikz}" in sheet and sheet.count(r"\begin{tikzpicture}") == len(exercise.variants)
+    compact_key = build_exercise_document(exercise, exercise.variants, "en", key=True, detail="compact")
+    assert not compact_key.draws and r"\usepackage{tikz}" not in render_document(compact_key, "tex")
+
+
+@pytest.mark.needs("pdflatex", "pdftotext")
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_compact_sheet_compiles(exercise, tmp_path, lang):
+    """The README's `--detail compact` command wrote no sheets: 'Environment tikzpicture undefined' (issue 22)."""
+    variant = exercise.variants[0]
+    tex = render_document(build_exercise_document(exercise, (variant,), lang, detail="compact"), "tex")
+    pdf = compile_pdf(tex, tmp_path / "sheet.pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert messages(lang)["exercise.compute"] in text
+
+
+def test_a_user_solution_body_reaches_the_key(exercise, tmp_path):
+    (tmp_path / "solution_body.md.j2").write_text("my worked {{ doc.loss_name }} at {{ level }}\n", encoding="utf-8")
+    variant = exercise.variants[0]
+    key = render_document(build_exercise_document(exercise, (variant,), "en", key=True), "md", str(tmp_path))
+    assert key.endswith("## Worked solution\nmy worked L at 3\n")

@@ -4,17 +4,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from symback.documents.catalogue import TEMPLATES_DIR
 from symback.documents.pdf import compile_pdf
 from symback.documents.template_cache import bytecode_cache
 from symback.documents.tex import Tex, escape_latex, escape_markdown
 from symback.engine.errors import SymbackError
-
-if TYPE_CHECKING:
-    from symback.checking.chain import Identity
-
 
 _MERMAID = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;", "\n": " "}
 
@@ -151,10 +146,3 @@ class WorkedSolution:
 
     def _repr_markdown_(self) -> str:  # Jupyter shows a solved problem as its worked solution
         return self.markdown()
-
-
-def render_identity(identity: "Identity", kind: str, lang: str = "en", templates: "str | None" = None) -> str:
-    """A checked identity derivation as Markdown (``kind="md"``) or LaTeX (``kind="tex"``)."""
-    from symback.documents.identity_document import build_identity_document  # lazy: start-up time
-
-    return render_document(build_identity_document(identity, lang), kind, templates)

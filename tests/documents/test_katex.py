@@ -51,9 +51,10 @@ def test_every_identity_line_renders_in_katex(derived):
 
 
 def test_every_identity_document_renders_in_katex(derived):
-    from symback.documents.render import render_identity
+    from symback.documents.identity_document import build_identity_document
+    from symback.documents.render import render_document
     blocks = [b for name in IDENTITIES for lang in ("en", "ko")
-              for b in blocks_of(render_identity(derived(name), "md", lang))]
+              for b in blocks_of(render_document(build_identity_document(derived(name), lang), "md"))]
     failures = check(blocks)
     assert not failures, "\n".join(failures[:10])
 

@@ -13,7 +13,6 @@ from symback.documents.catalogue import LANGUAGES, TEMPLATES_DIR, messages
 from symback.documents.solution_document import build_document
 from symback.documents.render import render_markdown
 from symback.documents.tex import escape_markdown
-from symback.documents.prose import prose
 from symback.engine.rules import RULES
 
 OUTPUT = Path(__file__).resolve().parents[2] / "output"
@@ -175,20 +174,6 @@ def test_solution_renders_itself():
     solution = symback.solve(symback.load_example("neuron"))
     assert solution._repr_markdown_() == solution.markdown() and solution.latex("ko").count("kotex") == 1
     assert solution._repr_latex_().startswith("$$\\begin{aligned}") and "0.4878" in solution._repr_latex_()
-
-
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_identity_documents_render(lang, derived):
-    from symback.checking.identities import IDENTITIES
-    from symback.documents.render import render_identity
-    for name in IDENTITIES:
-        identity = derived(name)
-        md, tex = render_identity(identity, "md", lang), render_identity(identity, "tex", lang)
-        steps = sum(len(route.lines) - 1 for route in identity.all_routes) + max(len(identity.wrong) - 1, 0)
-        assert md.count("&= ") == steps and tex.count("&= ") == steps
-        from symback.documents.catalogue import identity_messages
-        conclusion = identity_messages(lang).get(identity.conclusion, identity.conclusion)
-        assert messages(lang)["checked"] in md and prose(conclusion).md in md
 
 
 @needs_tex

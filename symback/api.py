@@ -27,12 +27,12 @@ import sympy as sp
 # the verifier, the gallery and the exercise modules load on first use (see _LAZY below).
 from symback.documents.catalogue import LANGUAGES, messages
 from symback.documents.pdf import compile_pdf
-from symback.documents.render import WorkedSolution, check_templates, render_document
+from symback.documents.render import DETAILS, WorkedSolution, check_templates, render_document
 from symback.engine import limits
 from symback.engine import regression as engine_regression
 from symback.engine import solution as engine_solution
 from symback.engine.backprop import backprop
-from symback.engine.compile import CONVENTIONS, MatrixProgram, compile_graph, compile_network, matrix_program
+from symback.engine.compile import MATRIX_CONVENTIONS, MatrixProgram, compile_graph, compile_network, matrix_program
 from symback.engine.derivation import PRECISION, BackStep, Derivation, Term, chain_text
 from symback.engine.errors import EvaluationError, FormulaError, RuleError, SpecError, SymbackError
 from symback.engine.examples import example_names, example_path, load_example, steps_example, steps_examples
@@ -63,7 +63,7 @@ _LAZY = {name: module for module, names in {
     "symback.documents.tex": ("escape_latex",),
     "symback.documents.verify_document": ("build_verify_document", "claims_json", "claims_text", "steps_json",
                                           "steps_text"),
-    "symback.documents.exercise_document": ("DETAILS", "Exercise", "Variant", "build_exercise_document",
+    "symback.documents.exercise_document": ("Exercise", "Variant", "build_exercise_document",
                                             "manifest_json"),
     "symback.documents.gradebook": ("feedback_markdown", "feedback_name", "gradebook_csv"),
     "symback.documents.moodle": ("answers_csv", "moodle_xml"),
@@ -79,7 +79,7 @@ if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
     from symback.checking.identities import IDENTITIES, derive_identity
     from symback.checking.steps import StepsReport, load_steps, verify_steps
     from symback.checking.verify import verify_claims
-    from symback.documents.exercise_document import DETAILS, Exercise, Variant, build_exercise_document, manifest_json
+    from symback.documents.exercise_document import Exercise, Variant, build_exercise_document, manifest_json
     from symback.documents.gallery import gallery, lang_suffix, matrix_stem
     from symback.documents.gradebook import feedback_markdown, feedback_name, gradebook_csv
     from symback.documents.identity_document import build_identity_document
@@ -117,7 +117,7 @@ __all__ = [
     "escape_latex", "latex", "verify_steps", "limits", "check_templates",
     "backprop", "BackStep", "build_graph", "build_identity_document", "build_matrix_document",
     "build_verify_document", "chain_text", "claims_json", "claims_text", "compile_graph", "compile_network",
-    "compile_pdf", "CONVENTIONS", "Conventions", "DEFAULT_BUDGET", "Derivation", "derive_identity",
+    "compile_pdf", "MATRIX_CONVENTIONS", "Conventions", "DEFAULT_BUDGET", "Derivation", "derive_identity",
     "differentiate", "EvaluationError", "example_names", "example_path", "expand_nodes", "FormulaError",
     "forward", "gallery", "grad", "gradient_check", "Graph", "IDENTITIES", "identity_json", "identity_text",
     "lang_suffix", "LANGUAGES", "load_example", "load_spec", "load_steps", "matrix_form", "matrix_program",

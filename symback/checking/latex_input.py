@@ -45,8 +45,8 @@ from symback.engine.errors import FormulaError
 from symback.engine.expr import MAX_NODES, symbol
 
 MAX_LATEX_LENGTH = 2000  #: characters in one LaTeX formula
-MAX_DEPTH = 200          #: nesting depth of the parsed tree
-INSTALL = "pip install 'antlr4-python3-runtime==4.11.*'"
+MAX_LATEX_DEPTH = 200    #: nesting depth of the parsed tree
+ANTLR_INSTALL = "pip install 'antlr4-python3-runtime==4.11.*'"
 _WORKER = Path(__file__).with_name("_latex_worker.py")
 
 _GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
@@ -142,7 +142,7 @@ def _require_antlr(where: str) -> None:
         found = "none"
     if not found.startswith("4.11"):
         raise FormulaError(where, f"LaTeX input needs antlr4-python3-runtime 4.11 (found {found})",
-                           f"install it with {INSTALL}, or write the formula in plain syntax")
+                           f"install it with {ANTLR_INSTALL}, or write the formula in plain syntax")
 
 
 def _screen(text: str, where: str) -> str:
@@ -210,7 +210,7 @@ def _run_worker(texts: list[str], timeout: float, where: str) -> list[dict]:
     about 1 s); on a timeout, a crash or any exception (SIGTERM, the budget's alarm) it is killed and
     reaped, and the next request starts a new one.
     """
-    request = (json.dumps({"texts": texts, "max_nodes": MAX_NODES, "max_depth": MAX_DEPTH}) + "\n").encode()
+    request = (json.dumps({"texts": texts, "max_nodes": MAX_NODES, "max_depth": MAX_LATEX_DEPTH}) + "\n").encode()
     budget_bound = limits.remaining() < timeout  # the command's budget ends first: its error
     timeout = min(timeout, max(limits.remaining(), 0.1))
     deadline = time.monotonic() + timeout  # the start of a new child included

@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from symback.api import (CONVENTIONS, RegressionSolution, SymbackError, example_path, limits, load_example, load_spec,
-                         messages, solve)
+from symback.api import (DETAILS, MATRIX_CONVENTIONS, RegressionSolution, SymbackError, example_path, limits,
+                         load_example, load_spec, messages, solve)
 from symback.cli.common import emit as emit_file, json_text, log_lines, write_document
 from symback.cli.faults import check_paths, limit_options, refuse_same_stem, user_error
 
 FORMATS = ("json", "md", "tex", "pdf")
 VIEWS = ("neuron", "matrix", "both")
-DETAILS = ("full", "compact")
 
 
 def add_arguments(derive) -> None:
@@ -29,7 +28,7 @@ def add_arguments(derive) -> None:
     derive.add_argument("--templates", default=None, metavar="DIR", help="your templates, searched before the built-in ones")
     derive.add_argument("--view", default="neuron", choices=VIEWS,
                         help="neuron (default): node by node; matrix: layer by layer (<name>.matrix.*); both")
-    derive.add_argument("--convention", default="row", choices=CONVENTIONS,
+    derive.add_argument("--convention", default="row", choices=MATRIX_CONVENTIONS,
                         help="matrix view: row (samples are rows, Y = XW + b; default) or column (Nielsen, z = Wa + b)")
     derive.add_argument("--closed-forms", default="small", choices=("small", "all"),
                         help="json: write every gradient's expanded closed form (all), or only small ones and "

@@ -17,7 +17,7 @@ from symback.api import (DETAILS, Exercise, SymbackError, answers_csv, build_exe
                          moodle_xml, render_document, variant_seeds)
 from symback.cli.common import json_text, log_lines, write_atomic
 
-FORMATS = ("md", "tex", "pdf")
+SHEET_FORMATS = ("md", "tex", "pdf")  #: the sheets' and keys' formats (derive's are symback.cli.derive.FORMATS)
 LMS = ("moodle", "csv")
 MAX_VARIANTS = 10_000
 PDF_TIMEOUT = 120  #: seconds for one variant's PDF; a combined PDF gets 20 more per variant
@@ -44,7 +44,7 @@ def run(args) -> int:
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     lms = [k.strip() for k in args.lms.split(",") if k.strip()]
     for f in formats:
-        if f not in FORMATS:
+        if f not in SHEET_FORMATS:
             raise SymbackError("--format", f"unknown format '{f}'", "use md, tex or pdf")
     for k in lms:
         if k not in LMS:

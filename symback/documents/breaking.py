@@ -390,7 +390,7 @@ def fits(tex: str, budget: float) -> bool:
 
 
 @dataclass(frozen=True)
-class Line:
+class Equation:
     """One row of a worked solution to lay out: ``lhs = part = part ...`` and an optional note."""
 
     lhs: Tex
@@ -398,10 +398,10 @@ class Line:
     note: str = ""       #: trusted text shown as ``(\text{note})``
 
 
-def aligned_lines(rows: Iterable[Line], width: float = TEXT_WIDTH) -> tuple[Tex, ...]:
+def aligned_lines(rows: Iterable[Equation], width: float = TEXT_WIDTH) -> tuple[Tex, ...]:
     r"""The lines of one ``align*``/``aligned`` block holding ``rows``, each within ``width`` points.
 
-    >>> aligned_lines([Line(Tex("x"), (Tex("a + b"), Tex("3")))])
+    >>> aligned_lines([Equation(Tex("x"), (Tex("a + b"), Tex("3")))])
     ('x &= a + b = 3',)
     """
     rows = list(rows)
@@ -441,7 +441,7 @@ def aligned_lines(rows: Iterable[Line], width: float = TEXT_WIDTH) -> tuple[Tex,
 _MARGIN = 1e-6  #: points: far above the rounding of a sum of widths, far below anything printed
 
 
-def _row_lines(row: Line, avail: float) -> list[str]:
+def _row_lines(row: Equation, avail: float) -> list[str]:
     """The right-hand side lines of one row (the first without its lhs)."""
     lines: list[str] = []
     current = ""

@@ -99,7 +99,7 @@ class DiagramEdge:
 
 
 @dataclass(frozen=True)
-class Layer:
+class Column:
     """A column of a network diagram: its heading and its node indices (Mermaid draws it as a subgraph)."""
 
     title: str
@@ -124,7 +124,7 @@ class Diagram:
     scale: float = 1.0
     labelled: bool = True
     mermaid: bool = True
-    layers: tuple[Layer, ...] = ()
+    layers: tuple[Column, ...] = ()  #: the columns of a network diagram
     notes: tuple[Prose, ...] = ()
 
     @property

@@ -21,7 +21,7 @@ from pathlib import Path
 from symback.engine import limits
 from symback.engine.errors import SymbackError
 
-INSTALL = ("apt-get install latexmk texlive-latex-recommended texlive-latex-extra texlive-pictures "
+TEXLIVE_INSTALL = ("apt-get install latexmk texlive-latex-recommended texlive-latex-extra texlive-pictures "
            "texlive-lang-korean texlive-fonts-recommended lmodern graphviz")  #: Debian packages that cover the templates
 ENGINES = ("pdflatex", "lualatex", "xelatex")
 MAX_PASSES = 3
@@ -72,7 +72,7 @@ def compile_pdf(tex: str, target: Path, *, timeout: float = 60, engine: str = "p
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
     if shutil.which(engine) is None:
         raise LatexMissing(str(target), f"{engine} is not on PATH, so the PDF cannot be made",
-                           f"install TeX Live: sudo {INSTALL}")
+                           f"install TeX Live: sudo {TEXLIVE_INSTALL}")
     env = {k: v for k, v in os.environ.items() if k not in ("TEXMFOUTPUT", "TEXMF_OUTPUT_DIRECTORY")}
     env.update(openin_any="p", openout_any="p", shell_escape="f", max_print_line="1000")
     command = [engine, "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",

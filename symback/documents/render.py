@@ -117,6 +117,9 @@ def render_latex(solution: "WorkedSolution", lang: str = "en", digits: int = 4, 
     return render_document(solution.document(lang, digits, detail=detail), "tex", templates)
 
 
+DETAILS = ("full", "compact")  #: a worked solution's levels of detail (--detail): every step, or the answer key
+
+
 class WorkedSolution:
     """What every solved problem offers, built on its document model ``document(lang, digits)``.
 
@@ -127,7 +130,8 @@ class WorkedSolution:
     def document(self, lang: str = "en", digits: int = 4, detail: str = "full"):
         """The printable model of the worked solution (its class names its template).
 
-        ``detail``: "full" (every step) or "compact" (the answer key), where the document offers it.
+        ``detail``: one of :data:`DETAILS`, "full" (every step) or "compact" (the answer key), where the
+        document offers it.
         """
         raise NotImplementedError
 

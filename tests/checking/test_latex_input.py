@@ -13,7 +13,7 @@ from symback.engine import functions as fn
 from symback.checking import latex_child, latex_input
 from symback.engine.errors import FormulaError
 from symback.engine.expr import parse_formula, symbol
-from symback.checking.latex_input import INSTALL, parse_latex_formula, parse_latex_formulas
+from symback.checking.latex_input import ANTLR_INSTALL, parse_latex_formula, parse_latex_formulas
 
 NAMES = ["x", "y", "t", "b", "w", "x_1", "y_j", "w12", "lr", "delta_j", "lambda"]
 SYMBOLS = {n: symbol(n) for n in NAMES}
@@ -190,7 +190,7 @@ def test_missing_runtime_names_the_install_command(monkeypatch):
 
     monkeypatch.setattr(latex_input, "version", absent)
     message = refused("x")
-    assert "antlr4-python3-runtime 4.11 (found none)" in message and INSTALL in message
+    assert "antlr4-python3-runtime 4.11 (found none)" in message and ANTLR_INSTALL in message
 
 
 def test_payloads_execute_nothing(antlr, tmp_path):

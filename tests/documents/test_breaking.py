@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from symback.documents.breaking import TEXT_WIDTH, Line, _raw, aligned_lines, exceeds, tex_width
+from symback.documents.breaking import TEXT_WIDTH, Equation, _raw, aligned_lines, exceeds, tex_width
 from symback.documents.printing import latex
 from symback.engine.examples import example_names
 from symback.engine.functions import sigmoid
@@ -100,7 +100,7 @@ def test_widths_add_up_over_a_space():
 def test_every_laid_out_line_fits():
     rng = random.Random(11)
     terms = [latex(_random_expr(rng, 2)) for _ in range(60)]
-    rows = [Line(latex(sp.Symbol(f"d{i}")), (" + ".join(terms[i:i + 12]), " \\cdot ".join(terms[i:i + 5]), "0.25"))
+    rows = [Equation(latex(sp.Symbol(f"d{i}")), (" + ".join(terms[i:i + 12]), " \\cdot ".join(terms[i:i + 5]), "0.25"))
             for i in range(0, 40, 4)]
     for line in aligned_lines(rows):
         assert tex_width(line.replace("&", "")) <= TEXT_WIDTH + tex_width("= "), line
@@ -205,7 +205,7 @@ def test_blocks_that_fit_on_one_line_are_laid_out_as_the_general_path_lays_them_
         for _ in range(rng.randint(1, 4)):
             parts = [" + ".join(rng.sample(terms, rng.randint(1, 3))) for _ in range(rng.randint(1, 3))]
             parts += rng.choice([[], [parts[0]], [""], ["0.25"]])
-            rows.append(Line(latex(sp.Symbol(f"d{rng.randint(1, 99)}")), tuple(parts),
+            rows.append(Equation(latex(sp.Symbol(f"d{rng.randint(1, 99)}")), tuple(parts),
                              rng.choice(["", "chain rule", "product rule, sum rule, logistic derivative"])))
         blocks.append((rows, rng.choice([160.0, 240.0, 320.0, TEXT_WIDTH])))
     fast = [aligned_lines(rows, width) for rows, width in blocks]

@@ -1,6 +1,6 @@
 """compile_pdf: PDFs checked through pdftotext; the sandbox, the timeout and the errors.
 
-The compile tests need latexmk, pdflatex, kotex and pdftotext (Debian: see symback.documents.pdf.INSTALL
+The compile tests need latexmk, pdflatex, kotex and pdftotext (Debian: see symback.documents.pdf.TEXLIVE_INSTALL
 and poppler-utils); without them they are skipped. The missing-TeX test always runs.
 """
 import os

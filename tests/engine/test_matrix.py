@@ -16,7 +16,7 @@ from symback.engine.losses import LOSSES
 from symback.engine.compile import matrix_program
 from symback.documents.matrix_document import build_matrix_document
 from symback.documents.render import render_document
-from symback.engine.spec import ACTIVATIONS
+from symback.engine.activations import ACTIVATIONS
 
 OUTPUT_FOR = {  # output activations each loss is defined for (log needs y > 0, bce 0 < y < 1)
     "cross_entropy": ("softmax", "sigmoid", "softplus"), "bce": ("sigmoid", "softmax"),
@@ -30,8 +30,9 @@ def random_network(seed: int) -> dict:
     loss = sorted(LOSSES)[seed % len(LOSSES)]
     bias = ("none", "neuron", "shared")[seed % 3]
     layers = [rng.randint(1, 3) for _ in range(rng.randint(2, 4))]
-    hidden = [ACTIVATIONS[(seed + i) % len(ACTIVATIONS)] for i in range(len(layers) - 2)]
-    out = rng.choice(OUTPUT_FOR.get(loss, ACTIVATIONS))
+    names = list(ACTIVATIONS)
+    hidden = [names[(seed + i) % len(names)] for i in range(len(layers) - 2)]
+    out = rng.choice(OUTPUT_FOR.get(loss, names))
     if out == "softmax" or loss in ("cross_entropy", "softmax_cross_entropy"):
         layers[-1] = max(layers[-1], 2)
     m = 1 + seed % 8

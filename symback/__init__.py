@@ -15,7 +15,7 @@ __all__ = [
     "solve", "spec_from_dict", "substitute", "train",
     "RegressionSolution", "RegressionSpec", "regress",
     "latex", "escape_latex", "verify_claims", "verify_steps", "load_steps",
-    "exercise", "grade", "Exercise", "Gradebook",
+    "exercise", "exercise_spec", "exercise_variant", "grade", "Exercise", "Gradebook",
 ]
 
 

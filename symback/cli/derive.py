@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from symback.api import (DETAILS, MATRIX_CONVENTIONS, RegressionSolution, SymbackError, example_path, limits,
-                         load_example, load_spec, messages, solve)
+from symback.api import RegressionSolution, SymbackError, example_path, load_example, load_spec, solve
+from symback.commands import DETAILS, MATRIX_CONVENTIONS, limits, messages
 from symback.cli.common import emit as emit_file, json_text, log_lines, write_document
 from symback.cli.faults import check_paths, limit_options, refuse_same_stem, user_error
 
@@ -162,13 +162,13 @@ def _derive(job, options: _Options, written: list[str]) -> tuple[list[str], list
         emit(json_text(data), f"{stem}.json")
     if not {"md", "tex", "pdf"}.intersection(options.formats):
         return written, []
-    from symback.api import lang_suffix  # lazy: start-up time (documents only)
+    from symback.commands import lang_suffix  # lazy: start-up time (documents only)
 
     docs = []  # each document built once for all its formats
     if options.view != "matrix":
         docs.append((stem, solution.document(options.lang, options.digits, detail=options.detail)))
     if form is not None:
-        from symback.api import build_matrix_document, matrix_stem  # lazy: start-up time (the matrix view only)
+        from symback.commands import build_matrix_document, matrix_stem  # lazy: start-up time (the matrix view only)
 
         docs.append((matrix_stem(stem, form.convention),
                      build_matrix_document(solution, options.lang, options.digits, form=form)))

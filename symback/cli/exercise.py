@@ -12,9 +12,9 @@ import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
-from symback.api import (DETAILS, Exercise, SymbackError, answers_csv, build_exercise_document, compile_pdf,
-                         example_path, exercise_spec, exercise_variant, lang_suffix, manifest_json, messages,
-                         moodle_xml, render_document, variant_seeds)
+from symback.api import Exercise, SymbackError, example_path, exercise_spec, exercise_variant
+from symback.commands import (DETAILS, answers_csv, build_exercise_document, compile_pdf, lang_suffix, manifest_json,
+                              messages, moodle_xml, render_document, variant_seeds)
 from symback.cli.common import json_text, log_lines, write_atomic
 
 SHEET_FORMATS = ("md", "tex", "pdf")  #: the sheets' and keys' formats (derive's are symback.cli.derive.FORMATS)

@@ -14,7 +14,8 @@ import os
 import sys
 from pathlib import Path
 
-from symback.api import SymbackError, check_templates, limits
+from symback.api import SymbackError
+from symback.commands import check_templates, limits
 
 _DEFAULT = limits.DEFAULTS
 

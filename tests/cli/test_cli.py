@@ -5,6 +5,7 @@ import pytest
 
 import symback
 from symback.cli import main
+from symback.engine.examples import steps_examples
 
 GOOD = """
 loss = "L"
@@ -74,7 +75,7 @@ def test_examples_lists_every_example(capsys):
     specs, _, derivations = out.partition("\n\n")
     assert [line.split()[0] for line in specs.splitlines()] == symback.example_names()
     assert derivations.splitlines()[0].startswith("derivations (symback verify steps --example NAME)")
-    assert [line.split()[0] for line in derivations.splitlines()[1:]] == symback.api.steps_examples()
+    assert [line.split()[0] for line in derivations.splitlines()[1:]] == steps_examples()
 
 
 def test_grad(capsys):

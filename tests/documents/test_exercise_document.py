@@ -7,7 +7,10 @@ from decimal import Decimal
 import pytest
 
 import symback
-from symback.api import answers_csv, build_exercise_document, manifest_json, messages, moodle_xml, render_document
+from symback.documents.catalogue import messages
+from symback.documents.exercise_document import build_exercise_document, manifest_json
+from symback.documents.moodle import answers_csv, moodle_xml
+from symback.documents.render import render_document
 
 
 @pytest.fixture(scope="module")

@@ -82,14 +82,6 @@ class Layout:
         """(width, height) of every node, cm."""
         return self.node_size, self.node_height or self.node_size
 
-    @property
-    def positions(self) -> tuple[tuple[float, float], ...]:
-        return tuple((n.x, n.y) for n in self.nodes)
-
-    @property
-    def label_positions(self) -> tuple[tuple[float, float], ...]:
-        return tuple(e.label for e in self.edges)
-
 
 def _inches(cm: float) -> str:
     return f"{cm / 2.54:.4f}"

@@ -79,33 +79,22 @@ class LatexFormula:
     echo: str
 
 
-def parse_latex_formula(text: str, names: Mapping[str, sp.Symbol] | Iterable[str] | None, where: str,
-                        timeout: float = TIMEOUT, functions: Iterable[str] = ()) -> LatexFormula:
-    """Parse one LaTeX formula (see the module docstring for what is accepted and refused).
+def parse_latex_formulas(entries: Sequence[tuple[str, str]], names: Mapping[str, sp.Symbol] | Iterable[str] | None,
+                         timeout: float = TIMEOUT, functions: Iterable[str] = ()) -> tuple[LatexFormula, ...]:
+    """Parse several LaTeX formulas in one request to the child (about 1 s to start it); see the module
+    docstring for what is accepted and refused.
 
     Args:
-        text: the LaTeX, without ``$`` delimiters, e.g. ``"\\sigma(x)(1-\\sigma(x))"``.
+        entries: ``(where, text)`` pairs: the place a formula came from, for error messages
+            (``"claims.line 3"``), and its LaTeX without ``$`` delimiters (``"\\sigma(x)(1-\\sigma(x))"``).
         names: the user's names (or a name -> symbol mapping); ``None`` makes every name a new symbol.
-        where: the place the formula came from, for error messages (``"claims.line 3"``).
-        timeout: seconds the child parser may take, including its start when there is none yet (about 1 s).
+        timeout: seconds the child parser may take for the whole batch, including its start when there
+            is none yet (about 1 s).
         functions: names of abstract functions that may be applied, e.g. ``("f", "g")`` for ``f(g(x))``.
 
     Raises:
-        FormulaError: one line (where, what, the fix) for anything refused, a timeout, or a missing
-        antlr runtime (the fix names the install command).
-
-    >>> parse_latex_formula("\\\\frac{1}{1+e^{-x}}", ["x"], "claim").echo  # doctest: +SKIP
-    '1/(1 + exp(-x))'
-    """
-    return parse_latex_formulas([(where, text)], names, timeout, functions)[0]
-
-
-def parse_latex_formulas(entries: Sequence[tuple[str, str]], names: Mapping[str, sp.Symbol] | Iterable[str] | None,
-                         timeout: float = TIMEOUT, functions: Iterable[str] = ()) -> tuple[LatexFormula, ...]:
-    """Parse several ``(where, text)`` LaTeX formulas in one request to the child (about 1 s to start it).
-
-    Arguments are as in :func:`parse_latex_formula`; ``timeout`` covers the whole batch, and the first
-    refused entry raises its :class:`FormulaError`.
+        FormulaError: one line (where, what, the fix) for the first entry refused, a timeout, or a
+        missing antlr runtime (the fix names the install command).
 
     >>> [f.echo for f in parse_latex_formulas([("l1", "e^{x}"), ("l2", "2x")], None)]  # doctest: +SKIP
     ['exp(x)', '2*x']

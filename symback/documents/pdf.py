@@ -51,11 +51,6 @@ class LatexError(SymbackError):
         return LatexError(f"{prefix}: {self.where}" if self.where else prefix, self.message, self.fix, self.log_tail)
 
 
-def have_latex(engine: str = "pdflatex") -> bool:
-    """Whether ``engine`` is on PATH, so :func:`compile_pdf` can run."""
-    return shutil.which(engine) is not None
-
-
 def compile_pdf(tex: str, target: Path, *, timeout: float = 60, engine: str = "pdflatex") -> Path:
     """Typeset ``tex`` and write the PDF, and nothing else, atomically to ``target``.
 

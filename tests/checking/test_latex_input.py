@@ -13,10 +13,16 @@ from symback.engine import functions as fn
 from symback.checking import latex_child, latex_input
 from symback.engine.errors import FormulaError
 from symback.engine.expr import parse_formula, symbol
-from symback.checking.latex_input import ANTLR_INSTALL, parse_latex_formula, parse_latex_formulas
+from symback.checking.latex_input import ANTLR_INSTALL, TIMEOUT, parse_latex_formulas
 
 NAMES = ["x", "y", "t", "b", "w", "x_1", "y_j", "w12", "lr", "delta_j", "lambda"]
 SYMBOLS = {n: symbol(n) for n in NAMES}
+
+
+def parse_latex_formula(text, names, where, timeout=TIMEOUT, functions=()):
+    """One formula: a batch of one."""
+    return parse_latex_formulas([(where, text)], names, timeout, functions)[0]
+
 
 # (LaTeX, the same formula in plain syntax: the independent reference)
 ACCEPTED = [
@@ -283,7 +289,7 @@ def test_the_child_is_killed_and_reaped_at_exit(antlr):
         pid = []
         atexit.register(lambda: print(pid[0], os.path.exists(f"/proc/{pid[0]}")))
         from symback.checking import latex_child, latex_input
-        latex_input.parse_latex_formula("x", ["x"], "c")
+        latex_input.parse_latex_formulas([("c", "x")], ["x"])
         pid.append(latex_child._child.proc.pid)
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)

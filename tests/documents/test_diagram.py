@@ -14,7 +14,7 @@ import symback
 from symback.documents import layout as layout_module
 from symback.documents.catalogue import LANGUAGES, messages
 from symback.documents.diagram import MAX_LABELLED_EDGES, build_diagram
-from symback.documents.diagram_parts import Box, overlapping_boxes, text_size
+from symback.documents.diagram_parts import Box, text_size
 from symback.documents.render import render_markdown
 from symback.engine.examples import example_path
 from symback.engine.names import bias_name, weight_name
@@ -28,10 +28,15 @@ def solved(name):
     return symback.solve(symback.load_example(name))
 
 
+def overlapping_boxes(boxes) -> list[tuple[int, int]]:
+    """The index pairs of boxes that overlap."""
+    return [(i, k) for i in range(len(boxes)) for k in range(i + 1, len(boxes)) if boxes[i].meets(boxes[k])]
+
+
 def all_boxes_apart(diagram):
     """No edge label meets another label, a node or a node's numbers; no two nodes' boxes meet."""
-    labels = diagram.label_boxes()
-    nodes = diagram.node_boxes()
+    labels = [e.box for e in diagram.edges if e.label]  # labelled edges only
+    nodes = [box for n in diagram.nodes for box in n.boxes()]  # every node's circle and its numbers
     assert not overlapping_boxes(labels), "edge labels overlap"
     assert not overlapping_boxes(nodes), "nodes or their numbers overlap"
     for i, label in enumerate(labels):

@@ -49,6 +49,7 @@ __getattr__, __dir__ = lazy_names(globals(), {  # public names loaded on first u
     "symback.documents.tex": ("escape_latex",),
     "symback.documents.exercise_document": ("Exercise",),
     "symback.engine.matrix": ("MatrixForm", "matrix_form"),
+    "symback.engine.conv_compile": ("conv_arrays", "conv_forward_backward"),
     "symback.engine.train": ("train",),
 })
 
@@ -59,6 +60,7 @@ if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
     from symback.documents.exercise_document import Exercise, Variant
     from symback.documents.printing import latex
     from symback.documents.tex import escape_latex
+    from symback.engine.conv_compile import conv_arrays, conv_forward_backward
     from symback.engine.matrix import MatrixForm, matrix_form
     from symback.engine.train import train
     from symback.engine.vary import Question
@@ -71,7 +73,8 @@ __all__ = [
     "example_path", "Spec", "NetworkSpec", "RegressionSpec", "build_graph", "Graph", "Node", "expand_nodes",
     "backprop", "Derivation", "BackStep", "Term", "chain_text", "RULES", "Conventions", "differentiate",
     "parse_formula", "substitute", "forward", "gradient_check", "train", "compile_graph", "compile_network",
-    "matrix_form", "MatrixForm", "matrix_program", "MatrixProgram", "regress", "latex", "escape_latex",
+    "matrix_form", "MatrixForm", "matrix_program", "MatrixProgram", "conv_arrays", "conv_forward_backward", "regress",
+    "latex", "escape_latex",
     "verify_claims", "verify_steps", "load_steps", "exercise", "exercise_spec", "exercise_variant", "Exercise",
     "grade", "Gradebook", "SymbackError", "SpecError", "FormulaError", "EvaluationError", "RuleError",
 ]

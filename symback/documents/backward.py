@@ -13,10 +13,11 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
-from symback.documents.breaking import TEXT_WIDTH, Equation, aligned_lines, exceeds, tex_width
+from symback.documents.breaking import Equation, aligned_lines
 from symback.documents.delta import ADJOINT, adjoint_form, delta_names, is_direct, textbook_local, uses_adjoints
 from symback.documents.printing import name_latex
 from symback.documents.tex import Tex, escape_latex, format_number, wrap
+from symback.documents.width import TEXT_WIDTH, exceeds, tex_width
 from symback.engine.derivation import BackStep, Derivation
 
 Printer = Callable[..., Tex]

@@ -257,7 +257,7 @@ def test_network_delta_lines_carry_the_engines_numbers():
 
 
 def test_graph_adjoint_form_replaces_a_closed_form_that_would_not_fit():
-    from symback.documents.breaking import TEXT_WIDTH, tex_width
+    from symback.documents.width import TEXT_WIDTH, tex_width
     solution = symback.solve(symback.load_example("softmax_233_graph"))
     doc = build_document(solution)
     for row in doc.backward:
@@ -272,7 +272,7 @@ def test_graph_adjoint_form_replaces_a_closed_form_that_would_not_fit():
 
 @pytest.mark.parametrize("name", ["mazur_222", "softmax_233", "affine_233", "softmax_233_graph", "xor_sigmoid"])
 def test_no_display_line_is_wider_than_the_page(name):
-    from symback.documents.breaking import TEXT_WIDTH, tex_width
+    from symback.documents.width import TEXT_WIDTH, tex_width
     doc = build_document(symback.solve(symback.load_example(name)))
     lines = [line for block in doc.lines.values() for line in block]
     lines += [line for row in doc.backward for block in (row.locals, row.chain, row.closed) for line in block]

@@ -1,0 +1,69 @@
+"""What the width and line-breaking tests share: random expressions, token soups and the gallery's lines."""
+import random
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from symback.engine.functions import sigmoid
+
+OUTPUT = Path(__file__).resolve().parents[2] / "output"
+
+
+def random_expression(rng: random.Random, depth: int) -> sp.Expr:
+    """A random expression over the shapes the printer meets: sums, products, fractions, powers, exp, σ."""
+    names = sp.symbols("x1 w1_2_3 t a2_1 z1_1 delta3", real=True)
+    if depth == 0 or rng.random() < 0.2:
+        return rng.choice([*names, sp.Integer(rng.randint(-5, 9)) or sp.S.One, sp.Rational(rng.randint(1, 7), 8),
+                           sp.Float(rng.uniform(-2, 2), 5)])
+    parts = [random_expression(rng, depth - 1) for _ in range(rng.randint(2, 6))]
+    shape = rng.choice(["add", "add", "mul", "div", "pow", "exp", "sigmoid", "neg"])
+    if shape == "add":
+        return sp.Add(*parts)
+    if shape == "mul":
+        return sp.Mul(*parts)
+    if shape == "div":
+        return parts[0] / (parts[1] + 2)
+    if shape == "pow":
+        return parts[0] ** rng.choice([2, 3, -1, -2, sp.Rational(1, 2), parts[1]])
+    if shape == "exp":
+        return sp.exp(parts[0])
+    if shape == "sigmoid":
+        return sigmoid(parts[0])
+    return -parts[0] + parts[1]
+
+
+_SOUP = ["\\left(", "\\right)", "\\left", "\\right", "\\leftarrow", " ", "  ", "{", "}", " + ", " - ", " \\cdot ",
+         "a", "1", "^", "_", "\\frac", "\\", "\\{", "\\}", "\\\\", "x_{1}", "\\frac{a}{b}", "\\text{a b}",
+         "\\mathrm{price}", "\\operatorname{ReLU}", "\n", "&", "λ", "가", "\\sigma", "\\quad", "\\,", "^{(2)}",
+         "\\partial ", "\\begin{aligned}"]
+
+
+def token_soup(seed: int, count: int) -> list[str]:
+    """Random token soups: unbalanced braces, commands whose arguments follow a space, escaped braces."""
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_SOUP) for _ in range(rng.randint(0, 25))) for _ in range(count)]
+
+
+def gallery_tex_lines() -> list[str]:
+    """Every line of the committed gallery's LaTeX, and its pieces between ``=``."""
+    lines = [line for p in sorted(OUTPUT.glob("*.tex")) for line in p.read_text(encoding="utf-8").splitlines()]
+    return lines + [piece for line in lines for piece in line.split(" = ")]
+
+
+@pytest.fixture(scope="session")
+def random_expr():
+    """``random_expr(rng, depth)``: a random expression over the shapes the printer meets."""
+    return random_expression
+
+
+@pytest.fixture(scope="session")
+def soup():
+    """``soup(seed, count)``: random token soups (unbalanced braces, arguments after a space, escapes)."""
+    return token_soup
+
+
+@pytest.fixture(scope="session")
+def gallery_lines():
+    """Every line of the committed gallery's LaTeX, and its pieces between ``=``."""
+    return gallery_tex_lines()

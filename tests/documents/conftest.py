@@ -1,10 +1,11 @@
-"""What the width and line-breaking tests share: random expressions, token soups and the gallery's lines."""
+"""What the document tests share: random expressions, token soups, the gallery's lines, an exercise."""
 import random
 from pathlib import Path
 
 import pytest
 import sympy as sp
 
+import symback
 from symback.engine.functions import sigmoid
 
 OUTPUT = Path(__file__).resolve().parents[2] / "output"
@@ -67,3 +68,9 @@ def soup():
 def gallery_lines():
     """Every line of the committed gallery's LaTeX, and its pieces between ``=``."""
     return gallery_tex_lines()
+
+
+@pytest.fixture(scope="module")
+def exercise():
+    """Three variants of the built-in exercise_neuron, seed 5."""
+    return symback.exercise(symback.example_path("exercise_neuron"), variants=3, seed=5, name="example:exercise_neuron")

@@ -2,6 +2,7 @@
 import random
 from pathlib import Path
 
+import mpmath
 import pytest
 import sympy as sp
 
@@ -74,3 +75,17 @@ def gallery_lines():
 def exercise():
     """Three variants of the built-in exercise_neuron, seed 5."""
     return symback.exercise(symback.example_path("exercise_neuron"), variants=3, seed=5, name="example:exercise_neuron")
+
+
+@pytest.fixture(scope="session")
+def mazur_by_hand():
+    """Mazur's 2-2-2 forward and δs computed independently with mpmath (not through symback): x, a, δ(1), δ(2)."""
+    sig = lambda z: 1 / (1 + mpmath.exp(-z))
+    x, t = [mpmath.mpf("0.05"), mpmath.mpf("0.10")], [mpmath.mpf("0.01"), mpmath.mpf("0.99")]
+    w1 = [[mpmath.mpf("0.15"), mpmath.mpf("0.20")], [mpmath.mpf("0.25"), mpmath.mpf("0.30")]]
+    w2 = [[mpmath.mpf("0.40"), mpmath.mpf("0.45")], [mpmath.mpf("0.50"), mpmath.mpf("0.55")]]
+    a = [sig(w1[j][0] * x[0] + w1[j][1] * x[1] + mpmath.mpf("0.35")) for j in range(2)]
+    y = [sig(w2[j][0] * a[0] + w2[j][1] * a[1] + mpmath.mpf("0.60")) for j in range(2)]
+    d2 = [(y[j] - t[j]) * y[j] * (1 - y[j]) for j in range(2)]
+    d1 = [a[k] * (1 - a[k]) * (w2[0][k] * d2[0] + w2[1][k] * d2[1]) for k in range(2)]
+    return x, a, d1, d2

@@ -1,4 +1,4 @@
-"""The package's shape (issue 20): one name per concept across modules."""
+"""The package's shape (issue 20): one name per concept across modules, and a test module per module."""
 import ast
 from collections import defaultdict
 from pathlib import Path
@@ -6,6 +6,8 @@ from pathlib import Path
 import symback
 
 PACKAGE = Path(symback.__file__).parent
+TESTS = Path(__file__).resolve().parent
+TESTED_FROM = 100  #: a module of more lines than this has a test module of its name
 
 #: public names defined in more than one module on purpose: name -> (the modules, why)
 SHARED_NAMES = {
@@ -57,3 +59,26 @@ def test_the_scan_sees_definitions_and_the_allowed_pairs_still_exist():
     assert defined["Solution"] == {"api", "engine.solution"}
     assert defined["solve_spec"] == {"engine.solution"} and defined["MATRIX_CONVENTIONS"] == {"engine.compile"}
     assert all(defined[name] == modules for name, (modules, _) in SHARED_NAMES.items())
+
+
+def mirrored(path: Path) -> Path:
+    """tests/<layer>/test_<module>.py for symback/<layer>/<module>.py; tests/<layer>/test_<layer>.py for a
+    package's __init__.py."""
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    if parts[-1] == "__init__":
+        folder = parts[:-1]
+        return TESTS.joinpath(*folder, f"test_{folder[-1] if folder else 'symback'}.py")
+    return TESTS.joinpath(*parts[:-1], f"test_{parts[-1]}.py")
+
+
+def test_every_module_over_100_lines_has_a_test_module_of_its_name():
+    untested = [str(path.relative_to(PACKAGE.parent)) for path in sorted(PACKAGE.rglob("*.py"))
+                if len(path.read_text(encoding="utf-8").splitlines()) > TESTED_FROM and not mirrored(path).is_file()]
+    assert untested == [], "give each a tests/<layer>/test_<module>.py (move the tests that test it there)"
+
+
+def test_the_test_module_of_a_module_and_of_a_package():
+    assert mirrored(PACKAGE / "engine" / "graph.py") == TESTS / "engine" / "test_graph.py"
+    assert mirrored(PACKAGE / "cli" / "__init__.py") == TESTS / "cli" / "test_cli.py"
+    assert mirrored(PACKAGE / "api.py") == TESTS / "test_api.py"
+    assert mirrored(PACKAGE / "__init__.py") == TESTS / "test_symback.py"

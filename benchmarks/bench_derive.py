@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_backprop  # noqa: E402  (the same naive baseline, the same cap rules)
 
 import symback  # noqa: E402
-from symback.api import render_document  # noqa: E402
+from symback.commands import render_document  # noqa: E402
 from symback.engine import limits  # noqa: E402
 from symback.engine.backprop import backprop  # noqa: E402
 from symback.engine.graph import build_graph  # noqa: E402

@@ -9,13 +9,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BackStep", "Conventions", "Derivation", "EvaluationError", "FormulaError", "Graph", "NetworkSpec",
-    "MatrixForm", "MatrixProgram", "Node", "RULES", "RuleError", "Solution", "Spec", "SpecError", "SymbackError", "Term", "backprop",
+    "MatrixForm", "MatrixProgram", "conv_arrays", "conv_forward_backward", "Node", "RULES", "RuleError", "Solution", "Spec", "SpecError", "SymbackError", "Term", "backprop",
     "build_graph", "chain_text", "compile_graph", "compile_network", "differentiate", "example_names",
     "example_path", "expand_nodes", "load_example", "forward", "grad", "gradient_check", "load_spec", "matrix_form", "matrix_program", "parse_formula",
     "solve", "spec_from_dict", "substitute", "train",
     "RegressionSolution", "RegressionSpec", "regress",
     "latex", "escape_latex", "verify_claims", "verify_steps", "load_steps",
-    "exercise", "grade", "Exercise", "Gradebook",
+    "exercise", "exercise_spec", "exercise_variant", "grade", "Exercise", "Gradebook",
 ]
 
 

@@ -1,6 +1,7 @@
 """The public Python surface: solve a spec, read values, gradients, updates and formulas, print them.
 
-This is the one facade (``symback/__init__.py`` re-exports it); the command line calls only this.
+This is the one public facade (``symback/__init__.py`` re-exports it), documented in the README's
+"Python API"; the command line uses it and its own facade, :mod:`symback.commands`.
 
 >>> import symback
 >>> sol = symback.solve(symback.load_example("neuron"))
@@ -8,13 +9,9 @@ This is the one facade (``symback/__init__.py`` re-exports it); the command line
 0.4878
 >>> sol.gradient("w1")
 2*i1*o*(1 - o)*(o - t)
-
-Besides :func:`solve` and :func:`grad`, it gathers what the command line uses from the layers
-below (documents, checking, engine), so that ``symback.cli`` imports nothing but this module.
 """
 from __future__ import annotations
 
-import importlib
 import json
 from dataclasses import fields
 from pathlib import Path
@@ -22,25 +19,21 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import sympy as sp
 
-# What every command needs, loaded with this module: the engine's pipeline (which ``solve`` runs
-# anyway), the budget, the templates' check and the base class of a solved problem. NumPy, Jinja2,
-# the verifier, the gallery and the exercise modules load on first use (see _LAZY below).
-from symback.documents.catalogue import LANGUAGES, messages
-from symback.documents.pdf import compile_pdf
-from symback.documents.render import WorkedSolution, check_templates, render_document
-from symback.engine import limits
+# Loaded with this module: the engine's pipeline (which ``solve`` runs anyway) and the base class of
+# a solved problem. NumPy, Jinja2, the verifier and the exercise modules load on first use (below).
+from symback._lazy import lazy_names
+from symback.documents.render import WorkedSolution
 from symback.engine import regression as engine_regression
 from symback.engine import solution as engine_solution
 from symback.engine.backprop import backprop
-from symback.engine.compile import CONVENTIONS, MatrixProgram, compile_graph, compile_network, matrix_program
+from symback.engine.compile import MatrixProgram, compile_graph, compile_network, matrix_program
 from symback.engine.derivation import PRECISION, BackStep, Derivation, Term, chain_text
 from symback.engine.errors import EvaluationError, FormulaError, RuleError, SpecError, SymbackError
-from symback.engine.examples import example_names, example_path, load_example, steps_example, steps_examples
+from symback.engine.examples import example_names, example_path, load_example
 from symback.engine.expr import NAME_PATTERN, parse_formula
 from symback.engine.graph import Graph, build_graph, expand_nodes
 from symback.engine.literals import LiteralProblem, read_decimal
 from symback.engine.node import Node
-from symback.engine.numerals import number_text
 from symback.engine.regression import regress
 from symback.engine.regression_spec import RegressionSpec
 from symback.engine.rules import RULES, Conventions, differentiate
@@ -48,84 +41,42 @@ from symback.engine.spec import NetworkSpec, Spec
 from symback.engine.spec_reader import load_spec, spec_from_dict
 from symback.engine.substitute import evaluate, forward, gradient_check, substitute
 
-#: public names loaded on first use (PEP 562 ``__getattr__``; lazy: start-up time): name -> defining module
-_LAZY = {name: module for module, names in {
-    "symback.checking.equivalence": ("DEFAULT_BUDGET",),
-    "symback.checking.identities": ("IDENTITIES", "derive_identity"),
-    "symback.checking.steps": ("StepsReport", "load_steps", "verify_steps"),
-    "symback.checking.claim": ("parse_claim",),
+__getattr__, __dir__ = lazy_names(globals(), {  # public names loaded on first use (lazy: start-up time)
+    "symback.checking.steps": ("load_steps", "verify_steps"),
     "symback.checking.verify": ("verify_claims",),
     "symback.checking.grade": ("Gradebook",),
-    "symback.documents.gallery": ("gallery", "lang_suffix", "matrix_stem"),
-    "symback.documents.identity_document": ("build_identity_document",),
-    "symback.documents.json_output": ("identity_json", "identity_text"),
-    "symback.documents.matrix_document": ("build_matrix_document",),
     "symback.documents.printing": ("latex",),
     "symback.documents.tex": ("escape_latex",),
-    "symback.documents.verify_document": ("build_verify_document", "claims_json", "claims_text", "steps_json",
-                                          "steps_text"),
-    "symback.documents.exercise_document": ("DETAILS", "Exercise", "Variant", "build_exercise_document",
-                                            "manifest_json"),
-    "symback.documents.gradebook": ("feedback_markdown", "feedback_name", "gradebook_csv"),
-    "symback.documents.moodle": ("answers_csv", "moodle_xml"),
+    "symback.documents.exercise_document": ("Exercise",),
     "symback.engine.matrix": ("MatrixForm", "matrix_form"),
+    "symback.engine.conv_compile": ("conv_arrays", "conv_forward_backward"),
     "symback.engine.train": ("train",),
-    "symback.engine.vary": ("variant_seeds",),
-}.items() for name in names}
+})
 
 if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
-    from symback.checking.claim import parse_claim
-    from symback.checking.equivalence import DEFAULT_BUDGET
     from symback.checking.grade import Gradebook
-    from symback.checking.identities import IDENTITIES, derive_identity
-    from symback.checking.steps import StepsReport, load_steps, verify_steps
+    from symback.checking.steps import load_steps, verify_steps
     from symback.checking.verify import verify_claims
-    from symback.documents.exercise_document import DETAILS, Exercise, Variant, build_exercise_document, manifest_json
-    from symback.documents.gallery import gallery, lang_suffix, matrix_stem
-    from symback.documents.gradebook import feedback_markdown, feedback_name, gradebook_csv
-    from symback.documents.identity_document import build_identity_document
-    from symback.documents.json_output import identity_json, identity_text
-    from symback.documents.matrix_document import build_matrix_document
-    from symback.documents.moodle import answers_csv, moodle_xml
+    from symback.documents.exercise_document import Exercise, Variant
     from symback.documents.printing import latex
     from symback.documents.tex import escape_latex
-    from symback.documents.verify_document import (build_verify_document, claims_json, claims_text, steps_json,
-                                                   steps_text)
+    from symback.engine.conv_compile import conv_arrays, conv_forward_backward
     from symback.engine.matrix import MatrixForm, matrix_form
     from symback.engine.train import train
-    from symback.engine.vary import Question, variant_seeds
+    from symback.engine.vary import Question
 
 
-def __getattr__(name: str) -> Any:
-    """A public name of :data:`_LAZY`, imported from its module on first use and kept here (PEP 562)."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)  # lazy: start-up time
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
-
-
-#: the public surface: what ``symback/__init__.py`` re-exports, and what ``symback.cli`` may use
+#: the public surface, documented in the README ("Python API" and the sections it points to); what
+#: ``symback/__init__.py`` re-exports
 __all__ = [
-    "exercise", "exercise_spec", "exercise_variant", "grade", "Exercise", "Variant", "Gradebook",
-    "build_exercise_document", "manifest_json", "moodle_xml", "answers_csv", "gradebook_csv", "feedback_markdown",
-    "feedback_name", "DETAILS", "variant_seeds",
-    "escape_latex", "latex", "verify_steps", "limits", "check_templates",
-    "backprop", "BackStep", "build_graph", "build_identity_document", "build_matrix_document",
-    "build_verify_document", "chain_text", "claims_json", "claims_text", "compile_graph", "compile_network",
-    "compile_pdf", "CONVENTIONS", "Conventions", "DEFAULT_BUDGET", "Derivation", "derive_identity",
-    "differentiate", "EvaluationError", "example_names", "example_path", "expand_nodes", "FormulaError",
-    "forward", "gallery", "grad", "gradient_check", "Graph", "IDENTITIES", "identity_json", "identity_text",
-    "lang_suffix", "LANGUAGES", "load_example", "load_spec", "load_steps", "matrix_form", "matrix_program",
-    "matrix_stem", "MatrixForm", "MatrixProgram", "messages", "NetworkSpec", "Node", "number_text", "parse_claim",
-    "parse_formula", "regress", "RegressionSolution", "RegressionSpec", "render_document", "RuleError",
-    "RULES", "Solution", "solve", "Spec", "spec_from_dict", "SpecError", "steps_example", "steps_examples",
-    "steps_json", "steps_text", "StepsReport", "substitute", "SymbackError", "Term", "train", "verify_claims",
+    "solve", "Solution", "RegressionSolution", "grad", "load_spec", "spec_from_dict", "load_example", "example_names",
+    "example_path", "Spec", "NetworkSpec", "RegressionSpec", "build_graph", "Graph", "Node", "expand_nodes",
+    "backprop", "Derivation", "BackStep", "Term", "chain_text", "RULES", "Conventions", "differentiate",
+    "parse_formula", "substitute", "forward", "gradient_check", "train", "compile_graph", "compile_network",
+    "matrix_form", "MatrixForm", "matrix_program", "MatrixProgram", "conv_arrays", "conv_forward_backward", "regress",
+    "latex", "escape_latex",
+    "verify_claims", "verify_steps", "load_steps", "exercise", "exercise_spec", "exercise_variant", "Exercise",
+    "grade", "Gradebook", "SymbackError", "SpecError", "FormulaError", "EvaluationError", "RuleError",
 ]
 
 

@@ -19,7 +19,7 @@ import pytest
 
 #: where to get each external tool a test may need (the skip reason names it)
 INSTALL = {
-    "pdflatex": "TeX Live: see .ci/run or symback.documents.pdf.INSTALL",
+    "pdflatex": "TeX Live: see .ci/run or symback.documents.pdf.TEXLIVE_INSTALL",
     "pdftotext": "poppler-utils", "pdffonts": "poppler-utils", "pdfinfo": "poppler-utils",
     "dot": "graphviz",
 }

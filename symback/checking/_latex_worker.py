@@ -82,7 +82,8 @@ def parse_one(text, max_nodes, max_depth):
     return {"tree": tree}
 
 
-def main():
+def serve():
+    """Answer the parent's requests, one JSON line each, until it closes the pipe."""
     if resource is not None:  # memory and file-size caps; the parent's wall-clock timeout bounds time
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
         resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
@@ -95,4 +96,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    serve()

@@ -36,6 +36,7 @@ MIN_POINTS = 4           #: probe points that must be defined on both sides befo
 MAX_DPS = 2000           #: the most digits a probe works at (a constant 10^-1000 needs 1540)
 CHILD_MEMORY = 2 << 30   #: extra address space a proof may take (bytes) before it is stopped
 PROOF_RESERVE = 1.0      #: seconds of the command's budget kept for the rest of the command, after the proofs
+MAX_SCALES = 4           #: probe sizes beyond the unit ones (the powers of ten of the constants: step(x - 1000))
 
 Point = Mapping[str, object]
 Value = Callable[[Point], object]
@@ -114,10 +115,10 @@ def precision(*exprs: sp.Expr) -> int:
 
 
 def scales(*exprs: sp.Expr) -> list[sp.Rational]:
-    """Sizes of probe points beyond the unit ones: the powers of ten of the constants of ``exprs``
-    (``step(x - 1000)`` is probed with x near ±1000 too; ``10^-30 x`` near 10^-30)."""
+    """Sizes of probe points beyond the unit ones: the powers of ten of the constants of ``exprs``, the
+    first :data:`MAX_SCALES` (``step(x - 1000)`` is probed with x near ±1000 too; ``10^-30 x`` near 10^-30)."""
     decades = sorted({_decade(c) for c in _constants(exprs)} - {0})
-    return [sp.Integer(10) ** d for d in decades]
+    return [sp.Integer(10) ** d for d in decades[:MAX_SCALES]]
 
 
 def exact_difference(left: sp.Expr, right: sp.Expr) -> sp.Expr | None:

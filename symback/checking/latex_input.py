@@ -46,8 +46,8 @@ from symback.engine.expr import MAX_NODES, symbol
 from symback.engine.numerals import number_text
 
 MAX_LATEX_LENGTH = 2000  #: characters in one LaTeX formula
-MAX_DEPTH = 200          #: nesting depth of the parsed tree
-INSTALL = "pip install 'antlr4-python3-runtime==4.11.*'"
+MAX_LATEX_DEPTH = 200    #: nesting depth of the parsed tree
+ANTLR_INSTALL = "pip install 'antlr4-python3-runtime==4.11.*'"
 _WORKER = Path(__file__).with_name("_latex_worker.py")
 
 _GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
@@ -80,33 +80,22 @@ class LatexFormula:
     echo: str
 
 
-def parse_latex_formula(text: str, names: Mapping[str, sp.Symbol] | Iterable[str] | None, where: str,
-                        timeout: float = TIMEOUT, functions: Iterable[str] = ()) -> LatexFormula:
-    """Parse one LaTeX formula (see the module docstring for what is accepted and refused).
+def parse_latex_formulas(entries: Sequence[tuple[str, str]], names: Mapping[str, sp.Symbol] | Iterable[str] | None,
+                         timeout: float = TIMEOUT, functions: Iterable[str] = ()) -> tuple[LatexFormula, ...]:
+    """Parse several LaTeX formulas in one request to the child (about 1 s to start it); see the module
+    docstring for what is accepted and refused.
 
     Args:
-        text: the LaTeX, without ``$`` delimiters, e.g. ``"\\sigma(x)(1-\\sigma(x))"``.
+        entries: ``(where, text)`` pairs: the place a formula came from, for error messages
+            (``"claims.line 3"``), and its LaTeX without ``$`` delimiters (``"\\sigma(x)(1-\\sigma(x))"``).
         names: the user's names (or a name -> symbol mapping); ``None`` makes every name a new symbol.
-        where: the place the formula came from, for error messages (``"claims.line 3"``).
-        timeout: seconds the child parser may take, including its start when there is none yet (about 1 s).
+        timeout: seconds the child parser may take for the whole batch, including its start when there
+            is none yet (about 1 s).
         functions: names of abstract functions that may be applied, e.g. ``("f", "g")`` for ``f(g(x))``.
 
     Raises:
-        FormulaError: one line (where, what, the fix) for anything refused, a timeout, or a missing
-        antlr runtime (the fix names the install command).
-
-    >>> parse_latex_formula("\\\\frac{1}{1+e^{-x}}", ["x"], "claim").echo  # doctest: +SKIP
-    '1/(1 + exp(-x))'
-    """
-    return parse_latex_formulas([(where, text)], names, timeout, functions)[0]
-
-
-def parse_latex_formulas(entries: Sequence[tuple[str, str]], names: Mapping[str, sp.Symbol] | Iterable[str] | None,
-                         timeout: float = TIMEOUT, functions: Iterable[str] = ()) -> tuple[LatexFormula, ...]:
-    """Parse several ``(where, text)`` LaTeX formulas in one request to the child (about 1 s to start it).
-
-    Arguments are as in :func:`parse_latex_formula`; ``timeout`` covers the whole batch, and the first
-    refused entry raises its :class:`FormulaError`.
+        FormulaError: one line (where, what, the fix) for the first entry refused, a timeout, or a
+        missing antlr runtime (the fix names the install command).
 
     >>> [f.echo for f in parse_latex_formulas([("l1", "e^{x}"), ("l2", "2x")], None)]  # doctest: +SKIP
     ['exp(x)', '2*x']
@@ -143,7 +132,7 @@ def _require_antlr(where: str) -> None:
         found = "none"
     if not found.startswith("4.11"):
         raise FormulaError(where, f"LaTeX input needs antlr4-python3-runtime 4.11 (found {found})",
-                           f"install it with {INSTALL}, or write the formula in plain syntax")
+                           f"install it with {ANTLR_INSTALL}, or write the formula in plain syntax")
 
 
 def _screen(text: str, where: str) -> str:
@@ -211,7 +200,7 @@ def _run_worker(texts: list[str], timeout: float, where: str) -> list[dict]:
     about 1 s); on a timeout, a crash or any exception (SIGTERM, the budget's alarm) it is killed and
     reaped, and the next request starts a new one.
     """
-    request = (json.dumps({"texts": texts, "max_nodes": MAX_NODES, "max_depth": MAX_DEPTH}) + "\n").encode()
+    request = (json.dumps({"texts": texts, "max_nodes": MAX_NODES, "max_depth": MAX_LATEX_DEPTH}) + "\n").encode()
     budget_bound = limits.remaining() < timeout  # the command's budget ends first: its error
     timeout = min(timeout, max(limits.remaining(), 0.1))
     deadline = time.monotonic() + timeout  # the start of a new child included

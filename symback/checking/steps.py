@@ -34,7 +34,6 @@ INSTANCES = 4          #: random concrete instantiations of the abstract functio
 POINTS = 3             #: probe points per instantiation (12 without abstract functions)
 MAX_LINES = 200        #: lines in one steps file
 MAX_ORDER = 5          #: highest derivative order ``diff(expr, x, n)``
-MAX_SCALES = 4         #: point sizes beyond the unit ones (the constants' powers of ten: step(x - 1000))
 
 _UNICODE = {"·": "*", "⋅": "*", "×": "*", "−": "-", "σ": "sigmoid", "∂": "d"}
 _HEADER = re.compile(r"#\s*functions\s*:\s*(.*)", re.IGNORECASE)
@@ -275,7 +274,7 @@ class _Checker:
         rng = random.Random(self.seed)
         points, programs = [], []
         per_instance = POINTS if self.functions else 4 * POINTS
-        sizes = [sp.S.One] + scales(a, b)[:MAX_SCALES]  # unit points, then points the size of the constants
+        sizes = [sp.S.One] + scales(a, b)  # unit points, then points the size of the constants
         for index, instance in enumerate(self.instances):
             concrete = [(e.subs(instance).doit() if instance else e) for e in (a, b)]
             programs.append([lambdify_mp(symbols, e) for e in concrete])

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 SLIP_OPS = 4                 #: a missing or extra factor of at most this many operations is named as the slip
 SLIP_NODES = 80              #: ... found by an exact quotient only of formulas this small (tree nodes)
-MAX_SCALES = 4               #: probe sizes beyond the unit ones (the powers of ten of the claim's constants)
+
 
 def verify_claims(solution: "Solution", claims: Iterable[tuple[str, str]] | None = None,
                   budget: float = DEFAULT_BUDGET, seed: int = 0, latex: bool = False) -> ClaimsReport:
@@ -239,7 +239,7 @@ class _Checker:
         rng = random.Random(self.seed)
         fixed = {t for group in self.sweep.groups for t in group}
         points = []
-        for size, wanted in [(sp.S.One, PROBES)] + [(size, PROBES // 2) for size in list(sizes)[:MAX_SCALES]]:
+        for size, wanted in [(sp.S.One, PROBES)] + [(size, PROBES // 2) for size in sizes]:
             candidates = ([self.graph.point] if size == 1 else []) + [self.sweep.random_point(rng) for _ in range(4 * wanted)]
             found = 0
             for candidate in candidates:

@@ -2,8 +2,9 @@
 
 One module per subcommand (``derive``, ``gallery``/``examples``, ``identity``, ``verify``, ``grad``,
 ``exercise``, ``grade``); :mod:`symback.cli.common` holds what they share. The CLI imports nothing
-but :mod:`symback.api`. :data:`COMMANDS` names every subcommand and its help, so the parser lists
-them all while importing only the module of the one that runs (lazy: start-up time).
+but the public facade :mod:`symback.api` and its own, :mod:`symback.commands`. :data:`COMMANDS` names
+every subcommand and its help, so the parser lists them all while importing only the module of the
+one that runs (lazy: start-up time).
 """
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def main(argv: Sequence[str] | None = None, *, tune_gc: bool = False) -> int:
         print(f"symback {__version__}")
         return 0
     try:
-        from symback.api import limits  # lazy: start-up time (the subcommands import SymPy)
+        from symback.commands import limits  # lazy: start-up time (the subcommands import SymPy)
         from symback.cli.common import log_lines
         from symback.cli.faults import limits_from, user_error
 

@@ -8,7 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from symback.api import SymbackError, compile_pdf, render_document
+from symback.api import SymbackError
+from symback.commands import compile_pdf, render_document
 
 
 class Parser(argparse.ArgumentParser):

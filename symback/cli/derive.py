@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from symback.api import (CONVENTIONS, RegressionSolution, SymbackError, example_path, limits, load_example, load_spec,
-                         messages, solve)
+from symback.api import RegressionSolution, SymbackError, example_path, load_example, load_spec, solve
+from symback.commands import DETAILS, MATRIX_CONVENTIONS, limits, messages
 from symback.cli.common import emit as emit_file, json_text, log_lines, write_document
 from symback.cli.faults import check_paths, limit_options, refuse_same_stem, user_error
 
 FORMATS = ("json", "md", "tex", "pdf")
 VIEWS = ("neuron", "matrix", "both")
-DETAILS = ("full", "compact")
 
 
 def add_arguments(derive) -> None:
@@ -29,7 +28,7 @@ def add_arguments(derive) -> None:
     derive.add_argument("--templates", default=None, metavar="DIR", help="your templates, searched before the built-in ones")
     derive.add_argument("--view", default="neuron", choices=VIEWS,
                         help="neuron (default): node by node; matrix: layer by layer (<name>.matrix.*); both")
-    derive.add_argument("--convention", default="row", choices=CONVENTIONS,
+    derive.add_argument("--convention", default="row", choices=MATRIX_CONVENTIONS,
                         help="matrix view: row (samples are rows, Y = XW + b; default) or column (Nielsen, z = Wa + b)")
     derive.add_argument("--closed-forms", default="small", choices=("small", "all"),
                         help="json: write every gradient's expanded closed form (all), or only small ones and "
@@ -163,13 +162,13 @@ def _derive(job, options: _Options, written: list[str]) -> tuple[list[str], list
         emit(json_text(data), f"{stem}.json")
     if not {"md", "tex", "pdf"}.intersection(options.formats):
         return written, []
-    from symback.api import lang_suffix  # lazy: start-up time (documents only)
+    from symback.commands import lang_suffix  # lazy: start-up time (documents only)
 
     docs = []  # each document built once for all its formats
     if options.view != "matrix":
         docs.append((stem, solution.document(options.lang, options.digits, detail=options.detail)))
     if form is not None:
-        from symback.api import build_matrix_document, matrix_stem  # lazy: start-up time (the matrix view only)
+        from symback.commands import build_matrix_document, matrix_stem  # lazy: start-up time (the matrix view only)
 
         docs.append((matrix_stem(stem, form.convention),
                      build_matrix_document(solution, options.lang, options.digits, form=form)))

@@ -12,12 +12,12 @@ import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
-from symback.api import (DETAILS, Exercise, SymbackError, answers_csv, build_exercise_document, compile_pdf,
-                         example_path, exercise_spec, exercise_variant, lang_suffix, manifest_json, messages,
-                         moodle_xml, render_document, variant_seeds)
+from symback.api import Exercise, SymbackError, example_path, exercise_spec, exercise_variant
+from symback.commands import (DETAILS, answers_csv, build_exercise_document, compile_pdf, lang_suffix, manifest_json,
+                              messages, moodle_xml, render_document, variant_seeds)
 from symback.cli.common import json_text, log_lines, write_atomic
 
-FORMATS = ("md", "tex", "pdf")
+SHEET_FORMATS = ("md", "tex", "pdf")  #: the sheets' and keys' formats (derive's are symback.cli.derive.FORMATS)
 LMS = ("moodle", "csv")
 MAX_VARIANTS = 10_000
 PDF_TIMEOUT = 120  #: seconds for one variant's PDF; a combined PDF gets 20 more per variant
@@ -44,7 +44,7 @@ def run(args) -> int:
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     lms = [k.strip() for k in args.lms.split(",") if k.strip()]
     for f in formats:
-        if f not in FORMATS:
+        if f not in SHEET_FORMATS:
             raise SymbackError("--format", f"unknown format '{f}'", "use md, tex or pdf")
     for k in lms:
         if k not in LMS:

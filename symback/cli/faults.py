@@ -14,7 +14,8 @@ import os
 import sys
 from pathlib import Path
 
-from symback.api import SymbackError, check_templates, limits, number_text
+from symback.api import SymbackError
+from symback.commands import check_templates, limits, number_text
 
 _DEFAULT = limits.DEFAULTS
 

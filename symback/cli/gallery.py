@@ -1,7 +1,8 @@
 """``symback gallery`` and ``symback examples``: the committed gallery, and the list of built-in examples."""
 from __future__ import annotations
 
-from symback.api import example_names, gallery, load_example, steps_example, steps_examples
+from symback.api import example_names, load_example
+from symback.commands import gallery, steps_example, steps_examples
 from symback.cli.common import emit, say
 from symback.cli.faults import check_output, limit_options
 

@@ -1,7 +1,8 @@
 """``symback grad``: the gradient of one formula, symbolic and at a point."""
 from __future__ import annotations
 
-from symback.api import SymbackError, grad, number_text
+from symback.api import SymbackError, grad
+from symback.commands import number_text
 from symback.cli.faults import limit_options
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from symback.api import feedback_markdown, feedback_name, grade, gradebook_csv, messages
+from symback.api import grade
+from symback.commands import feedback_markdown, feedback_name, gradebook_csv, messages
 from symback.cli.common import write_atomic
 
 

@@ -1,7 +1,8 @@
 """``symback identity``: checked step-by-step derivations of the textbook identities."""
 from __future__ import annotations
 
-from symback.api import IDENTITIES, build_identity_document, derive_identity, identity_json, identity_text, lang_suffix, messages
+from symback.commands import (IDENTITIES, build_identity_document, derive_identity, identity_json, identity_text,
+                              lang_suffix, messages)
 from symback.cli.common import report_formats, write_report
 from symback.cli.faults import check_paths, limit_options
 

@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor, TimeoutError as PoolTimeout,
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Sequence
 
-from symback.api import limits
+from symback.commands import limits
 
 _busy = False    # in a worker: whether a job is running
 _unwinding = 0   # in a worker: the signal being handled by unwinding the job (0: none)

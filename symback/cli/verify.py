@@ -5,9 +5,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from symback.api import (DEFAULT_BUDGET, StepsReport, SymbackError, build_verify_document, claims_json, claims_text,
-                         lang_suffix, load_example, load_spec, load_steps, messages, parse_claim, solve, steps_example,
-                         number_text, steps_json, steps_text, verify_claims)
+from symback.api import SymbackError, load_example, load_spec, load_steps, solve, verify_claims
+from symback.commands import (DEFAULT_BUDGET, StepsReport, build_verify_document, claims_json, claims_text, lang_suffix,
+                              messages, number_text, parse_claim, steps_example, steps_json, steps_text)
 from symback.cli.common import log_lines, report_formats, write_report
 from symback.cli.faults import check_paths, limit_options, refuse_same_stem, user_error
 

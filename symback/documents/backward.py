@@ -13,10 +13,11 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
-from symback.documents.breaking import TEXT_WIDTH, Line, aligned_lines, exceeds, tex_width
+from symback.documents.breaking import Equation, aligned_lines
 from symback.documents.delta import ADJOINT, adjoint_form, delta_names, is_direct, textbook_local, uses_adjoints
 from symback.documents.printing import name_latex
 from symback.documents.tex import Tex, escape_latex, format_number, wrap
+from symback.documents.width import TEXT_WIDTH, exceeds, tex_width
 from symback.engine.derivation import BackStep, Derivation
 
 Printer = Callable[..., Tex]
@@ -152,16 +153,16 @@ class Backward:
             rf"{wrap(self.number(numbers.gradients[term.child]))} \cdot "
             rf"{wrap(self.number(numbers.locals[(term.child, step.node)]))}" for term in step.terms)
         value = Tex(self.number(numbers.gradients[step.node]))
-        chain_lines = aligned_lines([Line(partial_tex(loss, step.node), (Tex(chain), Tex(numbers_text), value))])
+        chain_lines = aligned_lines([Equation(partial_tex(loss, step.node), (Tex(chain), Tex(numbers_text), value))])
         closed: tuple[Tex, ...] = ()
         kind = ""
         if not (len(step.terms) == 1 and step.terms[0].child == loss):
             expr, kind = self.form(step.node)
-            closed = aligned_lines([Line(self.lhs(step.node), self.parts(step.node, expr, kind))])
+            closed = aligned_lines([Equation(self.lhs(step.node), self.parts(step.node, expr, kind))])
         return BackRow(step.node, name_latex(step.node), partial_tex(loss, step.node), self.heading(step.node),
                        locals_, chain_lines, closed, kind, value, tuple(equation_tex(a) for a in step.assumptions))
 
-    def _local_line(self, node: str, term, t: Mapping[str, str]) -> Line:
+    def _local_line(self, node: str, term, t: Mapping[str, str]) -> Equation:
         graph = self.graph
         node_expr = graph.node(term.child).expr
         parent = graph.symbols[node]
@@ -175,7 +176,7 @@ class Backward:
         value = Tex(self.number(self.numbers.locals[(term.child, node)]))
         parts += [self.latex(final), self.substituted_with(final), value]
         note = escape_latex(", ".join(t.get(f"rules.{r}", r) for r in rules))
-        return Line(partial_tex(term.child, node), tuple(parts), note)
+        return Equation(partial_tex(term.child, node), tuple(parts), note)
 
     def rows(self, t: Mapping[str, str]) -> tuple[BackRow, ...]:
         """The backward row of every node but the loss, in the engine's (reverse topological) order."""
@@ -186,11 +187,11 @@ class Backward:
         lines = []
         for p in leaves:
             if p not in self.derivation.by_node:
-                lines.append(Line(partial_tex(self.graph.loss, p), (Tex("0"),)))
+                lines.append(Equation(partial_tex(self.graph.loss, p), (Tex("0"),)))
                 continue
             expr, kind = self.form(p)
             parts = self.parts(p, expr, kind)
-            lines.append(Line(partial_tex(self.graph.loss, p), parts if kind != "closed" else (parts[0], parts[2])))
+            lines.append(Equation(partial_tex(self.graph.loss, p), parts if kind != "closed" else (parts[0], parts[2])))
         return aligned_lines(lines)
 
     def delta_table(self) -> tuple[tuple[Tex, str], ...]:

@@ -11,7 +11,7 @@ node's gradient is written in terms of gradients an earlier line already compute
 :func:`textbook_local` shows a local derivative as a student writes it, outer × inner by the chain
 rule (:math:`2(t - o) \cdot (-1) = 2(o - t)`), from the rule table, checked equal to the engine's.
 Numbers are never recomputed for display: a form is shown with the engine's numbers only where it is
-built from the engine's steps (:func:`is_direct`); :func:`check_form` evaluates one again (the tests' oracle).
+built from the engine's steps (:func:`is_direct`); the tests evaluate such a form again as their oracle.
 """
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def adjoint_form(derivation: Derivation, node: str, named: frozenset[str] | set[
 
 
 def is_direct(derivation: Derivation, node: str, named: frozenset[str] | set[str]) -> bool:
-    """Whether the adjoint form of ``node`` is the engine's own chain sum: then it needs no :func:`check_form`.
+    """Whether the adjoint form of ``node`` is the engine's own chain sum: then it needs no numeric check.
 
     The form (:func:`adjoint_form`) is the sum over the children of upstream x local, each local the
     engine's term, each upstream a named child's adjoint, 1 for the loss, or an unnamed child's form
@@ -75,7 +75,7 @@ def is_direct(derivation: Derivation, node: str, named: frozenset[str] | set[str
     ``gradients[child] * locals[(child, node)]``, so by induction down to the named nodes the form's
     value is the engine's, exactly: true whenever every node on the way has its step (a hidden
     neuron's δ form, which goes through its activation, as well as a weight's ``a δ``). Evaluating
-    the form again at 30 digits (what :func:`check_form` does) cost a 16-16-16 network's worked
+    the form again at 30 digits (what the tests' oracle does) cost a 16-16-16 network's worked
     solution a tenth of its document model and could not disagree.
     """
     loss, steps = derivation.graph.loss, derivation.by_node
@@ -96,23 +96,6 @@ def is_direct(derivation: Derivation, node: str, named: frozenset[str] | set[str
 def uses_adjoints(expr: sp.Expr) -> bool:
     """Whether ``expr`` names an earlier adjoint (so it does not re-expand it)."""
     return any(s.name.startswith(ADJOINT) for s in symbols_in(expr))
-
-
-def check_form(expr: sp.Expr, derivation: Derivation, node: str) -> bool:
-    """Whether ``expr`` (node and adjoint symbols) evaluates to the engine's dL/d(node) at the point."""
-    numbers = derivation.numbers
-    if numbers is None:
-        return False
-    mapping = {s: numbers.gradients[s.name[len(ADJOINT):]] if s.name.startswith(ADJOINT) else numbers.values[s.name]
-               for s in expr.free_symbols}
-    expected = numbers.gradients[node]
-    got = expr.xreplace(mapping)
-    try:
-        error = abs(complex(sp.N(got - expected, 30)))
-        scale = 1 + abs(complex(sp.N(expected, 30)))
-    except (TypeError, ValueError):
-        return False
-    return error <= 1e-20 * scale
 
 
 @lru_cache(maxsize=1 << 12)

@@ -5,7 +5,7 @@ top-left corner: :class:`DiagramNode` and :class:`DiagramEdge` carry every posit
 template needs, so a template only writes them out. Text sizes are estimated from the LaTeX of a
 label (:func:`text_size`, generous on purpose), and :func:`place_labels` puts each edge's label on its
 straight edge where its box meets no node, no value and no other label (tried at staggered fractions
-of the edge's length); tests check the boxes are disjoint with :func:`overlapping_boxes`.
+of the edge's length); the tests check that the boxes of a finished diagram are disjoint.
 """
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ class DiagramEdge:
 
 
 @dataclass(frozen=True)
-class Layer:
+class Column:
     """A column of a network diagram: its heading and its node indices (Mermaid draws it as a subgraph)."""
 
     title: str
@@ -124,7 +124,7 @@ class Diagram:
     scale: float = 1.0
     labelled: bool = True
     mermaid: bool = True
-    layers: tuple[Layer, ...] = ()
+    layers: tuple[Column, ...] = ()  #: the columns of a network diagram
     notes: tuple[Prose, ...] = ()
 
     @property
@@ -132,13 +132,6 @@ class Diagram:
         """The page height the figure and its sentence take (TeX's ``\\needspace``), cm."""
         return round(self.height * self.scale + 2.5, 2)
 
-    def label_boxes(self) -> list[Box]:
-        """Every edge label's box (labelled edges only)."""
-        return [e.box for e in self.edges if e.label]
-
-    def node_boxes(self) -> list[Box]:
-        """Every node's circle and its numbers above and below."""
-        return [box for n in self.nodes for box in n.boxes()]
 
 
 # ---------------------------------------------------------------------------------------- text sizes
@@ -238,11 +231,6 @@ def place_labels(centres: Sequence[tuple[float, float]], segments: Sequence[tupl
             return None
         placed[j] = best[1]
     return [(box.x, box.y) for box in placed]
-
-
-def overlapping_boxes(boxes: Sequence[Box]) -> list[tuple[int, int]]:
-    """The index pairs of boxes that overlap (a test's check on a finished diagram)."""
-    return [(i, k) for i in range(len(boxes)) for k in range(i + 1, len(boxes)) if boxes[i].meets(boxes[k])]
 
 
 def fit_scale(width: float, height: float) -> float:

@@ -24,7 +24,6 @@ from symback.engine.vary import Question
 
 MANIFEST_FORMAT = "symback-exercise/1"
 EXACT_DIGITS = 15   #: digits of an answer's "value" in variants.json (the exact one is under "exact")
-DETAILS = ("full", "compact")
 WORKED_EXTRA = 1    #: the worked solution shows one digit more than the answers asked (intermediate results)
 
 

@@ -33,7 +33,7 @@ def gallery() -> Iterator[tuple[str, str]]:
     from symback.documents.regression_document import build_regression_document
     from symback.documents.solution_document import build_document
     from symback.documents.verify_document import build_verify_document
-    from symback.engine.compile import CONVENTIONS
+    from symback.engine.compile import MATRIX_CONVENTIONS
     from symback.engine.examples import example_names, load_example, steps_example, steps_examples
     from symback.engine.matrix import matrix_form
     from symback.engine.regression import RegressionSolution
@@ -46,7 +46,7 @@ def gallery() -> Iterator[tuple[str, str]]:
             doc = build_regression_document(solution, lang) if regression else build_document(solution, lang)
             yield from _both(f"{name}{lang_suffix(lang)}", doc)
         network = not regression and solution.graph.network
-        for form in ([matrix_form(solution, c) for c in CONVENTIONS] if network else []):
+        for form in ([matrix_form(solution, c) for c in MATRIX_CONVENTIONS] if network else []):
             for lang in LANGUAGES:  # the matrix view of every network, in both conventions
                 doc = build_matrix_document(solution, lang, form=form)
                 yield from _both(f"{matrix_stem(name, form.convention)}{lang_suffix(lang)}", doc)

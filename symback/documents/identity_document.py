@@ -6,12 +6,13 @@ from types import MappingProxyType
 from typing import ClassVar, Mapping
 
 from symback.checking.chain import Identity
-from symback.documents.breaking import QUAD, TEXT_WIDTH, chunks
+from symback.documents.breaking import chunks
 from symback.documents.catalogue import identity_messages, messages
 from symback.documents.printing import latex as print_latex
 from symback.documents.prose import Prose, prose
 from symback.documents.solution_document import Row
 from symback.documents.tex import Tex, escape_latex
+from symback.documents.width import QUAD, TEXT_WIDTH
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from typing import Sequence
 
 from symback.engine.numerals import number_text
 
-CM_PER_PT = 2.54 / 72
-INSTALL = "apt-get install graphviz"
+CM_PER_BP = 2.54 / 72  #: a PostScript ("big") point in cm: Graphviz's unit, not TeX's pt (diagram_parts.CM_PER_PT)
+GRAPHVIZ_INSTALL = "apt-get install graphviz"
 DEFAULT_LABEL_CM = (1.2, 0.5)  #: (width, height) of every edge label when ``label_sizes`` is not given
 LABEL_PAD_CM = 0.1  #: added around each label before dot sees it, so that reported labels do not even touch
 
@@ -84,14 +84,6 @@ class Layout:
         """(width, height) of every node, cm."""
         return self.node_size, self.node_height or self.node_size
 
-    @property
-    def positions(self) -> tuple[tuple[float, float], ...]:
-        return tuple((n.x, n.y) for n in self.nodes)
-
-    @property
-    def label_positions(self) -> tuple[tuple[float, float], ...]:
-        return tuple(e.label for e in self.edges)
-
 
 def _inches(cm: float) -> str:
     return f"{cm / 2.54:.4f}"
@@ -138,8 +130,8 @@ def dot_source(nodes: Sequence[str], edges: Sequence[tuple[int, int]], *, ranks:
             lines.append(f'n{columns[left][0]} -> n{columns[right][0]} [style=invis, weight=0, id="r{left}"];')
     for j, (a, b) in enumerate(edges):
         w, h = label_sizes[j] if label_sizes is not None else DEFAULT_LABEL_CM
-        wpt = max(1, math.ceil((w + 2 * LABEL_PAD_CM) / CM_PER_PT))
-        hpt = max(1, math.ceil((h + 2 * LABEL_PAD_CM) / CM_PER_PT))
+        wpt = max(1, math.ceil((w + 2 * LABEL_PAD_CM) / CM_PER_BP))
+        hpt = max(1, math.ceil((h + 2 * LABEL_PAD_CM) / CM_PER_BP))
         table = ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>'
                  f'<TD FIXEDSIZE="TRUE" WIDTH="{wpt}" HEIGHT="{hpt}"></TD></TR></TABLE>>')
         flat = a == b or (ranks is not None and ranks[a] == ranks[b])
@@ -172,14 +164,14 @@ def layout(nodes: Sequence[str], edges: Sequence[tuple[int, int]], *, ranks: Seq
                         node_sep_cm=node_sep_cm, label_sizes=label_sizes, node_height_cm=node_height_cm)
     dot = shutil.which("dot")
     if dot is None:
-        raise LayoutUnavailable(f"Graphviz 'dot' is not on PATH, so the graph cannot be laid out: {INSTALL}")
+        raise LayoutUnavailable(f"Graphviz 'dot' is not on PATH, so the graph cannot be laid out: {GRAPHVIZ_INSTALL}")
     try:
         proc = subprocess.run([dot, "-Tjson"], input=source, capture_output=True, text=True, timeout=timeout,
                               check=False)
     except subprocess.TimeoutExpired as exc:
         raise LayoutFailed(f"dot took longer than {number_text(timeout)} s") from exc
     except OSError as exc:
-        raise LayoutUnavailable(f"dot could not be run ({exc}): {INSTALL}") from exc
+        raise LayoutUnavailable(f"dot could not be run ({exc}): {GRAPHVIZ_INSTALL}") from exc
     if proc.returncode != 0:
         raise LayoutFailed(f"dot failed (exit {proc.returncode}): {proc.stderr.strip()[:300]}")
     try:
@@ -194,7 +186,7 @@ def _read(graph: dict, nodes, edges, label_sizes, node_size_cm: float) -> Layout
     top = y1  # dot's y grows upward from the bottom-left; ours grows downward from the top-left
 
     def cm(x: float, y: float) -> tuple[float, float]:
-        return (x - x0) * CM_PER_PT, (top - y) * CM_PER_PT
+        return (x - x0) * CM_PER_BP, (top - y) * CM_PER_BP
 
     where = {}
     for obj in graph.get("objects", []):
@@ -218,7 +210,7 @@ def _read(graph: dict, nodes, edges, label_sizes, node_size_cm: float) -> Layout
                 continue  # arrow-head / -tail end points, not control points
             points.append(cm(*_point(part)))
         placed_edges.append(PlacedEdge(a, b, lx, ly, float(w), float(h), tuple(points)))
-    return Layout(placed, tuple(placed_edges), (x1 - x0) * CM_PER_PT, (y1 - y0) * CM_PER_PT, float(node_size_cm))
+    return Layout(placed, tuple(placed_edges), (x1 - x0) * CM_PER_BP, (y1 - y0) * CM_PER_BP, float(node_size_cm))
 
 
 def _extent(layout: Layout, s: float) -> tuple[float, float, float, float]:

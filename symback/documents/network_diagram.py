@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Mapping
 
 from symback.documents.diagram_parts import (MERMAID_MAX_EDGES, MIN_TEXT_SCALE, NAME_PT, Diagram, DiagramEdge,
-                                             DiagramNode, Layer, fit_scale, moved_to_origin, place_labels, text_size)
+                                             DiagramNode, Column, fit_scale, moved_to_origin, place_labels, text_size)
 from symback.documents.printing import name_latex
 from symback.documents.prose import prose
 from symback.documents.tex import Tex, format_number
@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 
 COLUMN_CM = 4.2      #: the first column distance tried; widened by 20 % until every label has room
 TRIES = 8
-MAX_LABELLED_EDGES = 64  #: a [5, 5, 5] network with biases (60 edges) still reads; 81 edges between two
-#: columns of 9 cross each other so often that a label can no longer be told to its edge
+#: connections drawn with their weights (graphs: diagram.MAX_LABELLED_EDGES): a [5, 5, 5] network with biases
+#: (60 edges) still reads; 81 edges between two columns of 9 cross each other so often that a label can no
+#: longer be told to its edge
+MAX_LABELLED_CONNECTIONS = 64
 
 
 def _columns(net) -> list[list[tuple[str, str, str]]]:
@@ -70,12 +72,12 @@ def network_diagram(solution: "Solution", digits: int, t: Mapping[str, str]) -> 
                 edges.append((index[(l - 1, net.layers[l - 1])], index[(l, j - 1)], values[bias_name(net, l, j)]))
                 preferred.append(stagger)
     labels = [Tex(format_number(v, digits)) for _, _, v in edges]
-    layers = tuple(Layer(_layer_title(t, c, len(columns)), tuple(index[(c, r)] for r in range(len(col))))
+    layers = tuple(Column(_layer_title(t, c, len(columns)), tuple(index[(c, r)] for r in range(len(col))))
                    for c, col in enumerate(columns))
     notes = ((prose(t["diagram.bias_units"]),) if net.bias != "none" else ()) \
         + ((prose(t["diagram.first_sample"]),) if len(net.x) > 1 else ())
     drawn = _draw(names, kinds, above, below, where, edges, labels, preferred, labelled=True) \
-        if len(edges) <= MAX_LABELLED_EDGES else None
+        if len(edges) <= MAX_LABELLED_CONNECTIONS else None
     if drawn is None or fit_scale(*drawn[2:]) < MIN_TEXT_SCALE:
         drawn = _draw(names, kinds, [Tex("")] * len(names), [Tex("")] * len(names), where, edges,
                       [Tex("")] * len(edges), preferred, labelled=False)

@@ -22,7 +22,7 @@ from symback.engine import limits
 from symback.engine.errors import SymbackError
 from symback.engine.numerals import number_text
 
-INSTALL = ("apt-get install latexmk texlive-latex-recommended texlive-latex-extra texlive-pictures "
+TEXLIVE_INSTALL = ("apt-get install latexmk texlive-latex-recommended texlive-latex-extra texlive-pictures "
            "texlive-lang-korean texlive-fonts-recommended lmodern graphviz")  #: Debian packages that cover the templates
 ENGINES = ("pdflatex", "lualatex", "xelatex")
 MAX_PASSES = 3
@@ -52,11 +52,6 @@ class LatexError(SymbackError):
         return LatexError(f"{prefix}: {self.where}" if self.where else prefix, self.message, self.fix, self.log_tail)
 
 
-def have_latex(engine: str = "pdflatex") -> bool:
-    """Whether ``engine`` is on PATH, so :func:`compile_pdf` can run."""
-    return shutil.which(engine) is not None
-
-
 def compile_pdf(tex: str, target: Path, *, timeout: float = 60, engine: str = "pdflatex") -> Path:
     """Typeset ``tex`` and write the PDF, and nothing else, atomically to ``target``.
 
@@ -73,7 +68,7 @@ def compile_pdf(tex: str, target: Path, *, timeout: float = 60, engine: str = "p
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
     if shutil.which(engine) is None:
         raise LatexMissing(str(target), f"{engine} is not on PATH, so the PDF cannot be made",
-                           f"install TeX Live: sudo {INSTALL}")
+                           f"install TeX Live: sudo {TEXLIVE_INSTALL}")
     env = {k: v for k, v in os.environ.items() if k not in ("TEXMFOUTPUT", "TEXMF_OUTPUT_DIRECTORY")}
     env.update(openin_any="p", openout_any="p", shell_escape="f", max_print_line="1000")
     command = [engine, "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",

@@ -5,17 +5,12 @@ import re
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
 from symback.documents.catalogue import TEMPLATES_DIR
 from symback.documents.pdf import compile_pdf
 from symback.documents.template_cache import bytecode_cache
 from symback.documents.tex import Tex, escape_latex, escape_markdown
 from symback.engine.errors import SymbackError
-
-if TYPE_CHECKING:
-    from symback.checking.chain import Identity
-
 
 #: characters beyond the minus sign that a document's text may hold and inputenc does not know, as math:
 #: a LaTeX template names the ones it needs (``characters``) and base.tex.j2 declares them (code point, command)
@@ -135,6 +130,9 @@ def render_latex(solution: "WorkedSolution", lang: str = "en", digits: int = 4, 
     return render_document(solution.document(lang, digits, detail=detail), "tex", templates)
 
 
+DETAILS = ("full", "compact")  #: a worked solution's levels of detail (--detail): every step, or the answer key
+
+
 class WorkedSolution:
     """What every solved problem offers, built on its document model ``document(lang, digits)``.
 
@@ -145,7 +143,8 @@ class WorkedSolution:
     def document(self, lang: str = "en", digits: int = 4, detail: str = "full"):
         """The printable model of the worked solution (its class names its template).
 
-        ``detail``: "full" (every step) or "compact" (the answer key), where the document offers it.
+        ``detail``: one of :data:`DETAILS`, "full" (every step) or "compact" (the answer key), where the
+        document offers it.
         """
         raise NotImplementedError
 
@@ -164,10 +163,3 @@ class WorkedSolution:
 
     def _repr_markdown_(self) -> str:  # Jupyter shows a solved problem as its worked solution
         return self.markdown()
-
-
-def render_identity(identity: "Identity", kind: str, lang: str = "en", templates: "str | None" = None) -> str:
-    """A checked identity derivation as Markdown (``kind="md"``) or LaTeX (``kind="tex"``)."""
-    from symback.documents.identity_document import build_identity_document  # lazy: start-up time
-
-    return render_document(build_identity_document(identity, lang), kind, templates)

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Mapping
 import sympy as sp
 
 from symback.documents.backward import Backward, BackRow, equation_tex, partial_tex
-from symback.documents.breaking import Line, aligned_lines
+from symback.documents.breaking import Equation, aligned_lines
 from symback.documents.catalogue import messages
 from symback.documents.diagram import Diagram, build_diagram
 from symback.documents.efficiency_section import EfficiencySection, build_efficiency_section
 from symback.documents.printing import latex_printer
 from symback.documents.printing import name_latex
+from symback.documents.render import DETAILS
 from symback.documents.tex import Tex, escape_latex, format_number, plot_coordinate, wrap
 from symback.engine.derivation import CHECK_TOLERANCE
 from symback.engine.errors import SymbackError
@@ -90,7 +91,6 @@ class Document:
 
 
 _partial = partial_tex
-DETAILS = ("full", "compact")  #: --detail: every step, or the answer key (tables only)
 _DOUBLE = re.compile(r"\\left\(\\left\((-[^\\]*)\\right\)\s*\\right\)")
 _BRACKETED = re.compile(r"\\left\[\\left\((-[^\\]*)\\right\) > 0\\right\]")
 
@@ -178,11 +178,11 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
     loss_row = forward[-1]
     definitions = tuple(Row(name_latex(n.name), latex(n.expr)) for n in graph.nodes if not n.is_leaf)
     lines = {
-        "definitions": aligned_lines(Line(r.lhs, (r.symbolic,)) for r in definitions),
-        "forward": aligned_lines(Line(r.lhs, (r.symbolic, r.substituted, r.value)) for r in forward[:-1]),
-        "loss": aligned_lines([Line(loss_row.lhs, (loss_row.symbolic, loss_row.substituted, loss_row.value))]),
+        "definitions": aligned_lines(Equation(r.lhs, (r.symbolic,)) for r in definitions),
+        "forward": aligned_lines(Equation(r.lhs, (r.symbolic, r.substituted, r.value)) for r in forward[:-1]),
+        "loss": aligned_lines([Equation(loss_row.lhs, (loss_row.symbolic, loss_row.substituted, loss_row.value))]),
         "gradients": back.gradient_lines(leaves),
-        "updates": aligned_lines(Line(r.lhs, (r.symbolic, r.substituted, r.value), r.note) for r in updates),
+        "updates": aligned_lines(Equation(r.lhs, (r.symbolic, r.substituted, r.value), r.note) for r in updates),
         "delta_rule": _delta_rule(graph.loss) if back.deltas else (),
     }
     notes = tuple(t.get(f"rule_notes.{note.split(':')[0]}", note) for note in derivation.notes)

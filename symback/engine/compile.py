@@ -41,7 +41,9 @@ if TYPE_CHECKING:
     from threadpoolctl import ThreadpoolController
 
 
-CONVENTIONS = ("row", "column")  #: matrix orientations: samples as rows (seed 003) or columns (Nielsen)
+#: matrix orientations (--convention): samples as rows (seed 003) or columns (Nielsen); not the rules'
+#: :class:`~symback.engine.rule.Conventions` at kinks (ReLU'(0))
+MATRIX_CONVENTIONS = ("row", "column")
 THREADS = 1  #: BLAS threads of a layer-level program by default (module docstring)
 
 
@@ -65,9 +67,10 @@ def blas_threads(threads: int | None):
 
 
 def check_convention(convention: str) -> None:
-    """The one-line error for a matrix orientation other than those in :data:`CONVENTIONS`."""
-    if convention not in CONVENTIONS:
-        raise SymbackError("convention", f"unknown convention {convention!r}", did_you_mean(str(convention), CONVENTIONS))
+    """The one-line error for a matrix orientation other than those in :data:`MATRIX_CONVENTIONS`."""
+    if convention not in MATRIX_CONVENTIONS:
+        raise SymbackError("convention", f"unknown convention {convention!r}",
+                           did_you_mean(str(convention), MATRIX_CONVENTIONS))
 
 
 def _printer() -> NumPyPrinter:

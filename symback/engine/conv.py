@@ -24,7 +24,7 @@ from typing import Mapping
 import numpy
 import sympy as sp
 
-from symback.engine.conv_names import channel_bias_name, input_name, kernel_name, map_name
+from symback.engine.conv_names import channel_bias_name, channel_input_name, kernel_name, map_name
 from symback.engine.conv_spec import ConvLayer, ConvNetworkSpec, DenseLayer, PoolLayer
 from symback.engine.losses import LOSSES
 from symback.engine.names import sample_suffix, target_name
@@ -41,7 +41,7 @@ def conv_graph(net: ConvNetworkSpec, conventions: Conventions):
     leaf, node, point = graph.leaf, graph.node, graph.point
 
     suffixes = [sample_suffix(m, s) for s in range(m)]
-    inputs = [numpy.array([leaf(input_name(c, idx, suf), INPUT, net.x[s][flat])
+    inputs = [numpy.array([leaf(channel_input_name(c, idx, suf), INPUT, net.x[s][flat])
                            for flat, (c, *idx) in enumerate(product(*map(range, net.input_shape)))],
                           dtype=object).reshape(net.input_shape) for s, suf in enumerate(suffixes)]
     targets = [[leaf(target_name(j, suf), INPUT, v) for j, v in enumerate(net.t[s], 1)] for s, suf in enumerate(suffixes)]

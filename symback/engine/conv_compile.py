@@ -36,10 +36,12 @@ def conv_forward_backward(net: ConvNetworkSpec, X: numpy.ndarray, T: numpy.ndarr
                           conventions: Conventions = DEFAULT_CONVENTIONS) -> tuple[float, dict[str, numpy.ndarray]]:
     """Loss and gradients (same keys as ``params``) of ``net``'s layers at ``X`` (m, C, ...) and ``T`` (m, n).
 
+    Public as ``symback.conv_forward_backward`` (with ``symback.conv_arrays``).
+
     >>> import symback
     >>> net = symback.load_example("conv1d").network
-    >>> X, T, params = conv_arrays(net)
-    >>> loss, grads = conv_forward_backward(net, X, T, params)
+    >>> X, T, params = symback.conv_arrays(net)
+    >>> loss, grads = symback.conv_forward_backward(net, X, T, params)
     >>> sorted(grads)
     ['K1', 'b1']
     """

@@ -19,7 +19,7 @@ from typing import Mapping
 import numpy
 import sympy as sp
 
-from symback.engine.conv_names import channel_bias_name, input_name, kernel_name, map_name
+from symback.engine.conv_names import channel_bias_name, channel_input_name, kernel_name, map_name
 from symback.engine.conv_spec import ConvLayer, ConvNetworkSpec, PoolLayer
 from symback.engine.names import sample_suffix
 
@@ -134,6 +134,6 @@ def conv_identities(net: ConvNetworkSpec, values: Mapping[str, sp.Expr], gradien
 def _input_names(net: ConvNetworkSpec, l: int, suffix: str) -> numpy.ndarray:
     """The names feeding layer l: the network's inputs for the first layer, else the previous layer's outputs."""
     if l == 1:
-        names = [input_name(c, tuple(idx), suffix) for c, *idx in product(*map(range, net.input_shape))]
+        names = [channel_input_name(c, tuple(idx), suffix) for c, *idx in product(*map(range, net.input_shape))]
         return numpy.array(names, dtype=object).reshape(net.input_shape)
     return output_names(l - 1, net.layers[l - 2], suffix)

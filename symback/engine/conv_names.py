@@ -24,7 +24,8 @@ def position(index: tuple[int, ...]) -> str:
     return "".join(f"_{i + 1}" for i in index)
 
 
-def input_name(c: int, index: tuple[int, ...], suffix: str = "") -> str:
+def channel_input_name(c: int, index: tuple[int, ...], suffix: str = "") -> str:
+    """``x_<c>_<pos>``: input channel c (0-based) at a position (a dense input is :func:`~symback.engine.names.input_name`)."""
     return f"x_{c + 1}{position(index)}{suffix}"
 
 

@@ -15,7 +15,8 @@ from symback.engine.conv_spec import (CONV_KEYS, CONV_KINDS, POOL_KEYS, POOL_KIN
                                       value_shapes)
 from symback.engine.errors import did_you_mean
 from symback.engine.losses import LOSSES
-from symback.engine.spec import ACTIVATIONS, BIAS_MODES
+from symback.engine.activations import ACTIVATIONS
+from symback.engine.spec import BIAS_MODES
 
 
 class ConvTables:
@@ -101,9 +102,10 @@ class ConvTables:
         if not isinstance(bias, bool):
             raise self.fail(f"{key}.bias", "expected true or false", "write bias = true (one per output channel) or false")
         activation = o.get("activation", "identity")
-        if activation not in ACTIVATIONS or activation == "softmax":
+        elementwise = [name for name, a in ACTIVATIONS.items() if not a.layerwise]  # a conv layer has no softmax
+        if activation not in elementwise:
             raise self.fail(f"{key}.activation", f"unknown activation {activation!r}",
-                            did_you_mean(str(activation), [a for a in ACTIVATIONS if a != "softmax"]))
+                            did_you_mean(str(activation), elementwise))
         spatial = self._slide(key, "kernel", shape, kernel, stride, padding)
         return ConvLayer(channels, out, kernel, stride, padding, bias, activation, shape, (out,) + spatial)
 

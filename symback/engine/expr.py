@@ -18,6 +18,7 @@ from sympy.core.basic import _args_sortkey
 from sympy.core.parameters import global_parameters
 
 import symback.engine.functions as fn
+from symback.engine.activations import ACTIVATIONS
 from symback.engine import limits
 from symback.engine.errors import FormulaError, did_you_mean
 from symback.engine.literals import MAX_LITERAL_DIGITS, LiteralProblem, is_decimal, read_decimal
@@ -32,10 +33,6 @@ MAX_POWER_BITS = 4096    #: log2|base| * |exponent| for a constant base and expo
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 
-def _leaky(x, a=sp.Rational(1, 100)):
-    return fn.leaky_relu(x, a)
-
-
 def _extremum(kind):
     def build(*args):
         if len(args) < 2:
@@ -44,18 +41,14 @@ def _extremum(kind):
     return build
 
 
-#: name -> (builder, allowed argument counts or None for "2 or more")
+#: name -> (builder, allowed argument counts or None for "2 or more"): elementary functions, extrema and the
+#: registry's activations (:mod:`symback.engine.activations`; a layer-wise softmax has its own syntax)
 FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], tuple[int, ...] | None]] = {
     "exp": (sp.exp, (1,)),
     "log": (sp.log, (1,)),
     "sqrt": (sp.sqrt, (1,)),
-    "sigmoid": (fn.sigmoid, (1,)),
-    "tanh": (sp.tanh, (1,)),
-    "relu": (fn.relu, (1,)),
-    "leaky_relu": (_leaky, (1, 2)),
-    "softplus": (fn.softplus, (1,)),
-    "step": (fn.step, (1,)),
-    "identity": (lambda x: x, (1,)),
+    **{name: (activation.formula, activation.arities) for name, activation in ACTIVATIONS.items()
+       if not activation.layerwise},
     "abs": (sp.Abs, (1,)),
     "max": (_extremum(sp.Max), None),
     "min": (_extremum(sp.Min), None),
@@ -292,7 +285,7 @@ class _Builder:
             return CONSTANTS[ident]
         if self.names is None and NAME_PATTERN.match(ident) and ident not in self.functions:
             return self.auto.setdefault(ident, symbol(ident))
-        if ident in self.functions or ident in LOSSES or ident == "softmax":
+        if ident in self.functions or ident in LOSSES or ident in ACTIVATIONS:
             self.fail(node, f"'{ident}' is a function", f"call it, e.g. {ident}(x)")
         hint = did_you_mean(ident, list(self.names or ()))
         self.fail(node, f"unknown name '{ident}'",
@@ -316,7 +309,7 @@ class _Builder:
         if name == "softmax":
             return self.softmax(node)
         if name not in self.functions:
-            known = list(self.functions) + list(LOSSES) + ["softmax"]
+            known = [*self.functions, *LOSSES, *ACTIVATIONS]
             self.fail(node, f"unknown function '{name}'", did_you_mean(name, known))
         builder, counts = self.functions[name]
         args = [self.build(a) for a in node.args]

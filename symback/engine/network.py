@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-import symback.engine.functions as fn
 from symback.engine.expr import symbol, times
+from symback.engine.activations import ACTIVATIONS
 from symback.engine.losses import LOSSES
 from symback.engine.rules import Conventions
 from symback.engine.names import (activation_name, bias_name, input_name, pre_activation_name, sample_suffix,
@@ -26,22 +26,10 @@ from symback.engine.names import (activation_name, bias_name, input_name, pre_ac
 from symback.engine.node import INPUT, PARAM, GraphBuilder
 from symback.engine.spec import NetworkSpec
 
-_ACTIVATION = {
-    "sigmoid": fn.sigmoid,
-    "tanh": sp.tanh,
-    "relu": fn.relu,
-    "leaky_relu": lambda z: fn.leaky_relu(z, sp.Rational(1, 100)),
-    "softplus": fn.softplus,
-    "identity": lambda z: z,
-    "step": fn.step,
-}
-
-
 def activation_expr(name: str, z: sp.Expr, zs: list[sp.Expr] | None = None, j: int = 1) -> sp.Expr:
-    """The activation ``name`` applied to ``z`` (softmax needs the layer's ``zs`` and index j)."""
-    if name == "softmax":
-        return fn.softmax(j, *zs)
-    return _ACTIVATION[name](z)
+    """The activation ``name`` (of :data:`~symback.engine.activations.ACTIVATIONS`) applied to ``z``, the
+    pre-activation of neuron j (softmax needs the layer's ``zs`` and index j)."""
+    return ACTIVATIONS[name].activate(z, zs, j)
 
 
 def network_graph(net: NetworkSpec, conventions: Conventions):

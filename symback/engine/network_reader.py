@@ -14,7 +14,8 @@ from symback.engine.conv_spec import is_conv_layers
 from symback.engine.errors import did_you_mean
 from symback.engine import limits
 from symback.engine.losses import LOSSES
-from symback.engine.spec import ACTIVATIONS, BIAS_MODES, NETWORK_KEYS, Matrix, NetworkSpec
+from symback.engine.activations import ACTIVATIONS
+from symback.engine.spec import BIAS_MODES, NETWORK_KEYS, Matrix, NetworkSpec
 
 
 class NetworkTables(ConvTables):

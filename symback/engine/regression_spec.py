@@ -17,7 +17,7 @@ from symback.engine.numerals import number_text
 REGRESSION_KEYS = ("x", "y", "intercept", "cost", "learning_rate", "steps", "start")
 COSTS = ("sse", "mse")
 MAX_ROWS, MAX_COEFFICIENTS, MAX_WORK = 1000, 10, 5000   #: rows, coefficients, rows × coefficients²
-MAX_STEPS = 10_000
+MAX_DESCENT_STEPS = 10_000  #: gradient-descent steps (the graph form's SGD steps: symback.engine.spec.MAX_STEPS)
 _OTHER_FORMS = ("inputs", "params", "nodes", "loss", "network", "frozen", "relu_at_zero", "claims")
 
 
@@ -80,8 +80,9 @@ def read_regression(reader: Any, data: Mapping) -> RegressionSpec:
     spec = RegressionSpec(x, y, intercept, cost, sp.S.One, 1, (sp.S.Zero,) * p)
     rate = _learning_rate(reader, table, spec)
     steps = table.get("steps", 100)
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
-        raise reader.fail("regression.steps", f"expected a whole number from 1 to {MAX_STEPS}, got {_what(steps)}",
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_DESCENT_STEPS:
+        raise reader.fail("regression.steps",
+                          f"expected a whole number from 1 to {MAX_DESCENT_STEPS}, got {_what(steps)}",
                           "write e.g. steps = 200")
     start = table.get("start", [0] * p)
     if not isinstance(start, list) or len(start) != p:

@@ -4,8 +4,9 @@ Every operation that may appear in a formula has one :class:`Rule`: a name a wor
 print ("product rule", "logistic derivative") and one partial derivative per argument, written in
 textbook form (sigma' = sigma(1 - sigma), tanh' = 1 - tanh^2). The reverse walk in
 :mod:`symback.engine.backprop` knows no operation; it asks this table. Adding an activation is one
-function class in :mod:`symback.engine.functions` whose ``rule`` attribute is its row of :data:`RULES`; the tests then check the
-new rule against ``sympy.diff`` automatically.
+function class in :mod:`symback.engine.functions` whose ``rule`` attribute is its row of :data:`RULES` (the
+class registers itself, for formulas, specs and lambdify alike); the tests then check the new rule
+against ``sympy.diff`` automatically.
 """
 from __future__ import annotations
 

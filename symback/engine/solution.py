@@ -107,9 +107,11 @@ class Solution:
         return compile_graph(self.derivation)
 
     def compiled_network(self) -> NetworkProgram:
-        """The layer-level NumPy program of a network spec (``ValueError`` for a graph spec)."""
+        """The layer-level NumPy program of a dense network spec (``ValueError`` for a graph spec; a
+        convolutional spec's is :func:`symback.engine.conv_compile.conv_forward_backward`)."""
         if self.graph.network is None:
-            raise ValueError("compiled_network() needs a network spec; use compiled()")
+            conv = " (a convolutional one: symback.conv_forward_backward)" if self.spec.network is not None else ""
+            raise ValueError(f"compiled_network() needs a dense network spec{conv}; use compiled()")
         return compile_network(self.graph.network, self.graph.conventions)
 
 

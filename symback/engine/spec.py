@@ -10,18 +10,18 @@ from dataclasses import dataclass
 import sympy as sp
 
 from symback.engine.expr import FUNCTIONS
+from symback.engine.activations import ACTIVATIONS
 from symback.engine.losses import LOSSES
 from symback.engine.regression_spec import RegressionSpec
 from symback.engine.vary_spec import Ask, Vary
 
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "identity", "step", "softmax")
 BIAS_MODES = ("none", "neuron", "shared")
 TOP_KEYS = ("title", "loss", "learning_rate", "steps", "frozen", "relu_at_zero", "claims",
             "inputs", "params", "nodes", "network", "regression", "vary", "ask")
 NETWORK_KEYS = ("layers", "activation", "bias", "loss", "values")
 MAX_STEPS = 10_000_000
-RESERVED = set(FUNCTIONS) | set(LOSSES) | {"softmax", "diff"}  #: e and pi may be user names (README)
+RESERVED = set(FUNCTIONS) | set(ACTIVATIONS) | set(LOSSES) | {"diff"}  #: e and pi may be user names (README)
 
 Matrix = tuple[tuple[sp.Rational, ...], ...]
 

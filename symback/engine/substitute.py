@@ -191,18 +191,6 @@ def gradient_check(graph: Graph, gradients: Mapping[str, sp.Expr], point=None, p
         return _leaf_checks(probe, gradients, probe.leaves if leaves is None else leaves)
 
 
-def directional_check(graph: Graph, gradients: Mapping[str, sp.Expr], point=None, precision: int = PRECISION,
-                      count: int = DIRECTIONS, seed: int = CHECK_SEED) -> tuple[Check, ...]:
-    """``count`` random directional derivatives: ``sum_p dL/dp v_p`` against a central difference along v.
-
-    Each direction (entries uniform in [-1, 1], seeded) tests every input and parameter at once, for
-    two forward passes; a wrong gradient anywhere moves ``sum_p dL/dp v_p`` off the difference.
-    """
-    point = graph.point if point is None else point
-    with mpmath.workdps(precision):
-        return _direction_checks(_probe(graph, point, precision), gradients, count, random.Random(seed), precision)
-
-
 def check_gradients(graph: Graph, gradients: Mapping[str, sp.Expr], point=None, precision: int = PRECISION,
                     seed: int = CHECK_SEED) -> tuple[dict[str, Check], tuple[Check, ...]]:
     """The check :func:`substitute` runs: (per-leaf checks, directional checks).

@@ -6,7 +6,7 @@ import mpmath
 import pytest
 
 import symback
-from symback.api import manifest_json
+from symback.documents.exercise_document import manifest_json
 
 
 @pytest.fixture(scope="module")

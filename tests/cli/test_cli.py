@@ -1,10 +1,12 @@
-"""The command line, in process: outputs, exit codes, and the bad-input table."""
+"""The command line, in process: the subcommands, exit codes, and the bad-input table (derive's outputs:
+tests/cli/test_derive.py)."""
 import json
 
 import pytest
 
 import symback
 from symback.cli import main
+from symback.engine.examples import steps_examples
 
 GOOD = """
 loss = "L"
@@ -42,39 +44,13 @@ def run(argv, capsys):
     return code, out, err
 
 
-def test_derive_writes_json(tmp_path, capsys):
-    spec = tmp_path / "neuron.toml"
-    spec.write_text(GOOD)
-    code, out, err = run(["derive", spec, "-o", tmp_path / "out"], capsys)
-    assert code == 0 and err == ""
-    data = json.loads((tmp_path / "out" / "neuron.json").read_text())
-    solution = symback.solve(spec)
-    assert data["loss"] == {"name": "L", "value": float(solution.loss)}
-    assert data["gradients"]["w1"] == float(solution.gradients["w1"])
-    assert data["updated"]["w2"] == float(solution.updated["w2"])
-    assert data["symbolic"]["gradients"]["w1"] == str(solution.gradient("w1"))
-    assert set(data) >= {"title", "loss", "values", "gradients", "updated", "history", "symbolic", "assumptions"}
-    assert data["gradient_check"]["agrees"] is True and data["gradient_check"]["max_relative_error"] < 1e-20
-    assert [p.name for p in (tmp_path / "out").iterdir()] == ["neuron.json"]  # no temp files left
-
-
-def test_derive_example_to_stdout(capsys):
-    code, out, err = run(["derive", "--example", "softmax_233", "-o", "-"], capsys)
-    assert code == 0
-    data = json.loads(out)
-    assert data["assumptions"] == ["t1 + t2 + t3 = 1"]
-    assert data["symbolic"]["gradients"]["z2_2"] in ("-t2 + y2", "y2 - t2")
-    assert data["symbolic"]["latex"]["gradients"]["z2_2"] == "y_{2} - t_{2}"
-    assert data["symbolic"]["latex"]["names"]["w2_2_3"] == "w^{(2)}_{2,3}"
-
-
 def test_examples_lists_every_example(capsys):
     code, out, _ = run(["examples"], capsys)
     assert code == 0
     specs, _, derivations = out.partition("\n\n")
     assert [line.split()[0] for line in specs.splitlines()] == symback.example_names()
     assert derivations.splitlines()[0].startswith("derivations (symback verify steps --example NAME)")
-    assert [line.split()[0] for line in derivations.splitlines()[1:]] == symback.api.steps_examples()
+    assert [line.split()[0] for line in derivations.splitlines()[1:]] == steps_examples()
 
 
 def test_grad(capsys):
@@ -224,45 +200,7 @@ def test_reports_keep_the_tex_when_the_pdf_fails(tmp_path, capsys, monkeypatch, 
     assert sorted(p.name for p in tmp_path.iterdir()) == [kept]
 
 
-# -- nothing silently wrong: numbers, training, grad, names (issue 12, section 3) ---------------
-
-def _strict_json(text: str):
-    """JSON as a strict parser reads it: Infinity and NaN are refused."""
-    def refuse(constant):
-        raise ValueError(f"not JSON: {constant}")
-    return json.loads(text, parse_constant=refuse)
-
-
-def test_cli_numbers_are_read_exactly_and_written_as_strict_json(tmp_path, capsys):
-    spec = tmp_path / "tiny.toml"
-    spec.write_text('loss = "L"\n[inputs]\nx = 1e-400\ny = 1e400\n[params]\nw = 1.00000000000000000001\n'
-                    '[nodes]\nL = "w*x + y"\n')
-    assert main(["derive", str(spec), "--format", "json,md", "-o", str(tmp_path / "o")]) == 0
-    data = _strict_json((tmp_path / "o" / "tiny.json").read_text())
-    assert data["gradients"]["w"] is None and data["exact"]["gradients"]["w"] == "1/1" + "0" * 400
-    assert data["values"]["y"] is None and data["exact"]["values"]["y"] == "1" + "0" * 400
-    assert data["gradients"]["x"] == 1.0 and data["exact"]["gradients"]["x"] == "100000000000000000001/1" + "0" * 20
-    markdown = (tmp_path / "o" / "tiny.md").read_text()
-    assert r"1 \times 10^{-400}" in markdown and "inf" not in markdown
-
-
-def test_cli_thirty_digits_are_right(tmp_path, capsys):
-    import mpmath
-    assert main(["derive", "--example", "neuron", "--digits", "30", "--format", "md", "-o", str(tmp_path)]) == 0
-    with mpmath.workdps(60):
-        sigma = mpmath.nstr(1 / (1 + mpmath.exp(-mpmath.mpf(1.5))), 30)
-    assert sigma in (tmp_path / "neuron.md").read_text()
-
-
-def test_cli_diverging_training_is_one_line_exit_2(tmp_path, capsys):
-    spec = tmp_path / "diverge.toml"
-    spec.write_text('loss = "L"\nlearning_rate = 10\nsteps = 20\n[inputs]\nx = 1\n[params]\nw = 0.5\n'
-                    '[nodes]\nL = "log(w)*x"\n')
-    assert main(["derive", str(spec), "--format", "json", "-o", str(tmp_path / "o")]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "diverged" in err and "learning_rate" in err and "Traceback" not in err
-    assert not (tmp_path / "o" / "diverge.json").exists()
-
+# -- nothing silently wrong: grad (issue 12, section 3; derive's numbers: tests/cli/test_derive.py) -----
 
 @pytest.mark.parametrize("argv, message", [
     (["grad", "log(x)", "--wrt", "x", "--at", "x=-1"], "not a real number"),
@@ -274,12 +212,3 @@ def test_cli_grad_refuses_undefined_values_and_unknown_names(capsys, argv, messa
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
-
-
-def test_cli_e_and_pi_are_user_names(tmp_path, capsys):
-    spec = tmp_path / "names.toml"
-    spec.write_text('loss = "L"\n[inputs]\nE = 3\n[params]\npi = 2\n[nodes]\ne = "pi*E"\nL = "e^2 + exp(1)"\n')
-    assert main(["derive", str(spec), "--format", "json", "-o", str(tmp_path)]) == 0
-    data = _strict_json((tmp_path / "names.json").read_text())
-    assert data["values"]["e"] == 6 and data["gradients"]["pi"] == 2 * 6 * 3  # dL/dpi = 2e * E
-    assert data["symbolic"]["nodes"]["L"] == "e**2 + exp(1)"

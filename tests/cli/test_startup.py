@@ -73,7 +73,7 @@ def test_a_markdown_derive_loads_templates_but_not_the_rest(tmp_path):
 def test_version_loads_no_sympy():
     code, modules = modules_after("--version")
     assert code == 0
-    assert "sympy" not in modules and "symback.api" not in modules
+    assert "sympy" not in modules and "symback.api" not in modules and "symback.commands" not in modules
 
 
 def test_help_lists_every_subcommand_with_its_help_without_importing_them():
@@ -93,12 +93,13 @@ def test_help_lists_every_subcommand_with_its_help_without_importing_them():
 def test_every_public_name_resolves_on_first_use():
     script = """
 import json, sys
-import symback, symback.api as api
+import symback, symback.api as api, symback.commands as commands
 before = sorted(m for m in ("numpy", "jinja2", "symback.checking.verify", "symback.documents.gallery") if m in sys.modules)
-missing = [n for n in api.__all__ if getattr(api, n, None) is None] + [n for n in symback.__all__ if getattr(symback, n, None) is None]
+missing = [n for facade in (api, commands, symback) for n in facade.__all__ if getattr(facade, n, None) is None]
 same = all(getattr(symback, n) is getattr(api, n) for n in symback.__all__)
 sol = symback.solve(symback.load_example("chain_rule"))
-print(json.dumps({"before": before, "missing": missing, "same": same, "listed": sorted(set(api.__all__) - set(dir(api))),
+listed = sorted((set(api.__all__) - set(dir(api))) | (set(commands.__all__) - set(dir(commands))))
+print(json.dumps({"before": before, "missing": missing, "same": same, "listed": listed,
                   "dw": float(sol.gradients["w"]), "verify": symback.verify_claims.__module__}))
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)

@@ -1,58 +1,12 @@
-"""The layer-level convolution identities: checked entry by entry against the neuron level (and a
-corrupted value is caught), against torch autograd with stride and padding, and in the documents."""
+"""conv_document: the convolution section of a worked solution, in both languages (the identities it shows
+are checked in tests/engine/test_conv_identities.py)."""
 from __future__ import annotations
 
-import numpy
 import pytest
-import sympy as sp
 
 import symback
 from symback.documents.catalogue import messages
 from symback.documents.conv_document import build_conv_section
-from symback.documents.efficiency_section import build_efficiency_section
-from symback.engine.conv_identities import conv_identities, correlate, rot180
-from symback.engine.spec_reader import spec_from_dict
-
-STRIDED = {"network": {
-    "layers": [[2, 5, 5], {"conv2d": {"out": 2, "kernel": 3, "stride": 2, "padding": 1, "activation": "tanh"}},
-               {"avgpool": {"size": 3}}, "flatten", 1],
-    "loss": "half_sse", "activation": "identity",
-    "values": {"x": [[[0.1 * (i + 2 * j - c) for j in range(5)] for i in range(5)] for c in range(2)], "t": [1],
-               "K1": [[[[0.1 * (o + c + p - q) for q in range(3)] for p in range(3)] for c in range(2)] for o in range(2)],
-               "b1": [0.1, -0.2], "W4": [[0.5, -0.5]], "b4": [0.0]}}}
-
-
-def test_identities_agree_with_the_neuron_level_and_catch_a_wrong_entry():
-    sol = symback.solve(spec_from_dict(STRIDED))
-    (ids,) = conv_identities(sol.spec.network, sol.values, sol.gradients)
-    assert ids.agrees and ids.checked == 2 * 2 * 9 + 2 * 25 + 2
-    wrong = dict(sol.gradients)
-    wrong["k1_2_1_3_1"] += sp.Rational(1, 10**30)
-    (bad,) = conv_identities(sol.spec.network, sol.values, wrong)
-    assert not bad.agrees
-
-
-def test_identities_match_torch_autograd_with_stride_and_padding():
-    torch = pytest.importorskip("torch")
-    sol = symback.solve(spec_from_dict(STRIDED))
-    (ids,) = conv_identities(sol.spec.network, sol.values, sol.gradients)
-    values = STRIDED["network"]["values"]
-    x = torch.tensor([values["x"]], dtype=torch.float64, requires_grad=True)
-    K = torch.tensor(values["K1"], dtype=torch.float64, requires_grad=True)
-    b = torch.tensor(values["b1"], dtype=torch.float64, requires_grad=True)
-    z = torch.nn.functional.conv2d(x, K, b, stride=2, padding=1)
-    y = torch.flatten(torch.nn.functional.avg_pool2d(torch.tanh(z), 3), 1) @ torch.tensor([[0.5, -0.5]], dtype=torch.float64).T
-    (0.5 * (y - 1) ** 2).sum().backward()
-    numpy.testing.assert_allclose(ids.grad_kernel.astype(float), K.grad.numpy(), rtol=1e-12)
-    numpy.testing.assert_allclose(ids.grad_input[0].astype(float), x.grad.numpy()[0], rtol=1e-12, atol=1e-15)
-    numpy.testing.assert_allclose(numpy.array(ids.grad_bias, dtype=float), b.grad.numpy(), rtol=1e-12)
-
-
-def test_correlate_and_rot180_by_hand():
-    a = numpy.array([[1, 2, 3], [4, 5, 6]], dtype=object)
-    k = numpy.array([[1, 0], [0, -1]], dtype=object)
-    assert correlate(a, k).tolist() == [[1 - 5, 2 - 6]]
-    assert rot180(k).tolist() == [[-1, 0], [0, 1]]
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -64,24 +18,3 @@ def test_conv_section_in_the_documents(lang):
     assert messages(lang)["conv.title"] in md and messages(lang)["efficiency.title"] in md
     assert r"\star" in md and "rot180" in md
     assert messages(lang)["conv.agrees"].format(count=21) in md
-
-
-def test_xor_document_has_the_truth_table_and_the_step_note():
-    sol = symback.solve(symback.load_example("xor"))
-    section = build_efficiency_section(sol, messages("en"), 4)
-    table = section.truth_table
-    assert table.all_match
-    assert [ys for _, ys, _ in table.rows] == [("0",), ("1",), ("1",), ("0",)]
-    md = sol.markdown()
-    assert "0 almost everywhere" in md and messages("en")["truth_table.all_match"] in md
-
-
-def test_xor_sigmoid_document_says_a_step_network_cannot_be_trained():
-    sol = symback.solve(symback.load_example("xor_sigmoid"))
-    md = sol.markdown()
-    assert "cannot be trained by gradients" in md
-    assert build_efficiency_section(sol, messages("en"), 4).truth_table is None
-
-
-def test_graph_specs_have_no_efficiency_section():
-    assert build_efficiency_section(symback.solve(symback.load_example("apple")), messages("en"), 4) is None

@@ -1,23 +1,15 @@
-"""Exercise documents: the sheet hides the answers, the key shows them and composes the worked solution;
-Moodle XML and the CSV table."""
-import csv
-import io
+"""Exercise documents: the sheet hides the answers, the key shows them and composes the worked solution, the
+manifest (Moodle XML and the CSV table: tests/documents/test_moodle.py)."""
 import re
 import subprocess
-import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
 
-import symback
-from symback.api import (DETAILS, answers_csv, build_exercise_document, compile_pdf, manifest_json, messages, moodle_xml,
-                         render_document)
-from symback.documents.exercise_document import WORKED_EXTRA
-
-
-@pytest.fixture(scope="module")
-def exercise():
-    return symback.exercise(symback.example_path("exercise_neuron"), variants=3, seed=5, name="example:exercise_neuron")
+from symback.documents.catalogue import messages
+from symback.documents.exercise_document import WORKED_EXTRA, build_exercise_document, manifest_json
+from symback.documents.pdf import compile_pdf
+from symback.documents.render import DETAILS, render_document
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -62,36 +54,6 @@ def test_manifest_shape(exercise):
         entry = first["answers"][label]
         assert set(entry) == {"answer", "tolerance", "value", "exact"}
         assert abs(Decimal(repr(entry["value"])) - Decimal(entry["answer"])) <= Decimal(entry["tolerance"])
-
-
-def test_moodle_xml_has_what_the_importer_requires(exercise):
-    root = ET.fromstring(moodle_xml(exercise, "en"))
-    assert root.tag == "quiz"
-    questions = root.findall("question[@type='numerical']")
-    assert len(questions) == sum(len(v.answers) for v in exercise.variants)
-    expected = {(v.id, a.question.label): a for v in exercise.variants for a in v.answers}
-    for q in questions:
-        name = q.findtext("name/text")
-        assert name and name.strip()
-        text = q.find("questiontext")
-        assert text.get("format") == "html" and r"\(" in text.findtext("text") and "<script" not in text.findtext("text")
-        feedback = q.find("generalfeedback")
-        assert feedback is not None and r"\[" in feedback.findtext("text")
-        answer = q.find("answer[@fraction='100']")
-        _, vid, label = name.rsplit(" ", 2)
-        key = expected[(vid, label)]
-        assert answer.findtext("text") == key.rounded.text
-        assert Decimal(answer.findtext("tolerance")) == key.rounded.tolerance > 0
-    category = root.find("question[@type='category']/category/text")
-    assert category is not None and category.text.startswith("$course$/")
-
-
-def test_answers_csv(exercise):
-    rows = list(csv.DictReader(io.StringIO(answers_csv(exercise))))
-    assert len(rows) == sum(len(v.answers) for v in exercise.variants)
-    assert set(rows[0]) == {"variant", "quantity", "kind", "answer", "tolerance", "value"}
-    for r in rows:
-        assert abs(Decimal(r["value"]) - Decimal(r["answer"])) <= Decimal(r["tolerance"])
 
 
 def test_the_key_composes_the_worked_solution_one_heading_level_down(exercise):

@@ -5,9 +5,15 @@ import tomllib
 import pytest
 
 from symback.checking.identities import IDENTITIES
-from symback.documents.catalogue import LANGUAGES, TEMPLATES_DIR
+from symback.documents.catalogue import LANGUAGES, TEMPLATES_DIR, identity_messages, messages
+from symback.documents.identity_document import build_identity_document
 from symback.documents.prose import prose
-from symback.documents.render import render_identity
+from symback.documents.render import render_document
+
+
+def render_identity(identity, kind: str, lang: str) -> str:
+    """A checked identity as Markdown or LaTeX, as ``symback identity`` writes it."""
+    return render_document(build_identity_document(identity, lang), kind)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -45,3 +51,14 @@ def test_every_identity_renders_with_typeset_reasons(name, derived):
     steps = sum(len(r.lines) - 1 for r in identity.all_routes) + max(len(identity.wrong) - 1, 0)
     assert tex.count("\\intertext{") == steps
     assert "\\textasciicircum" not in tex and "\\textasciicircum" not in render_identity(identity, "md", "en")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_identity_documents_render(lang, derived):
+    for name in IDENTITIES:
+        identity = derived(name)
+        md, tex = render_identity(identity, "md", lang), render_identity(identity, "tex", lang)
+        steps = sum(len(route.lines) - 1 for route in identity.all_routes) + max(len(identity.wrong) - 1, 0)
+        assert md.count("&= ") == steps and tex.count("&= ") == steps
+        conclusion = identity_messages(lang).get(identity.conclusion, identity.conclusion)
+        assert messages(lang)["checked"] in md and prose(conclusion).md in md

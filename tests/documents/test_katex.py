@@ -51,9 +51,10 @@ def test_every_identity_line_renders_in_katex(derived):
 
 
 def test_every_identity_document_renders_in_katex(derived):
-    from symback.documents.render import render_identity
+    from symback.documents.identity_document import build_identity_document
+    from symback.documents.render import render_document
     blocks = [b for name in IDENTITIES for lang in ("en", "ko")
-              for b in blocks_of(render_identity(derived(name), "md", lang))]
+              for b in blocks_of(render_document(build_identity_document(derived(name), lang), "md"))]
     failures = check(blocks)
     assert not failures, "\n".join(failures[:10])
 
@@ -68,7 +69,8 @@ def test_every_matrix_view_variant_renders_in_katex():
     from symback.engine.losses import LOSSES
     from symback.documents.matrix_document import build_matrix_document
     from symback.documents.render import render_document
-    from symback.engine.spec import ACTIVATIONS
+    from symback.engine.activations import ACTIVATIONS
+    names = list(ACTIVATIONS)
 
     blocks = []
     for i, loss in enumerate(sorted(LOSSES)):
@@ -79,7 +81,7 @@ def test_every_matrix_view_variant_renders_in_katex():
             values[f"W{l}"] = [[0.3, -0.2], [0.1, 0.4]]
             if bias != "none":
                 values[f"b{l}"] = 0.1 if bias == "shared" else [0.1, -0.1]
-        activations = [ACTIVATIONS[i % 8], ACTIVATIONS[(i + 3) % 8], "softmax" if "entropy" in loss else "sigmoid"]
+        activations = [names[i % 8], names[(i + 3) % 8], "softmax" if "entropy" in loss else "sigmoid"]
         spec = {"learning_rate": 0.1, "network": {"layers": [2, 2, 2, 2], "activation": activations, "bias": bias,
                                                   "loss": loss, "values": values}}
         solution = symback.solve(spec, check=False)

@@ -1,6 +1,6 @@
 """compile_pdf: PDFs checked through pdftotext; the sandbox, the timeout and the errors.
 
-The compile tests need latexmk, pdflatex, kotex and pdftotext (Debian: see symback.documents.pdf.INSTALL
+The compile tests need latexmk, pdflatex, kotex and pdftotext (Debian: see symback.documents.pdf.TEXLIVE_INSTALL
 and poppler-utils); without them they are skipped. The missing-TeX test always runs.
 """
 import os
@@ -14,7 +14,7 @@ import pytest
 
 import symback.documents.pdf as pdf
 from symback.engine.errors import SymbackError
-from symback.documents.pdf import LatexError, LatexMissing, LatexTimeout, compile_pdf, have_latex
+from symback.documents.pdf import LatexError, LatexMissing, LatexTimeout, compile_pdf
 
 needs_latex = pytest.mark.needs("pdflatex", "pdftotext")  # tests/conftest.py skips without them
 
@@ -174,7 +174,7 @@ def test_unfinished_document(tmp_path):
 
 def test_missing_tex(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
-    assert not have_latex()
+    assert shutil.which("pdflatex") is None
     target = tmp_path / "out" / "a.pdf"
     with pytest.raises(LatexMissing) as caught:
         compile_pdf(document("x"), target)

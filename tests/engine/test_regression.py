@@ -1,7 +1,6 @@
-"""Linear regression (seed 003 §1): closed form and gradient descent against independent answers."""
+"""Linear regression (seed 003 §1): closed form and gradient descent against independent answers (the spec's
+errors: tests/engine/test_regression_spec.py; the documents: tests/documents/test_regression_document.py)."""
 import json
-import re
-import subprocess
 from fractions import Fraction
 
 import numpy as np
@@ -9,7 +8,6 @@ import pytest
 import sympy as sp
 
 import symback
-from symback.cli import main
 from symback.documents.catalogue import LANGUAGES, messages
 from symback.engine.regression import RegressionSolution
 
@@ -168,130 +166,3 @@ def test_operation_counts():
     n, p = 10, 4
     assert sol.flops["closed_form"] == n * p * p + n * p + p ** 3 + p * p
     assert sol.flops["gd_per_step"] == 2 * n * p + p and sol.flops["gd"] == 50 * (2 * n * p + p)
-
-
-# -- bad input ---------------------------------------------------------------------------------
-
-GOOD = """title = "r"
-[regression]
-x = [[1.0], [2.0], [3.0], [4.0]]
-y = [2.0, 4.1, 5.9, 8.2]
-learning_rate = 0.01
-"""
-
-BAD = [
-    ("unknown key", GOOD.replace("learning_rate", "learning_rat"), "regression.learning_rat: unknown key; did you mean 'learning_rate'?"),
-    ("y too short", GOOD.replace("y = [2.0, 4.1, 5.9, 8.2]", "y = [2.0, 4.1, 5.9]"),
-     "regression.y: has 3 values but regression.x has 4 rows; give one y per row of x"),
-    ("y missing", GOOD.replace("y = [2.0, 4.1, 5.9, 8.2]\n", ""), "regression.y: missing; give one target per row of x"),
-    ("x missing", GOOD.replace("x = [[1.0], [2.0], [3.0], [4.0]]\n", ""), "regression.x: missing; give one row per observation"),
-    ("ragged x", GOOD.replace("[3.0]", "[3.0, 1.0]"), "regression.x[2]: row 3 has 2 features but row 1 has 1; give every row"),
-    ("text in x", GOOD.replace("[3.0]", '["3"]'), "regression.x[2][0]: expected a number"),
-    ("text in y", GOOD.replace("5.9", '"5.9"'), "regression.y[2]: expected a number"),
-    ("collinear", GOOD.replace("[[1.0], [2.0], [3.0], [4.0]]", "[[1.0, 2.0], [2.0, 4.0], [3.0, 6.0], [4.0, 8.0]]"),
-     "regression.x: column 2 of x is a linear combination of the column of ones, column 1 of x (collinear columns)"),
-    ("constant feature", GOOD.replace("[[1.0], [2.0], [3.0], [4.0]]", "[[2.0], [2.0], [2.0], [2.0]]"),
-     "column 1 of x is a linear combination of the column of ones"),
-    ("too few rows", GOOD.replace("[[1.0], [2.0], [3.0], [4.0]]", "[[1.0, 5.0], [2.0, 1.0]]").replace(
-        "[2.0, 4.1, 5.9, 8.2]", "[2.0, 4.1]"), "regression.x: 2 rows for 3 coefficients, so XᵀX is singular"),
-    ("negative rate", GOOD.replace("0.01", "-0.5"), "regression.learning_rate: must be positive"),
-    ("missing rate", GOOD.replace("learning_rate = 0.01\n", ""), "regression.learning_rate: missing; add e.g. learning_rate ="),
-    ("steps 0", GOOD + "steps = 0\n", "regression.steps: expected a whole number from 1 to 10000"),
-    ("start size", GOOD + "start = [0]\n", "regression.start: expected 2 numbers (β0 .. β1)"),
-    ("unknown cost", GOOD + 'cost = "mae"\n', "regression.cost: unknown cost 'mae'; use \"sse\""),
-    ("intercept text", GOOD + 'intercept = "yes"\n', "regression.intercept: expected true or false"),
-    ("top-level rate", "learning_rate = 0.1\n" + GOOD, "learning_rate: a regression sets gradient descent inside [regression]; move it to regression.learning_rate"),
-    ("two forms", GOOD + "[nodes]\nf = \"x\"\n", "nodes: a spec has one of [regression], [network] or a graph"),
-    ("too large", GOOD.replace("[[1.0], [2.0], [3.0], [4.0]]", str([[float(i), float(i * i % 7)] for i in range(600)])).replace(
-        "[2.0, 4.1, 5.9, 8.2]", str([1.0] * 600)), "600 rows and 3 coefficients are too many"),
-    ("not a table", 'regression = 3\n', "regression: expected a table"),
-]
-
-
-@pytest.mark.parametrize("name,text,expected", BAD, ids=[b[0] for b in BAD])
-def test_bad_input_is_one_line_naming_the_key_and_the_fix(name, text, expected, tmp_path, capsys):
-    path = tmp_path / "reg.toml"
-    path.write_text(text, encoding="utf-8")
-    code = main(["derive", str(path), "--format", "all", "-o", str(tmp_path / "out")])
-    err = capsys.readouterr().err
-    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
-    assert err.startswith(f"symback: {path}: ") and expected in err, err
-    assert not (tmp_path / "out").exists()
-
-
-def test_missing_rate_suggests_one_that_converges(tmp_path, capsys):
-    path = tmp_path / "reg.toml"
-    path.write_text(GOOD.replace("learning_rate = 0.01\n", ""), encoding="utf-8")
-    assert main(["derive", str(path), "-o", "-"]) == 2
-    suggested = float(re.search(r"learning_rate = ([0-9.e-]+)", capsys.readouterr().err).group(1))
-    X = design([1, 2, 3, 4.0])
-    assert 0 < suggested < 2 / np.linalg.eigvalsh(2 * X.T @ X).max()
-    path.write_text(GOOD.replace("learning_rate = 0.01", f"learning_rate = {suggested}"), encoding="utf-8")
-    assert symback.solve(path).converges
-
-
-# -- outputs -----------------------------------------------------------------------------------
-
-def test_cli_json(tmp_path, capsys):
-    assert main(["derive", "--example", "regression", "-o", str(tmp_path)]) == 0
-    data = json.loads((tmp_path / "regression.json").read_text())
-    sol = symback.solve(EXAMPLE)
-    assert data["kind"] == "regression" and data["beta_hat"] == [float(v) for v in sol.beta_hat]
-    assert data["exact"]["beta_hat"] == ["1/20", "199/100"] and data["converges"] is True
-    assert len(data["gd"]["history"]) == sol.regression.steps + 1 and data["gd"]["final"] == list(sol.iterations[-1].beta)
-    assert data["gradient"]["matches_matrix_form"] is True and data["hessian"]["max_learning_rate"] == sol.descent.max_rate
-    assert set(data) >= {"cost_at_beta_hat", "r_squared", "normal_equations", "flops", "X", "Y"}
-
-
-def math_blocks(text: str) -> list[str]:
-    return re.findall(r"\$\$\n(.*?)\n\$\$", text, flags=re.S) + re.findall(r"(?<![\\$])\$([^$\n]+?)(?<!\\)\$", text)
-
-
-def test_documents_share_the_mathematics_and_typeset_matrices_with_shapes():
-    sol = symback.solve(EXAMPLE)
-    en, ko = sol.markdown("en"), sol.markdown("ko")
-    assert math_blocks(en) == math_blocks(ko)
-    assert r"\underset{5 \times 2}{\begin{bmatrix} 1 & 1 \\ 1 & 2" in en and r"\underset{2 \times 1}" in en
-    assert "## 경사 하강법" in ko and "## Gradient descent" in en
-    assert r"\frac{\partial E}{\partial \beta_{0}} &= 10 \beta_{0} + 30 \beta_{1} - 60.2" in en  # 2XᵀXβ − 2XᵀY, row 1
-    for block in math_blocks(en):
-        assert block.count("{") == block.count("}") and r"\begin{eqnarray}" not in block
-    assert "\\$" not in en  # no math escaped into text
-
-
-def test_data_on_a_rounding_tie_reads_the_same_in_the_cost_and_in_y():
-    """Y to 1 digit, data on ties: the cost's terms and the matrix Y round each value the same way,
-    half to even from the exact decimal (the cost printed Floats of the data: 0.55 became 0.5 there, 0.6 in Y)."""
-    from decimal import ROUND_HALF_EVEN, Decimal
-
-    ys = ["0.55", "0.65", "0.45", "0.85", "2.5"]
-    text = symback.solve(spec(x=[1, 2, 3, 4, 5], y=[float(v) for v in ys], learning_rate=0.01, steps=5)).markdown(digits=1)
-    expected = [str(Decimal(v).quantize(Decimal(1).scaleb(Decimal(v).adjusted()), ROUND_HALF_EVEN)) for v in ys]
-    assert expected == ["0.6", "0.6", "0.4", "0.8", "2"]
-    assert r"Y = \underset{5 \times 1}{\begin{bmatrix} " + r" \\ ".join(expected) + r" \end{bmatrix}}" in text
-    cost = text[text.index(r"E\left(\beta\right) &="):text.index(r"\end{aligned}")]
-    assert re.findall(r"\\left\(([0-9.]+) - \\beta_\{0\}", cost) == expected
-
-
-def test_user_text_in_the_title_is_escaped():
-    sol = symback.solve(symback.spec_from_dict({"title": r"$x$ \input{/etc/passwd} *b*", "regression":
-                                                {"x": [1, 2, 3], "y": [1, 2, 2], "learning_rate": 0.01}}))
-    assert sol.markdown().splitlines()[0] == r"# \$x\$ \\input{/etc/passwd} \*b\*"
-    assert r"\textbackslash{}input\{/etc/passwd\}" in sol.latex()
-
-
-needs_tex = pytest.mark.needs("pdflatex", "pdftotext")  # tests/conftest.py skips without them
-
-
-@needs_tex
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_example_pdf(lang, tmp_path, capsys):
-    assert main(["derive", "--example", "regression", "--format", "pdf", "--lang", lang, "-o", str(tmp_path)]) == 0
-    pdf = tmp_path / f"regression{'' if lang == 'en' else '.' + lang}.pdf"
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    t = messages(lang)
-    for key in ("problem", "regression.closed_form", "regression.descent", "regression.costs", "summary"):
-        assert t[key] in text, key
-    for number in ("0.05", "1.99", "0.9973", "0.0169"):
-        assert number in text, number
-    assert [p.name for p in tmp_path.iterdir()] == [pdf.name]

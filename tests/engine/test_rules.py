@@ -102,27 +102,6 @@ def test_missing_rule_names_the_table():
         differentiate(sp.sin(x), x)
 
 
-def test_functions_evaluate_exactly_and_numerically():
-    assert fn.sigmoid(0) == sp.Rational(1, 2)
-    assert fn.relu(-3) == 0 and fn.relu(sp.Rational(5, 2)) == sp.Rational(5, 2)
-    assert fn.step(0) == 0 and fn.step(sp.Rational(1, 10)) == 1
-    assert fn.softplus(0) == sp.log(2)
-    value = fn.sigmoid(sp.Rational(3, 2)).evalf(40)
-    assert abs(value - 1 / (1 + sp.exp(-sp.Rational(3, 2))).evalf(40)) < sp.Float(10) ** -38
-    soft = fn.softmax(2, sp.Integer(1), sp.Integer(2), sp.Integer(3)).evalf(30)
-    assert abs(soft - (sp.exp(2) / (sp.exp(1) + sp.exp(2) + sp.exp(3))).evalf(30)) < sp.Float(10) ** -28
-
-
-@pytest.mark.parametrize("backend", ["numpy", "mpmath", "math"])
-def test_lambdify_backends(backend):
-    from symback.engine.functions import MATH_NAMESPACE, MPMATH_NAMESPACE
-    expr = x ** fn.sigmoid(y) + fn.softplus(x) * fn.relu(y) + fn.softmax(1, x, y)
-    modules = {"numpy": ["numpy"], "mpmath": [MPMATH_NAMESPACE, "mpmath"], "math": [MATH_NAMESPACE, "math"]}[backend]
-    value = float(sp.lambdify([x, y], expr, modules=modules)(1.7, 0.4))
-    exact = float(elementary(expr).subs({x: 1.7, y: 0.4}).evalf(30))
-    assert value == pytest.approx(exact, rel=1e-12)
-
-
 def _walk_by_accumulation(expr, symbol, conventions=Conventions()):
     """The reference: the chain-rule walk adding partial x inner to zero, argument by argument."""
     used = []

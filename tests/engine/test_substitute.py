@@ -7,11 +7,6 @@ from symback.engine.errors import EvaluationError
 from symback.engine.examples import example_names
 
 
-def test_toml_floats_become_exact_rationals():
-    s = symback.solve(symback.load_example("mazur_222"))
-    assert s.values["x1"] == sp.Rational(1, 20) and s.values["w1_1_1"] == sp.Rational(3, 20)
-
-
 def test_precision_is_carried_and_configurable():
     s = symback.solve(symback.load_example("neuron"), precision=80)
     o = s.values["o"]

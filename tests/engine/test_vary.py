@@ -10,74 +10,27 @@ import symback
 from symback.engine.vary import (KINK_MARGIN, check_vary, draw_variant, leaf_values, near_tie, questions,
                                  round_answer, variant_seeds, variant_spec)
 
-NEURON = {
-    "loss": "L", "learning_rate": 1,
-    "inputs": {"i1": 2, "i2": 5, "t": 0}, "params": {"w1": 0.5, "w2": 0.1},
-    "nodes": {"l1": "w1*i1 + w2*i2", "o": "sigmoid(l1)", "L": "(t - o)^2"},
-    "vary": {"w1": {"from": -1, "to": 1, "step": 0.1}, "w2": {"choices": [0.2, 0.4]}, "t": {"choices": [0, 1]}},
-    "ask": {"values": ["o"], "gradients": ["w1", "w2"], "updated": ["w1"]},
-}
-
-
-def spec(**changes):
-    data = {**NEURON, **changes}
-    return symback.spec_from_dict(data, source="ex.toml")
-
-
-def test_vary_table_is_read_exactly():
-    draws = {d.name: d for d in spec().vary.draws}
-    assert draws["w1"].values[0] == -1 and draws["w1"].values[-1] == 1 and len(draws["w1"].values) == 21
-    assert sp.Rational(1, 10) in draws["w1"].values  # exact decimals, not floats
-    assert draws["w2"].values == (sp.Rational(1, 5), sp.Rational(2, 5))
-    assert spec().vary.digits == 3 and spec().vary.avoid_kinks is True
-
-
-def test_nonzero_removes_zero_from_the_candidates():
-    s = spec(vary={"w1": {"from": -1, "to": 1, "step": 0.5, "nonzero": True}})
-    assert s.vary.draws[0].values == (-1, sp.Rational(-1, 2), sp.Rational(1, 2), 1)
-
-
-@pytest.mark.parametrize("vary, where, words", [
-    ({"w1": {"from": 1, "to": -1, "step": 0.1}}, "vary.w1", "is empty"),
-    ({"w1": {"from": -1, "to": 1, "step": 0.3}}, "vary.w1.step", "does not divide"),
-    ({"w1": {"from": -1, "to": 1, "step": 0}}, "vary.w1.step", "must be positive"),
-    ({"w1": {"choices": [0], "nonzero": True}}, "vary.w1.nonzero", "no value other than 0"),
-    ({"w1": {"choices": []}}, "vary.w1.choices", "non-empty list"),
-    ({"w1": {"from": -1, "to": 1}}, "vary.w1.step", "missing"),
-    ({"w1": {"from": 0, "to": 1, "stp": 0.1}}, "vary.w1.stp", "unknown key"),
-    ({"w1": {"choices": [1], "from": 0}}, "vary.w1", "give one of"),
-    ({"t": {"one_hot": 1}}, "vary.t.one_hot", "length"),
-    ({"w1": 0.5}, "vary.w1", "expected a table"),
-    ({"digits": 0, "w1": {"choices": [1]}}, "vary.digits", "1 to 10"),
-    ({"digits": 3}, "vary", "varies nothing"),
-])
-def test_bad_vary_tables_name_the_key(vary, where, words):
-    with pytest.raises(symback.SpecError) as exc:
-        spec(vary=vary)
-    assert exc.value.where == f"ex.toml: {where}" and words in exc.value.message
-    assert "\n" not in exc.value.line()
-
 
 @pytest.mark.parametrize("ask, where", [
     ({"gradients": ["w7"]}, "ask.gradients"),
     ({"values": ["q"]}, "ask.values"),
     ({"updated": ["i1"]}, "ask.updated"),
 ])
-def test_asked_names_are_checked_against_the_problem(ask, where):
+def test_asked_names_are_checked_against_the_problem(ask, where, neuron_exercise):
     with pytest.raises(symback.SpecError) as exc:
-        questions(spec(ask=ask))
+        questions(neuron_exercise(ask=ask))
     assert exc.value.where == f"ex.toml: {where}"
 
 
-def test_unknown_vary_name_and_missing_table():
+def test_unknown_vary_name_and_missing_table(neuron_exercise):
     with pytest.raises(symback.SpecError, match="'w9' is not an input or parameter"):
-        check_vary(spec(vary={"w9": {"choices": [1]}}))
+        check_vary(neuron_exercise(vary={"w9": {"choices": [1]}}))
     with pytest.raises(symback.SpecError, match="no \\[vary\\] table"):
         check_vary(symback.load_example("neuron"))
 
 
-def test_questions_and_their_labels():
-    assert [q.label for q in questions(spec())] == ["o", "dL/dw1", "dL/dw2", "w1'"]
+def test_questions_and_their_labels(neuron_exercise):
+    assert [q.label for q in questions(neuron_exercise())] == ["o", "dL/dw1", "dL/dw2", "w1'"]
 
 
 def test_variant_seeds_are_mersenne_twister_and_stable():
@@ -87,8 +40,8 @@ def test_variant_seeds_are_mersenne_twister_and_stable():
     assert variant_seeds(7, 5) == [master.getrandbits(32) for _ in range(5)]
 
 
-def test_same_seed_same_draw_and_values_from_the_table():
-    s = spec()
+def test_same_seed_same_draw_and_values_from_the_table(neuron_exercise):
+    s = neuron_exercise()
     asked = questions(s)
     first = draw_variant(s, 123, symback.solve, asked)[0]
     again = draw_variant(s, 123, symback.solve, asked)[0]

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 import sympy as sp
 
 from symback.documents.json_symbolic import symbolic_json
-from symback.documents.printing import latex, plain
+from symback.documents.plain import plain
+from symback.documents.printing import latex
 from symback.engine.derivation import CHECK_TOLERANCE
 
 if TYPE_CHECKING:  # annotations only (lazy: start-up time: the prover is not loaded for a solution)

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE, precedence
 
-from symback.documents.printing import latex_printer, name_latex, plain
+from symback.documents.plain import plain
+from symback.documents.printing import latex_printer, name_latex
 from symback.engine.expr import within_size
 
 if TYPE_CHECKING:

@@ -1,25 +1,12 @@
-r"""The one LaTeX printer: every piece of symback's notation lives here.
+r"""The one LaTeX printer: every piece of symback's notation is printed here.
 
 :class:`SymbackLatexPrinter` is a SymPy ``LatexPrinter`` with ``_print_<ClassName>`` methods for
 names, activations, sums and floats; :func:`latex` prints an expression, :func:`name_latex` a
-bare name, :func:`escape_latex` makes user text inert. All three return :class:`Tex`, the
-``str`` subclass that marks trusted LaTeX (the documents escape every other value).
+bare name. Both return :class:`Tex`, the ``str`` subclass that marks trusted LaTeX (the documents
+escape every other value; :func:`symback.documents.tex.escape_latex` makes user text inert).
 
-Names (the ``names`` setting overrides any of them with explicit LaTeX):
-
-=======================  ===========================  ========================================
-name                     LaTeX                        rule
-=======================  ===========================  ========================================
-``w1``, ``x12``, ``L``   ``w_{1}``, ``x_{12}``, ``L``  letters + digits: digits as subscript
-``x_1``, ``w_i_j``       ``x_{1}``, ``w_{i,j}``        ``_``-groups of digits or one letter
-``w2_1_3``, ``w1_11``    ``w^{(2)}_{1,3}``, ``w^{(1)}_{11}``  letters, layer digits, ``_``-groups
-``z1_2``, ``b1_2``       ``z^{(1)}_{2}``, ``b^{(1)}_{2}``   (``b1`` alone is ``b_{1}``: one rule)
-``x1_s2``, ``L_s2``      ``x^{[2]}_{1}``, ``L^{[2]}``  sample suffix ``_s<i>``: superscript [i]
-``z1_2_s3``              ``z^{(1)[3]}_{2}``            layer and sample together
-``lambda1``, ``Delta``   ``\lambda_{1}``, ``\Delta``   Greek names (``pi`` is a name: ``\pi``)
-``price``, ``apple_num``  ``\mathrm{price}``, ``\mathrm{apple\_num}``  other multi-letter names
-anything else            ``\text{...}`` (escaped)      not a symback name, e.g. ``x}\def``
-=======================  ===========================  ========================================
+Names follow the rules of :mod:`symback.documents.latex_names` (the ``names`` setting overrides any of them
+with explicit LaTeX); the plain-text printer is :mod:`symback.documents.plain`.
 
 Functions: ``\sigma\left(z\right)``, ``\operatorname{ReLU}``, ``\operatorname{LeakyReLU}_{0.01}``,
 ``\operatorname{softplus}``, ``\operatorname{step}``, ``\tanh``, ``\log``, ``e^{z}``,
@@ -38,26 +25,15 @@ from typing import Any, Callable, Mapping
 import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
-from sympy.printing.str import StrPrinter
 
-from symback.documents.tex import Tex, escape_latex
+from symback.documents.latex_names import name_tex
+from symback.documents.tex import Tex
 from symback.engine.errors import did_you_mean
 
 
 class SettingError(TypeError, ValueError):
     """An unknown or malformed printer setting (a ``TypeError`` as in SymPy, and a ``ValueError``)."""
 
-
-GREEK = frozenset(
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
-    "pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega "
-    "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split())
-
-_SAMPLE = re.compile(r"(?P<base>[A-Za-z]\w*?)_s(?P<sample>\d+)\Z", re.ASCII)
-_LAYER = re.compile(r"(?P<stem>[A-Za-z]+)(?P<layer>\d+)(?P<index>(?:_\d+)+)\Z")
-_INDEXED = re.compile(r"(?P<stem>[A-Za-z]+)(?P<index>\d*)\Z")
-_UNDERSCORED = re.compile(r"(?P<stem>[A-Za-z]+)(?P<index>(?:_(?:\d+|[A-Za-z]))+)\Z")
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 #: SymPy's test for "between two numbers" in a product (``sympy.printing.latex._between_two_numbers_p``)
 _BEFORE_NUMBER, _NUMBER_START = re.compile(r"[0-9][} ]*$"), re.compile(r"(\d|\\frac{\d+}{\d+})")
@@ -138,33 +114,6 @@ def _monomial_names(expr: sp.Add) -> list[tuple] | None:
     return keys
 
 
-def _stem(stem: str) -> str:
-    """One letter stays italic, a Greek name becomes its letter, other words are upright."""
-    if len(stem) == 1:
-        return stem
-    return "\\" + stem if stem in GREEK else r"\mathrm{%s}" % stem
-
-
-def _script(stem: str, sup: str, index: str) -> str:
-    sub = index.lstrip("_").replace("_", ",")
-    return stem + (f"^{{{sup}}}" if sup else "") + (f"_{{{sub}}}" if sub else "")
-
-
-@lru_cache(maxsize=4096)
-def _name_tex(name: str) -> str:
-    """The LaTeX of a name by the rules in the module docstring."""
-    sample = ""
-    if match := _SAMPLE.match(name):
-        name, sample = match["base"], f"[{match['sample']}]"
-    if match := _LAYER.match(name):
-        return _script(_stem(match["stem"]), f"({match['layer']}){sample}", match["index"])
-    if match := _INDEXED.match(name) or _UNDERSCORED.match(name):
-        return _script(_stem(match["stem"]), sample, match["index"])
-    if _NAME.match(name):
-        return _script(r"\mathrm{%s}" % name.replace("_", r"\_"), sample, "")
-    return _script(r"\text{%s}" % escape_latex(name), sample, "")
-
-
 class SymbackLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with symback's notation; settings beyond SymPy's:
 
@@ -199,7 +148,7 @@ class SymbackLatexPrinter(LatexPrinter):
             return names[expr.name]
         if expr in self._settings["symbol_names"]:
             return self._settings["symbol_names"][expr]
-        return _name_tex(expr.name)
+        return name_tex(expr.name)
 
     def doprint(self, expr) -> str:
         if self._settings["euler_e"] and isinstance(expr, sp.Basic) and any(
@@ -378,43 +327,6 @@ def latex_printer(**settings: Any) -> Callable[[sp.Basic], Tex]:
         return tex
 
     return show
-
-
-class _PlainPrinter(StrPrinter):
-    """SymPy's text printer, but Euler's number is ``exp(1)`` (``E`` would read as a name)."""
-
-    def _print_Exp1(self, expr: sp.Expr) -> str:
-        return "exp(1)"
-
-    def _print_Mul(self, expr: sp.Mul) -> str:
-        """A product of plain symbols as SymPy's ``_print_Mul`` writes it (``a1_15*w2_9_15``), without its general path."""
-        if _symbol_product(expr):
-            return "*".join(self._print(a) for a in sorted(expr.args, key=_symbol_name))
-        return super()._print_Mul(expr)
-
-    def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
-        """A sum of symbols and symbol products as SymPy writes it (no signs, no brackets), order kept per sum."""
-        chosen = order or self.order
-        if chosen not in ("old", "none"):
-            terms = _ordered_terms(expr, chosen)
-            if _symbols_and_products(terms):
-                return " + ".join(self._print(t) for t in terms)
-        return super()._print_Add(expr, order=order)
-
-
-def plain(expr: sp.Basic, **settings: Any) -> str:
-    """An expression as text (``sstr``), with Euler's number unambiguous: ``exp(1)``, never ``E``.
-
-    >>> plain(sp.E * sp.Symbol("E") + sp.exp(sp.Symbol("x")))
-    'exp(1)*E + exp(x)'
-    """
-    return _PlainPrinter(settings).doprint(expr) if settings else _plain_kept(expr)
-
-
-@lru_cache(maxsize=1 << 14)
-def _plain_kept(expr: sp.Basic) -> str:
-    """:func:`plain` with no settings, kept per expression (a JSON repeats each local derivative)."""
-    return _PlainPrinter().doprint(expr)
 
 
 def name_latex(name: str, **settings: Any) -> Tex:

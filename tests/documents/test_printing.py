@@ -16,48 +16,6 @@ def sym(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)
 
 
-NAMES = [
-    # letters + digits: digits as subscript (b1 too: one rule, no guessing a shared bias)
-    ("w1", "w_{1}"), ("i1", "i_{1}"), ("x12", "x_{12}"), ("L", "L"), ("o", "o"), ("b1", "b_{1}"),
-    # network names: layer in a parenthesized superscript, indices as subscript
-    ("w2_1_3", "w^{(2)}_{1,3}"), ("w1_2_3", "w^{(1)}_{2,3}"), ("b1_2", "b^{(1)}_{2}"),
-    ("z1_2", "z^{(1)}_{2}"), ("a1_2", "a^{(1)}_{2}"), ("w1_11", "w^{(1)}_{11}"), ("w12_3", "w^{(12)}_{3}"),
-    # sample suffix _s<i>: a bracketed superscript
-    ("x1_s2", "x^{[2]}_{1}"), ("y1_s2", "y^{[2]}_{1}"), ("z1_2_s3", "z^{(1)[3]}_{2}"),
-    ("w1_1_2_s4", "w^{(1)[4]}_{1,2}"), ("L_s2", "L^{[2]}"), ("apple_num_s2", r"\mathrm{apple\_num}^{[2]}"),
-    # underscore-separated indices
-    ("x_1", "x_{1}"), ("w_i_j", "w_{i,j}"), ("lambda_1", r"\lambda_{1}"),
-    # Greek names
-    ("alpha", r"\alpha"), ("beta", r"\beta"), ("gamma", r"\gamma"), ("delta", r"\delta"), ("eta", r"\eta"),
-    ("lambda", r"\lambda"), ("sigma", r"\sigma"), ("theta", r"\theta"), ("mu", r"\mu"), ("pi", r"\pi"),
-    ("lambda1", r"\lambda_{1}"), ("eta12", r"\eta_{12}"), ("Delta", r"\Delta"), ("Omega", r"\Omega"),
-    ("Alpha", r"\mathrm{Alpha}"),  # no \Alpha in LaTeX
-    # single letters stay the user's italic symbols
-    ("E", "E"), ("I", "I"), ("S", "S"), ("N", "N"), ("Q", "Q"), ("e", "e"),
-    # other multi-letter names: upright, escaped
-    ("apple_num", r"\mathrm{apple\_num}"), ("price", r"\mathrm{price}"), ("Error", r"\mathrm{Error}"),
-    ("all_price", r"\mathrm{all\_price}"), ("price2", r"\mathrm{price}_{2}"), ("h1a", r"\mathrm{h1a}"),
-    # not a symback name: inert text
-    ("x}\\def", r"\text{x\}\textbackslash{}def}"), ("a b$", r"\text{a b\$}"),
-]
-
-
-@pytest.mark.parametrize("name, expected", NAMES)
-def test_name_notation(name, expected):
-    assert name_latex(name) == expected
-    assert latex(sym(name)) == expected
-
-
-def test_names_setting_overrides_every_rule():
-    names = {"w2_1_3": r"\omega", "alpha": "a", "price": r"\$", "x1_s2": "X"}
-    assert latex(sym("w2_1_3") * sym("x"), names=names) == r"\omega x"
-    assert name_latex("alpha", names=names) == "a"
-    assert name_latex("price", names=names) == r"\$"
-    assert name_latex("x1_s2", names=names) == "X"
-    assert name_latex("x1", names=names) == "x_{1}"
-    assert latex(sym("w1"), symbol_names={sym("w1"): "W"}) == "W"  # SymPy's own setting still works
-
-
 X, Z, Y, T, O = (sym(n) for n in ("x", "z", "y", "t", "o"))
 
 FUNCTIONS = [
@@ -382,30 +340,6 @@ def test_a_sum_of_symbol_products_prints_as_sympys_own_sum():
         assert printer.doprint(expr) == expected, expr
         shortcut += all(t.is_Symbol or t.is_Mul and all(a.is_Symbol for a in t.args) for t in expr.args)
     assert shortcut > 150
-
-
-def test_plain_text_of_symbol_products_and_their_sums_is_sympys():
-    """plain()'s short paths (a JSON's every weight gradient and neuron formula) give SymPy's sstr text."""
-    import random
-
-    from sympy.printing.str import StrPrinter
-
-    from symback.documents.printing import plain
-
-    rng = random.Random(8)
-    pool = [sym(n) for n in ("a1_15", "w2_9_15", "w2_10_15", "x1", "t", "b", "price", "lambda1")]
-    pool += [sp.Symbol("dL/dz2_9"), sp.Symbol("\u2202z2_10")]
-    shortcut = 0
-    for _ in range(400):
-        terms = [sp.Mul(*rng.sample(pool, rng.randint(1, 3))) for _ in range(rng.randint(1, 8))]
-        if rng.random() < 0.2:
-            terms.append(rng.choice([sp.Integer(-1), sp.Rational(1, 2), -pool[0], 2 * pool[1], pool[2] ** 2]))
-        expr = sp.Add(*terms)
-        assert plain(expr) == StrPrinter().doprint(expr), expr
-        for term in sp.Add.make_args(expr):
-            assert plain(term) == StrPrinter().doprint(term), term
-        shortcut += all(t.is_Symbol or t.is_Mul and all(a.is_Symbol for a in t.args) for t in sp.Add.make_args(expr))
-    assert shortcut > 200
 
 
 def test_term_order_of_symbol_sums_is_sympys():

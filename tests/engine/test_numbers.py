@@ -16,7 +16,8 @@ import sympy as sp
 
 import symback
 from symback.documents.json_output import number
-from symback.documents.printing import latex, plain
+from symback.documents.plain import plain
+from symback.documents.printing import latex
 from symback.documents.tex import format_number
 from symback.engine.errors import EvaluationError, FormulaError, SpecError
 from symback.engine.expr import symbol

@@ -18,7 +18,7 @@ from symback.documents.solution_document import Row
 from symback.documents.tex import format_number
 from symback.engine.matrix import Z, MatrixForm, MatrixLayer, matrix_form
 from symback.engine.network import activation_expr
-from symback.documents.printing import elementwise_latex
+from symback.documents.elementwise import elementwise_latex
 from symback.documents.prose import Prose, prose
 from symback.documents.tex import Tex, bmatrix, escape_latex, shaped
 

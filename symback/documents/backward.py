@@ -57,7 +57,7 @@ class Backward:
         self.named = frozenset(self.deltas) if self.deltas else frozenset(
             s.node for s in derivation.steps if s.node != loss)
         self.adjoint_tex = {ADJOINT + n: self.deltas.get(n, partial_tex(loss, n)) for n in self.named}
-        self.adjoint_numbers = {ADJOINT + n: wrap(self.number(self.numbers.gradients[n])) for n in self.named}
+        self.adjoint_numbers = {ADJOINT + n: self.number(self.numbers.gradients[n]) for n in self.named}
         relevant = graph.ancestors_of_loss
         self.back_map = {n.expr: n.symbol for n in graph.nodes if n.name in relevant and n.expr is not None
                          and not (n.expr.is_Symbol or n.expr.is_Number)}

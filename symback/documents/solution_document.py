@@ -7,7 +7,6 @@ catalogue (``templates/messages.toml``) in the document's language. Templates on
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Mapping
@@ -81,14 +80,6 @@ class Document:
 
 _partial = partial_tex
 DETAILS = ("full", "compact")  #: --detail: every step, or the answer key (tables only)
-_DOUBLE = re.compile(r"\\left\(\\left\((-[^\\]*)\\right\)\s*\\right\)")
-_BRACKETED = re.compile(r"\\left\[\\left\((-[^\\]*)\\right\) > 0\\right\]")
-
-
-def _single_parentheses(tex: str) -> Tex:
-    r"""``\tanh\left(\left(-0.15\right)\right)`` as ``\tanh\left(-0.15\right)``: a call's parentheses suffice
-    (and ``\mathbf{1}\left[-0.3 > 0\right]`` needs none)."""
-    return Tex(_BRACKETED.sub(r"\\left[\1 > 0\\right]", _DOUBLE.sub(r"\\left(\1\\right)", tex)))
 
 
 def build_document(solution: "Solution", lang: str = "en", digits: int = 4, detail: str = "full") -> Document:
@@ -102,35 +93,35 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
     graph, numbers, derivation = solution.graph, solution.numbers, solution.derivation
     values = numbers.values
     shown = {name: format_number(v, digits) for name, v in values.items()}
-    as_number = {name: wrap(text) for name, text in shown.items()}
 
     # juxtaposed multi-letter names read as one word: multiply with a visible dot then
     wordy = any(name_latex(n.name).startswith(r"\mathrm") for n in graph.nodes)
     mul = "dot" if wordy else None
     euler = not any(n.name == "e" for n in graph.nodes)  # a user's e: Euler's number prints as \exp(1)
 
-    # one printer per (names, multiplication sign), each result kept: the same maps serve every call
+    # one printer per (names, numbers, multiplication sign), each result kept: the same maps serve every call
     printers: dict[tuple, tuple] = {}
 
-    def printer(names: Mapping[str, str] | None, mul_symbol: str | None):
-        key = (id(names), mul_symbol)
-        if key not in printers:  # (the map is kept with its printer, so its id stays its own)
-            printers[key] = (names, latex_printer(mul_symbol=mul_symbol, euler_e=euler,
-                                                  **({"names": dict(names)} if names else {})))
-        return printers[key][1]
+    def printer(names: Mapping[str, str] | None, numbers: Mapping[str, str] | None, mul_symbol: str | None):
+        key = (id(names), id(numbers), mul_symbol)
+        if key not in printers:  # (the maps are kept with their printer, so their ids stay their own)
+            printers[key] = (names, numbers, latex_printer(mul_symbol=mul_symbol, euler_e=euler,
+                                                           **({"names": dict(names)} if names else {}),
+                                                           **({"numbers": dict(numbers)} if numbers else {})))
+        return printers[key][2]
 
     merged: dict[int, tuple] = {}
 
     def latex(expr: sp.Expr, names: Mapping[str, str] | None = None, mul_symbol: str | None = mul) -> Tex:
-        return printer(names or None, mul_symbol or mul)(expr)
+        return printer(names or None, None, mul_symbol or mul)(expr)
 
     def substituted(expr: sp.Expr, extra: Mapping[str, str] | None = None) -> Tex:
-        names = as_number
+        numbers = shown
         if extra:
             if id(extra) not in merged:
-                merged[id(extra)] = (extra, {**as_number, **extra})
-            names = merged[id(extra)][1]
-        return _single_parentheses(printer(names, "dot")(expr))
+                merged[id(extra)] = (extra, {**shown, **extra})
+            numbers = merged[id(extra)][1]
+        return printer(None, numbers, "dot")(expr)
 
     def leaf_rows(names) -> tuple[Row, ...]:
         return tuple(Row(name_latex(n), value=Tex(shown[n])) for n in names)

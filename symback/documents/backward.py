@@ -15,7 +15,7 @@ import sympy as sp
 
 from symback.documents.breaking import TEXT_WIDTH, Line, aligned_lines, exceeds, tex_width
 from symback.documents.delta import ADJOINT, adjoint_form, delta_names, is_direct, textbook_local, uses_adjoints
-from symback.documents.printing import name_latex
+from symback.documents.printing import latex, name_latex
 from symback.documents.tex import Tex, escape_latex, format_number, wrap
 from symback.engine.derivation import BackStep, Derivation
 
@@ -159,7 +159,7 @@ class Backward:
             expr, kind = self.form(step.node)
             closed = aligned_lines([Line(self.lhs(step.node), self.parts(step.node, expr, kind))])
         return BackRow(step.node, name_latex(step.node), partial_tex(loss, step.node), self.heading(step.node),
-                       locals_, chain_lines, closed, kind, value, tuple(equation_tex(a) for a in step.assumptions))
+                       locals_, chain_lines, closed, kind, value, tuple(latex(a) for a in step.assumptions))
 
     def _local_line(self, node: str, term, t: Mapping[str, str]) -> Line:
         graph = self.graph
@@ -198,12 +198,6 @@ class Backward:
         nodes = list(self.deltas) if self.deltas else [s.node for s in self.derivation.steps
                                                       if s.node != self.graph.loss and not self.graph.node(s.node).is_leaf]
         return tuple((self.lhs(n), self.number(self.numbers.gradients[n])) for n in nodes)
-
-
-def equation_tex(text: str) -> Tex:
-    """An assumption such as ``t1 + t2 + t3 = 1`` in LaTeX (names through the printer)."""
-    left, right = text.split("=")
-    return Tex(" + ".join(name_latex(n.strip()) for n in left.split("+")) + " = " + right.strip())
 
 
 def _factor_tex(tex: Tex, expr: sp.Expr) -> str:

@@ -92,9 +92,9 @@ def solution_json(solution: "Solution", closed_forms: str = "small") -> dict:
         "exact": {"values": _exact(numbers.values), "gradients": _exact(numbers.gradients),
                   "updated": _exact(solution.updated),
                   **({} if graph.learning_rate is None else {"learning_rate": exact_text(graph.learning_rate)})},
-        "assumptions": list(derivation.assumptions),
+        "assumptions": [str(a) for a in derivation.assumptions],
         "conventions": {"relu_at_zero": number(graph.conventions.relu_at_zero)},
-        "notes": list(derivation.notes),
+        "notes": [str(n) for n in derivation.notes],
         "gradient_check": {
             "method": f"mpmath central differences at {numbers.precision} digits"
                       + (f", along {len(directions)} random directions and {len(checks)} random leaves" if directions else ""),

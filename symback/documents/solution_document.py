@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Mapping
 import mpmath
 import sympy as sp
 
-from symback.documents.backward import Backward, BackRow, equation_tex, partial_tex
+from symback.documents.backward import Backward, BackRow, partial_tex
 from symback.documents.breaking import Line, aligned_lines
 from symback.documents.catalogue import messages
 from symback.documents.diagram import Diagram, build_diagram
 from symback.documents.efficiency_section import EfficiencySection, build_efficiency_section
+from symback.documents.printing import latex as print_latex
 from symback.documents.printing import latex_printer
 from symback.documents.printing import name_latex
 from symback.documents.tex import Tex, escape_latex, format_number, plot_coordinate, wrap
@@ -155,7 +156,7 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
     # a convention is stated only where a rule the document uses depends on it
     relu_rules = {"ReLU derivative", "leaky ReLU derivative"}
     conventions = (t["conventions.relu_at_zero"].format(value=format_number(graph.conventions.relu_at_zero, digits)),) \
-        if any(note.split(":")[0] in relu_rules for note in derivation.notes) else ()
+        if any(note.rule in relu_rules for note in derivation.notes) else ()
     loss_row = forward[-1]
     definitions = tuple(Row(name_latex(n.name), latex(n.expr)) for n in graph.nodes if not n.is_leaf)
     lines = {
@@ -166,7 +167,7 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
         "updates": aligned_lines(Line(r.lhs, (r.symbolic, r.substituted, r.value), r.note) for r in updates),
         "delta_rule": _delta_rule(graph.loss) if back.deltas else (),
     }
-    notes = tuple(t.get(f"rule_notes.{note.split(':')[0]}", note) for note in derivation.notes)
+    notes = tuple(t.get(f"rule_notes.{note.rule}", str(note)) for note in derivation.notes)
     return Document(
         title=solution.title, lang=lang, t=MappingProxyType(t),  # t.update is the message, not dict.update
         inputs=leaf_rows(graph.inputs), params=leaf_rows(graph.params),
@@ -175,7 +176,7 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
         conventions=conventions, forward=forward[:-1] if forward else (), loss=forward[-1],
         backward=tuple(backward), updates=updates, history=history,
         check=check, check_agrees=worst <= CHECK_TOLERANCE, summary=summary,
-        assumptions=tuple(equation_tex(a) for a in derivation.assumptions), notes=notes,
+        assumptions=tuple(print_latex(a) for a in derivation.assumptions), notes=notes,
         diagram=build_diagram(solution, digits, lang), detail=detail, lines=MappingProxyType(lines),
         delta_table=back.delta_table(), network=bool(back.deltas),
         efficiency=build_efficiency_section(solution, t, digits))

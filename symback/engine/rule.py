@@ -26,6 +26,17 @@ Partial = Callable[[sp.Expr, int, Conventions], sp.Expr]
 
 
 @dataclass(frozen=True)
+class RuleNote:
+    """What a derivation states about a rule it used (a convention, a caveat): ``str`` is ``"rule: note"``."""
+
+    rule: str
+    note: str
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.note}"
+
+
+@dataclass(frozen=True)
 class Rule:
     """How to differentiate one operation: its name, a note, and the partial for argument i."""
 

@@ -19,6 +19,7 @@ from symback.documents.breaking import Line, aligned_lines
 from symback.documents.catalogue import messages
 from symback.documents.diagram import Diagram, build_diagram
 from symback.documents.efficiency_section import EfficiencySection, build_efficiency_section
+from symback.documents.notation import Call, Delta, Dotted, Layered, Partial, Summed, Updated
 from symback.documents.printing import latex as print_latex
 from symback.documents.printing import latex_printer
 from symback.documents.printing import name_latex
@@ -79,7 +80,7 @@ class Document:
     efficiency: EfficiencySection | None = None  #: networks: why backpropagation (+ truth table, conv layer level)
 
 
-_partial = partial_tex
+ETA = Tex(r"\eta")  #: the learning rate
 DETAILS = ("full", "compact")  #: --detail: every step, or the answer key (tables only)
 
 
@@ -132,19 +133,17 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
     back = Backward(derivation, digits, latex, substituted)
     backward = back.rows(t)
     leaves = graph.params or graph.inputs
-    updates: tuple[Row, ...] = ()
     rate = graph.learning_rate
-    if rate is not None:
-        rate_text = format_number(rate, digits)
-        eta = Tex(r"\eta")
-        updates = tuple(
-            Row(Tex("{" + name_latex(p) + "}'"),
-                Tex(rf"{name_latex(p)} - {eta} {_partial(graph.loss, p)}") if p not in graph.frozen else name_latex(p),
-                Tex(rf"{shown[p]} - {rate_text} \cdot {wrap(format_number(numbers.gradients[p], digits))}")
-                if p not in graph.frozen else Tex(shown[p]),
-                Tex(format_number(solution.updated[p], digits)) if graph.steps == 1 else Tex(""),
-                escape_latex(t["frozen"]) if p in graph.frozen else "")
-            for p in graph.params)
+
+    def update(p: str) -> Row:  # p' = p - eta dL/dp, with numbers
+        value = Tex(format_number(solution.updated[p], digits)) if graph.steps == 1 else Tex("")
+        if p in graph.frozen:
+            return Row(print_latex(Updated(p)), name_latex(p), Tex(shown[p]), value, escape_latex(t["frozen"]))
+        step = Dotted((Tex(format_number(rate, digits)), Tex(wrap(format_number(numbers.gradients[p], digits)))))
+        return Row(print_latex(Updated(p)), Tex(" - ".join((name_latex(p), " ".join((ETA, partial_tex(graph.loss, p)))))),
+                   Tex(" - ".join((shown[p], print_latex(step)))), value)
+
+    updates = tuple(update(p) for p in graph.params) if rate is not None else ()
     history = tuple((i, format_number(sp.Float(v), digits), plot_coordinate(v)) for i, v in enumerate(solution.history)) \
         if graph.steps > 1 else ()
     check = tuple((name_latex(p), format_number(c.symbolic, digits), format_number(settled(c.numeric), digits),
@@ -183,11 +182,12 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
 
 
 def _delta_rule(loss: str) -> tuple[Tex, ...]:
-    r"""The δ recursion in general form: what every neuron's line below instantiates."""
-    L = name_latex(loss)
-    return (Tex(rf"\delta^{{(l)}}_{{j}} &= \frac{{\partial {L}}}{{\partial z^{{(l)}}_{{j}}}}"),
-            Tex(r"\delta^{(l)}_{j} &= f'\left(z^{(l)}_{j}\right) \sum_{k} w^{(l+1)}_{k,j} \delta^{(l+1)}_{k}"),
-            Tex(rf"\frac{{\partial {L}}}{{\partial w^{{(l)}}_{{j,k}}}} &= a^{{(l-1)}}_{{k}} \delta^{{(l)}}_{{j}}"))
+    r"""The δ recursion in general form (aligned lines): what every neuron's line below instantiates."""
+    delta, z = Delta("l", "j"), Layered("z", "l", "j")
+    lines = ((delta, (Partial(loss, z),)),
+             (delta, (Call(Tex("f'"), (z,)), Summed(("k",), (Layered("w", "l+1", ("k", "j")), Delta("l+1", "k"))))),
+             (Partial(loss, Layered("w", "l", ("j", "k"))), (Layered("a", "l-1", "k"), delta)))
+    return tuple(Tex(" &= ".join((print_latex(lhs), " ".join(map(print_latex, rhs))))) for lhs, rhs in lines)
 
 
 SETTLED_DIGITS = 30  #: a finite difference at 50 digits is good to about 35; it is shown from its first 30

@@ -22,12 +22,13 @@ object                                           LaTeX
 ``Dotted((a, b))``                               ``a \cdot b``
 ``Summed(("x", "j"), (a, b))``                   ``\sum_{x} \sum_{j} a b``
 ``Fraction(2, 4)``, ``Power(10, -8)``            ``\frac{2}{4}`` (as written), ``10^{-8}``
-``Norm(x)``                                      ``\left\lVert x \right\rVert``
+``Gradient("L", Layered("Z", 2))``, ``Norm(x)``   ``\nabla_{Z^{(2)}} L``, ``\left\lVert x \right\rVert``
 ===============================================  ===============================================
 
 A part that is a plain ``str`` is a name, printed by the name rules (:mod:`symback.documents.latex_names`)
 or the printer's ``names`` setting; a :class:`~symback.documents.tex.Tex` (printed LaTeX) is kept as
-it is; an ``int`` is its digits; anything else is printed.
+it is; an ``int`` is its digits; anything else is printed. :data:`ETA`, :data:`ONES` and
+:data:`SIGMA_PRIME` are the learning rate, a vector of ones and an activation's derivative.
 """
 from __future__ import annotations
 
@@ -37,6 +38,10 @@ from typing import Any, Sequence, Union
 import sympy as sp
 
 from symback.documents.tex import Tex
+
+ETA = Tex(r"\eta")                  #: the learning rate
+ONES = Tex(r"\mathbf{1}")           #: a vector of ones
+SIGMA_PRIME = Tex(r"\sigma'")       #: an activation's derivative, applied entry by entry
 
 Index = Union[int, str]  #: a number, or a letter of the lecture's general form ("l", "l+1", "j")
 Part = Any               #: a name (str), printed LaTeX (Tex), an int, a notation object or a SymPy expression
@@ -99,10 +104,12 @@ class Activation:
 @dataclass(frozen=True)
 class WeightEntry:
     r"""The entry of ``W^{(l)}`` that holds the spec's ``w<l>_<j>_<k>``: ``W^{(l)}_{k,j}`` in the row convention
-    (samples are rows, ``Z = X W``), ``W^{(l)}_{j,k}`` in the column convention (``z = W a``)."""
+    (samples are rows, ``Z = X W``), ``W^{(l)}_{j,k}`` in the column convention (``z = W a``); ``updated``:
+    that entry of the updated matrix, ``{W^{(l)}}'_{k,j}``."""
 
     layer: Index
     convention: str
+    updated: bool = False
 
 
 @dataclass(frozen=True)
@@ -190,6 +197,14 @@ class Power:
 
     base: Part
     exponent: Part
+
+
+@dataclass(frozen=True)
+class Gradient:
+    r"""``\nabla_{wrt} of``, or ``\nabla of`` (``wrt`` None)."""
+
+    of: Part
+    wrt: Part = None
 
 
 @dataclass(frozen=True)

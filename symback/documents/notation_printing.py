@@ -21,8 +21,8 @@ from sympy.core.function import AppliedUndef
 
 from symback.documents.latex_names import name_tex, script, stem_tex
 from symback.documents.notation import (Activation, Bias, Bracketed, Call, Delta, Dotted, Entries, Fraction,
-                                        Layered, Norm, Partial, Power, Shaped, Summed, Transposed, Updated,
-                                        WeightEntry)
+                                        Gradient, Layered, Norm, Partial, Power, Shaped, Summed, Transposed,
+                                        Updated, WeightEntry)
 from symback.documents.tex import Tex, bmatrix, format_number, wrap
 
 if TYPE_CHECKING:
@@ -153,7 +153,10 @@ class NotationPrinting:
         return self._layered(stem, a.layer if stem in "aA" else None, () if a.index is None else a.index, None)
 
     def _print_WeightEntry(self, w: WeightEntry) -> str:
-        return self._layered("W", w.layer, ("k", "j") if w.convention == "row" else ("j", "k"), None)
+        index = ("k", "j") if w.convention == "row" else ("j", "k")
+        if w.updated:  # the entry of the updated matrix
+            return script("{%s}'" % self._layered("W", w.layer, (), None), "", "_".join(index))
+        return self._layered("W", w.layer, index, None)
 
     def _print_Partial(self, p: Partial) -> str:
         top, bottom = self._part(p.top), self._part(p.bottom)
@@ -191,6 +194,9 @@ class NotationPrinting:
 
     def _print_Power(self, p: Power) -> str:
         return "%s^{%s}" % (self._part(p.base), self._part(p.exponent))
+
+    def _print_Gradient(self, g: Gradient) -> str:
+        return r"\nabla %s" % self._part(g.of) if g.wrt is None else r"\nabla_{%s} %s" % (self._part(g.wrt), self._part(g.of))
 
     def _print_Norm(self, n: Norm) -> str:
         return r"\left\lVert %s \right\rVert" % self._part(n.of)

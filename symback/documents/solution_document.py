@@ -19,7 +19,7 @@ from symback.documents.breaking import Line, aligned_lines
 from symback.documents.catalogue import messages
 from symback.documents.diagram import Diagram, build_diagram
 from symback.documents.efficiency_section import EfficiencySection, build_efficiency_section
-from symback.documents.notation import Call, Delta, Dotted, Layered, Partial, Summed, Updated
+from symback.documents.notation import ETA, Call, Delta, Dotted, Layered, Partial, Summed, Updated
 from symback.documents.printing import latex as print_latex
 from symback.documents.printing import latex_printer
 from symback.documents.printing import name_latex
@@ -80,7 +80,6 @@ class Document:
     efficiency: EfficiencySection | None = None  #: networks: why backpropagation (+ truth table, conv layer level)
 
 
-ETA = Tex(r"\eta")  #: the learning rate
 DETAILS = ("full", "compact")  #: --detail: every step, or the answer key (tables only)
 
 

@@ -17,7 +17,8 @@ import sympy as sp
 
 from symback.documents.catalogue import messages
 from symback.documents.json_output import number
-from symback.documents.printing import name_latex
+from symback.documents.notation import Fraction, Partial, Updated
+from symback.documents.printing import latex, name_latex
 from symback.documents.render import render_document
 from symback.documents.solution_document import Row
 from symback.documents.tex import Tex, format_number
@@ -94,10 +95,9 @@ class ExerciseDocument:
 
 def question_latex(question: Question, loss: str) -> Tex:
     """An asked quantity in LaTeX: o, \\frac{\\partial L}{\\partial w_1}, w_1'."""
-    name = name_latex(question.name)
     if question.kind == "gradient":
-        return Tex(rf"\frac{{\partial {name_latex(loss)}}}{{\partial {name}}}")
-    return Tex("{" + name + "}'") if question.kind == "updated" else name
+        return latex(Partial(loss, question.name))
+    return latex(Updated(question.name)) if question.kind == "updated" else name_latex(question.name)
 
 
 def solution_document(solution, lang: str, digits: int, detail: str = "full"):
@@ -143,7 +143,7 @@ def given_text(value: sp.Rational) -> str:
     while q % 5 == 0:
         q, fives = q // 5, fives + 1
     if q != 1:
-        return rf"\frac{{{value.p}}}{{{value.q}}}" if value > 0 else rf"-\frac{{{-value.p}}}{{{value.q}}}"
+        return latex(Fraction(value.p, value.q)) if value > 0 else "-" + latex(Fraction(-value.p, value.q))
     return format(sp.N(value, 40), f".{max(twos, fives)}f")
 
 

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
+import sympy as sp
 
 import symback
 from symback.api import answers_csv, build_exercise_document, manifest_json, messages, moodle_xml, render_document
@@ -87,3 +88,10 @@ def test_answers_csv(exercise):
     assert set(rows[0]) == {"variant", "quantity", "kind", "answer", "tolerance", "value"}
     for r in rows:
         assert abs(Decimal(r["value"]) - Decimal(r["answer"])) <= Decimal(r["tolerance"])
+
+
+def test_given_values_are_decimals_where_they_terminate_and_fractions_elsewhere():
+    from symback.documents.exercise_document import given_text
+
+    assert given_text(sp.Rational(1, 20)) == "0.05" and given_text(sp.Integer(-3)) == "-3"
+    assert given_text(sp.Rational(1, 3)) == r"\frac{1}{3}" and given_text(sp.Rational(-2, 7)) == r"-\frac{2}{7}"

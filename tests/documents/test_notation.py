@@ -1,8 +1,16 @@
 """The lecture's notation objects, each printed by the one printer: expected LaTeX written out by hand."""
 from __future__ import annotations
 
+import ast
+import io
+import re
+import tokenize
+from pathlib import Path
+
 import pytest
 import sympy as sp
+
+import symback.documents
 
 from symback.documents.notation import (Activation, Bias, Bracketed, Call, Delta, Dotted, Entries, Fraction,
                                         Layered, Norm, Partial, Power, Shaped, Summed, Transposed, Updated,
@@ -113,3 +121,69 @@ def test_printed_latex_passes_and_text_is_refused():
     assert latex(Tex(r"\alpha")) == r"\alpha"
     with pytest.raises(TypeError, match="escape_latex"):
         latex("w1")
+
+
+# -- notation lives in the printer ------------------------------------------------------------------
+
+DOCUMENTS = Path(symback.documents.__file__).parent
+#: the printer's own modules write LaTeX: that is where the notation is decided (printing and its
+#: parts), how user text is escaped and a matrix or a "× 10^k" is set (tex)
+PRINTER = {"printing", "notation_printing", "latex_names", "elementwise", "tex"}
+#: breaking lays printed pieces out as aligned lines: it writes the lines' own marks (a
+#: continuation's "&\quad", a rule's note as \text{(...)}) and reads printed LaTeX token by token
+#: to measure it, as diagram_parts does for a label's width; neither prints a quantity
+LAYOUT = {"breaking", "diagram_parts"}
+_COMMAND = re.compile(r"\\[A-Za-z]")  # a LaTeX command in a string's text
+
+
+def _formatted_latex(source: str) -> list[tuple[int, str]]:
+    """(line, string) of each string that formats LaTeX: an f-string with a command or a literal
+    brace ({{), or a string with a command given to % or .format()."""
+    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    found = []
+    for i, tok in enumerate(tokens):
+        if tok.type != tokenize.STRING:
+            continue
+        prefix = re.match(r"[A-Za-z]*", tok.string).group(0).lower()
+        text = tok.string[len(prefix):]
+        after = [t.string for t in tokens[i + 1:i + 3]]
+        if "f" in prefix and (_COMMAND.search(text) or "{{" in text) or \
+                (after[:1] == ["%"] or after == [".", "format"]) and _COMMAND.search(text):
+            found.append((tok.start[0], tok.string))
+    return found
+
+
+def _latex_patterns(source: str) -> list[tuple[int, str]]:
+    """(line, pattern) of each regular expression that matches LaTeX (a backslash command in it)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                isinstance(node.func.value, ast.Name) and node.func.value.id == "re" and node.args and \
+                isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str) and \
+                re.search(r"\\\\[A-Za-z(\[]", node.args[0].value):
+            found.append((node.lineno, node.args[0].value))
+    return found
+
+
+def _builders() -> list[Path]:
+    return [p for p in sorted(DOCUMENTS.glob("*.py")) if p.stem not in PRINTER | LAYOUT | {"__init__"}]
+
+
+def test_no_document_builds_latex_in_format_strings():
+    """Documents print through the printer and join printed pieces; none formats LaTeX itself.
+
+    (The check itself must find what it looks for: the matrix view's old bias choice and the δ rule.)
+    """
+    assert _formatted_latex('b = f"b^{{({l})}}"\nd = rf"\\delta_{{{j}}}"\ns = r"\\frac{%s}" % x\n') == \
+        [(1, 'f"b^{{({l})}}"'), (2, 'rf"\\delta_{{{j}}}"'), (3, 'r"\\frac{%s}"')]
+    assert _formatted_latex('t = f"n = {n}"\nk = f"matrix.softmax_{c}"\nj = " = ".join(parts)\n') == []
+    assert len(_builders()) >= 20
+    for path in _builders():
+        assert _formatted_latex(path.read_text()) == [], path.name
+
+
+def test_no_document_rewrites_printed_latex_with_regular_expressions():
+    """The substituted form is printed right the first time: no regex takes brackets out afterwards."""
+    assert _latex_patterns('_DOUBLE = re.compile(r"\\\\left\\(\\\\left\\((-[^\\\\]*)\\\\right\\)")') != []
+    for path in _builders():
+        assert _latex_patterns(path.read_text()) == [], path.name

@@ -14,7 +14,8 @@ assumption Σt = 1 (:class:`symback.engine.derivation.SumToOne`) as ``t_{1} + t_
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Iterator
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -46,13 +47,19 @@ class NotationPrinting:
         """A call's only argument: a symbol shown as a number stands in the call's own brackets as it is."""
         if type(arg) is not sp.Symbol:
             return self._part(arg)
-        outer, self._sole = self._sole, arg
-        try:
+        with self._alone(arg):
             return self._print(arg)
-        finally:
-            self._sole = outer
 
     _sole: sp.Symbol | None = None  #: the only argument of the call being printed
+
+    @contextmanager
+    def _alone(self, arg: sp.Symbol) -> Iterator[None]:
+        """While a call's only argument is printed: :meth:`_number` leaves it unbracketed."""
+        outer, self._sole = self._sole, arg
+        try:
+            yield
+        finally:
+            self._sole = outer
 
     def _print_sigmoid(self, expr: sp.Expr, exp: str | None = None) -> str:
         return self._call(r"\sigma", expr.args, exp)
@@ -88,11 +95,8 @@ class NotationPrinting:
         if isinstance(expr, AppliedUndef):
             return self._call(self._print(sp.Symbol(type(expr).__name__)), expr.args, exp)
         if len(expr.args) == 1 and type(expr.args[0]) is sp.Symbol:  # in SymPy's own brackets (sign)
-            outer, self._sole = self._sole, expr.args[0]
-            try:
+            with self._alone(expr.args[0]):
                 return super()._print_Function(expr, exp)  # type: ignore[misc]
-            finally:
-                self._sole = outer
         return super()._print_Function(expr, exp)  # type: ignore[misc]
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
@@ -124,14 +128,12 @@ class NotationPrinting:
             return str(part)
         return self._print(part)
 
-    def _print_Tex(self, tex: Tex) -> str:
-        return str(tex)
-
-    def _layered(self, stem: str, layer: Any, index: Any, sample: Any) -> str:
+    def _layered(self, stem: str, layer: Any, index: Any = None, sample: Any = None) -> str:
+        """``stem`` with the layer (``(l)``) and sample (``[s]`` after it, or ``x,`` before it) above, the index below."""
         sup = "" if layer is None else f"({layer})"
         if sample is not None:
             sup = f"{sample},{sup}" if isinstance(sample, str) else f"{sup}[{sample}]"
-        indices = index if isinstance(index, tuple) else (index,)
+        indices = () if index is None else index if isinstance(index, tuple) else (index,)
         return script(stem, sup, "_".join(map(str, indices)))
 
     def _print_Layered(self, q: Layered) -> str:
@@ -139,24 +141,23 @@ class NotationPrinting:
         return self._layered(stem, q.layer, q.index, q.sample)
 
     def _print_Delta(self, d: Delta) -> str:
-        return self._layered(r"\delta", d.layer, () if d.index is None else d.index, d.sample)
+        return self._layered(r"\delta", d.layer, d.index, d.sample)
 
     def _print_Bias(self, b: Bias) -> str:
         if b.shared:  # one number for the layer: b_{l}, as the name b<l> prints
             return script("b", "", str(b.layer))
-        return self._layered("b", b.layer, () if b.index is None else b.index, None)
+        return self._layered("b", b.layer, b.index)
 
     def _print_Activation(self, a: Activation) -> str:
         stem = "x" if a.layer == 0 else "y" if a.layer == a.depth else "a"
-        if a.index is None:
-            stem = stem.upper()
-        return self._layered(stem, a.layer if stem in "aA" else None, () if a.index is None else a.index, None)
+        layer = a.layer if stem == "a" else None  # (x and y need none)
+        return self._layered(stem if a.index is not None else stem.upper(), layer, a.index)
 
     def _print_WeightEntry(self, w: WeightEntry) -> str:
         index = ("k", "j") if w.convention == "row" else ("j", "k")
         if w.updated:  # the entry of the updated matrix
-            return script("{%s}'" % self._layered("W", w.layer, (), None), "", "_".join(index))
-        return self._layered("W", w.layer, index, None)
+            return script("{%s}'" % self._layered("W", w.layer), "", "_".join(index))
+        return self._layered("W", w.layer, index)
 
     def _print_Partial(self, p: Partial) -> str:
         top, bottom = self._part(p.top), self._part(p.bottom)
@@ -201,5 +202,5 @@ class NotationPrinting:
     def _print_Norm(self, n: Norm) -> str:
         return r"\left\lVert %s \right\rVert" % self._part(n.of)
 
-    def _print_SumToOne(self, a: "SumToOne") -> str:
+    def _print_SumToOne(self, a: SumToOne) -> str:
         return " + ".join(self._part(t) for t in a.targets) + " = 1"

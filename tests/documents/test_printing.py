@@ -1,4 +1,4 @@
-"""The LaTeX printer: name notation, function notation, textbook order, numbers, escaping."""
+"""The LaTeX printer: settings, textbook order, numbers, escaping, and its short paths against SymPy's own."""
 from __future__ import annotations
 
 import re
@@ -7,7 +7,6 @@ import pytest
 import sympy as sp
 
 import symback
-from symback.engine import functions as fn
 from symback.documents.printing import SettingError, SymbackLatexPrinter, latex, name_latex
 from symback.documents.tex import Tex, escape_latex
 

@@ -15,7 +15,7 @@ import sympy as sp
 
 from symback.documents.breaking import TEXT_WIDTH, Line, aligned_lines, exceeds, tex_width
 from symback.documents.delta import ADJOINT, adjoint_form, delta_names, is_direct, textbook_local, uses_adjoints
-from symback.documents.notation import Dotted, Partial, factor
+from symback.documents.notation import Partial, dotted, factor
 from symback.documents.printing import latex, name_latex
 from symback.documents.tex import Tex, escape_latex, format_number, wrap
 from symback.engine.derivation import BackStep, Derivation
@@ -57,7 +57,7 @@ class Backward:
         loss = graph.loss
         self.named = frozenset(self.deltas) if self.deltas else frozenset(
             s.node for s in derivation.steps if s.node != loss)
-        self.adjoint_tex = {ADJOINT + n: self.deltas.get(n, partial_tex(loss, n)) for n in self.named}
+        self.adjoint_tex = {ADJOINT + n: self.lhs(n) for n in self.named}
         self.adjoint_numbers = {ADJOINT + n: self.number(self.numbers.gradients[n]) for n in self.named}
         relevant = graph.ancestors_of_loss
         self.back_map = {n.expr: n.symbol for n in graph.nodes if n.name in relevant and n.expr is not None
@@ -85,7 +85,7 @@ class Backward:
         return self.substituted_with(expr, extra=self.adjoint_numbers)
 
     def lhs(self, node: str) -> Tex:
-        return self.deltas.get(node, partial_tex(self.graph.loss, node))
+        return self.deltas[node] if node in self.deltas else partial_tex(self.graph.loss, node)
 
     def heading(self, node: str) -> Tex:
         quantity = latex(Partial(self.graph.loss, node, slash="/"))
@@ -129,17 +129,17 @@ class Backward:
         if kind == "delta" and len(terms) == 1 and terms[0].child not in self.named | {self.graph.loss}:
             # a hidden neuron, as the lecture writes it: f'(z_j) times the sum over the layer above
             local, rest = terms[0].local, adjoint_form(self.derivation, terms[0].child, self.named)
-            return (latex(Dotted((factor(self.latex(local), local), factor(self.symbolic(rest), rest)))),
-                    latex(Dotted((factor(self.with_numbers(local), local), factor(self.with_numbers(rest), rest)))), value)
+            return (dotted(factor(self.latex(local), local), factor(self.symbolic(rest), rest)),
+                    dotted(factor(self.with_numbers(local), local), factor(self.with_numbers(rest), rest)), value)
         if kind != "adjoint" or self.deltas:
             return self.symbolic(expr), self.with_numbers(expr), value
         loss = self.graph.loss
         symbolic, numbers = [], []
         for t in terms:  # upstream (none for the loss) times the local
             upstream = () if t.child == loss else (self.lhs(t.child),)
-            shown = () if t.child == loss else (Tex(wrap(self.number(self.numbers.gradients[t.child]))),)
-            symbolic.append(latex(Dotted(upstream + (factor(self.latex(t.local), t.local),))))
-            numbers.append(latex(Dotted(shown + (factor(self.substituted_with(t.local), t.local),))))
+            shown = () if t.child == loss else (wrap(self.number(self.numbers.gradients[t.child])),)
+            symbolic.append(dotted(*upstream, factor(self.latex(t.local), t.local)))
+            numbers.append(dotted(*shown, factor(self.substituted_with(t.local), t.local)))
         return Tex(" + ".join(symbolic)), Tex(" + ".join(numbers)), value
 
     def row(self, step: BackStep, t: Mapping[str, str]) -> BackRow:
@@ -147,10 +147,9 @@ class Backward:
         numbers, loss = self.numbers, self.graph.loss
         locals_ = aligned_lines(self._local_line(step.node, term, t) for term in step.terms)
         upstream = [partial_tex(loss, loss) if term.child == loss else self.lhs(term.child) for term in step.terms]
-        chain = " + ".join(latex(Dotted((u, Partial(term.child, step.node)))) for u, term in zip(upstream, step.terms))
-        numbers_text = " + ".join(
-            latex(Dotted((Tex(wrap(self.number(numbers.gradients[term.child]))),
-                          Tex(wrap(self.number(numbers.locals[(term.child, step.node)])))))) for term in step.terms)
+        chain = " + ".join(dotted(u, partial_tex(term.child, step.node)) for u, term in zip(upstream, step.terms))
+        numbers_text = " + ".join(dotted(wrap(self.number(numbers.gradients[term.child])),
+                                         wrap(self.number(numbers.locals[(term.child, step.node)]))) for term in step.terms)
         value = Tex(self.number(numbers.gradients[step.node]))
         chain_lines = aligned_lines([Line(partial_tex(loss, step.node), (Tex(chain), Tex(numbers_text), value))])
         closed: tuple[Tex, ...] = ()
@@ -171,7 +170,7 @@ class Backward:
         final = term.local
         if book is not None:
             factors, final, rules = book
-            parts.append(latex(Dotted(tuple(factor(self.latex(f), f) for f in factors))))
+            parts.append(dotted(*(factor(self.latex(f), f) for f in factors)))
         value = Tex(self.number(self.numbers.locals[(term.child, node)]))
         parts += [self.latex(final), self.substituted_with(final), value]
         note = escape_latex(", ".join(t.get(f"rules.{r}", r) for r in rules))

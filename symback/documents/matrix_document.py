@@ -15,9 +15,9 @@ import sympy as sp
 
 from symback.documents.catalogue import messages
 from symback.documents.elementwise import elementwise_latex
-from symback.documents.notation import (ETA, ONES, SIGMA_PRIME, Activation, Bias, Bracketed, Call, Delta, Dotted,
-                                        Entries, Fraction, Gradient, Layered, Partial, Shaped, Summed, Transposed,
-                                        Updated, WeightEntry)
+from symback.documents.notation import (ETA, ONES, SIGMA_PRIME, Activation, Bias, Bracketed, Call, Delta, Entries,
+                                        Fraction, Gradient, Layered, Partial, Shaped, Summed, Transposed, Updated,
+                                        WeightEntry, dotted)
 from symback.documents.printing import latex
 from symback.documents.prose import Prose, prose
 from symback.documents.solution_document import Row
@@ -165,7 +165,7 @@ def build_matrix_document(solution: "Solution", lang: str = "en", digits: int = 
             frozen = any(weight_name(l, j, k) in form.frozen for j in range(1, net.layers[l] + 1)
                          for k in range(1, net.layers[l - 1] + 1))
             updates.append(Row(sym(Updated(W), layer.W), Tex(" - ".join((latex(W), step))),
-                               Tex(" - ".join((num(layer.W), latex(Dotted((eta, num(layer.dW))))))), num(layer.W_updated),
+                               Tex(" - ".join((num(layer.W), dotted(eta, num(layer.dW))))), num(layer.W_updated),
                                note("matrix.frozen_entries") if frozen else ""))
             if layer.b is not None:
                 b = Bias(l, shared)
@@ -173,7 +173,7 @@ def build_matrix_document(solution: "Solution", lang: str = "en", digits: int = 
                 show = (lambda M: scalar(M[0, 0])) if shared else num
                 rule = (latex(b), Tex("")) if frozen else \
                     (Tex(" - ".join((latex(b), " ".join((ETA, latex(Partial("L", b))))))),
-                     Tex(" - ".join((show(layer.b), latex(Dotted((eta, show(layer.db))))))))
+                     Tex(" - ".join((show(layer.b), dotted(eta, show(layer.db))))))
                 updates.append(Row(sym(Updated(b), layer.b), *rule, show(layer.b_updated), note("frozen") if frozen else ""))
     return MatrixDocument(
         title=solution.title, lang=lang, t=MappingProxyType(t), convention=form.convention, samples=m, shared_bias=shared,

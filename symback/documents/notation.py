@@ -19,7 +19,6 @@ object                                           LaTeX
 ``Shaped(x, 2, 3)``                              ``\underset{2 \times 3}{x}``
 ``Entries(rows, 4)``                             ``\begin{bmatrix} ... \end{bmatrix}``, numbers to 4 digits
 ``Call(head, (x,))``, ``Bracketed(x)``           ``head\left(x\right)``, ``\left(x\right)``
-``Dotted((a, b))``                               ``a \cdot b``
 ``Summed(("x", "j"), (a, b))``                   ``\sum_{x} \sum_{j} a b``
 ``Fraction(2, 4)``, ``Power(10, -8)``            ``\frac{2}{4}`` (as written), ``10^{-8}``
 ``Gradient("L", Layered("Z", 2))``, ``Norm(x)``   ``\nabla_{Z^{(2)}} L``, ``\left\lVert x \right\rVert``
@@ -29,6 +28,8 @@ A part that is a plain ``str`` is a name, printed by the name rules (:mod:`symba
 or the printer's ``names`` setting; a :class:`~symback.documents.tex.Tex` (printed LaTeX) is kept as
 it is; an ``int`` is its digits; anything else is printed. :data:`ETA`, :data:`ONES` and
 :data:`SIGMA_PRIME` are the learning rate, a vector of ones and an activation's derivative.
+:func:`dotted` and :func:`factor` write out a product of printed pieces (``0.5 \cdot \left(-2\right)``):
+joins, kept out of the printer, which a worked solution does thousands of times.
 """
 from __future__ import annotations
 
@@ -135,12 +136,17 @@ class Shaped:
     cols: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Entries:
-    """A ``bmatrix`` of numbers rounded to ``digits`` significant digits (``rows``: a tuple of rows)."""
+    """A ``bmatrix`` of numbers rounded to ``digits`` significant digits (``rows``: a tuple of rows).
+
+    Not hashable: a matrix of numbers is printed where it stands, never kept (a batch's are large).
+    """
 
     rows: tuple[tuple[Any, ...], ...]
     digits: int
+
+    __hash__ = None  # type: ignore[assignment]
 
     @classmethod
     def of(cls, matrix: sp.MatrixBase, digits: int) -> "Entries":
@@ -166,13 +172,6 @@ class Bracketed:
     r"""``\left(x\right)``."""
 
     of: Part
-
-
-@dataclass(frozen=True)
-class Dotted:
-    r"""``a \cdot b``: a product written out with its factors, the worked solution's explicit multiplication."""
-
-    factors: tuple[Part, ...]
 
 
 @dataclass(frozen=True)
@@ -214,6 +213,15 @@ class Norm:
     of: Part
 
 
-def factor(tex: Tex, expr: sp.Expr) -> Part:
-    """The printed ``expr`` as a factor of a :class:`Dotted` product: a sum or a negative in brackets."""
-    return Bracketed(tex) if expr.is_Add or expr.could_extract_minus_sign() else tex
+def dotted(*factors: str) -> Tex:
+    r"""Printed factors joined by ``\cdot``: a product written out, as a worked solution does with numbers.
+
+    >>> print(dotted(Tex("0.5"), factor(Tex("- 2"), sp.Integer(-2))))
+    0.5 \cdot \left(- 2\right)
+    """
+    return Tex(r" \cdot ".join(factors))
+
+
+def factor(tex: str, expr: sp.Expr) -> Tex:
+    """The printed ``expr`` as a factor of a :func:`dotted` product: a sum or a negative in brackets."""
+    return Tex(r"\left(%s\right)" % tex) if expr.is_Add or expr.could_extract_minus_sign() else Tex(tex)

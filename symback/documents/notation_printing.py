@@ -21,9 +21,9 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symback.documents.latex_names import name_tex, script, stem_tex
-from symback.documents.notation import (Activation, Bias, Bracketed, Call, Delta, Dotted, Entries, Fraction,
-                                        Gradient, Layered, Norm, Partial, Power, Shaped, Summed, Transposed,
-                                        Updated, WeightEntry)
+from symback.documents.notation import (Activation, Bias, Bracketed, Call, Delta, Entries, Fraction, Gradient,
+                                        Layered, Norm, Partial, Power, Shaped, Summed, Transposed, Updated,
+                                        WeightEntry)
 from symback.documents.tex import Tex, bmatrix, format_number, wrap
 
 if TYPE_CHECKING:
@@ -183,9 +183,6 @@ class NotationPrinting:
 
     def _print_Bracketed(self, b: Bracketed) -> str:
         return r"\left(%s\right)" % self._part(b.of)
-
-    def _print_Dotted(self, d: Dotted) -> str:
-        return r" \cdot ".join(self._part(f) for f in d.factors)
 
     def _print_Summed(self, s: Summed) -> str:
         return "".join(r"\sum_{%s} " % i for i in s.over) + " ".join(self._part(f) for f in s.body)

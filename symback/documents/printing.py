@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import decimal
 import re
+import threading
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
@@ -264,7 +265,7 @@ def latex(expr: Any, **settings: Any) -> Tex:
     elif not settings and not isinstance(expr, sp.Basic):
         try:
             return _notation(expr)
-        except TypeError:  # (a part that cannot be hashed: printed, not kept)
+        except TypeError:  # (a matrix of numbers, which cannot be hashed: printed, not kept)
             pass
     return Tex(SymbackLatexPrinter(settings).doprint(expr))
 
@@ -272,7 +273,13 @@ def latex(expr: Any, **settings: Any) -> Tex:
 @lru_cache(maxsize=1 << 14)
 def _notation(item: Any) -> Tex:
     """:func:`latex` of a notation object, kept: a document writes each ∂L/∂n and δ in several lines."""
-    return Tex(SymbackLatexPrinter().doprint(item))
+    printer = getattr(_PRINTERS, "default", None)
+    if printer is None:  # one printer of the default settings per thread, built once
+        printer = _PRINTERS.default = SymbackLatexPrinter()
+    return Tex(printer._print(item))
+
+
+_PRINTERS = threading.local()
 
 
 def latex_printer(**settings: Any) -> Callable[[sp.Basic], Tex]:

@@ -19,7 +19,7 @@ from symback.documents.breaking import Line, aligned_lines
 from symback.documents.catalogue import messages
 from symback.documents.diagram import Diagram, build_diagram
 from symback.documents.efficiency_section import EfficiencySection, build_efficiency_section
-from symback.documents.notation import ETA, Call, Delta, Dotted, Layered, Partial, Summed, Updated
+from symback.documents.notation import ETA, Call, Delta, Layered, Partial, Summed, Updated, dotted
 from symback.documents.printing import latex as print_latex
 from symback.documents.printing import latex_printer
 from symback.documents.printing import name_latex
@@ -138,9 +138,9 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
         value = Tex(format_number(solution.updated[p], digits)) if graph.steps == 1 else Tex("")
         if p in graph.frozen:
             return Row(print_latex(Updated(p)), name_latex(p), Tex(shown[p]), value, escape_latex(t["frozen"]))
-        step = Dotted((Tex(format_number(rate, digits)), Tex(wrap(format_number(numbers.gradients[p], digits)))))
+        step = dotted(format_number(rate, digits), wrap(format_number(numbers.gradients[p], digits)))
         return Row(print_latex(Updated(p)), Tex(" - ".join((name_latex(p), " ".join((ETA, partial_tex(graph.loss, p)))))),
-                   Tex(" - ".join((shown[p], print_latex(step)))), value)
+                   Tex(" - ".join((shown[p], step))), value)
 
     updates = tuple(update(p) for p in graph.params) if rate is not None else ()
     history = tuple((i, format_number(sp.Float(v), digits), plot_coordinate(v)) for i, v in enumerate(solution.history)) \

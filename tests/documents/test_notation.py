@@ -12,9 +12,9 @@ import sympy as sp
 
 import symback.documents
 
-from symback.documents.notation import (Activation, Bias, Bracketed, Call, Delta, Dotted, Entries, Fraction,
+from symback.documents.notation import (Activation, Bias, Bracketed, Call, Delta, Entries, Fraction, Gradient,
                                         Layered, Norm, Partial, Power, Shaped, Summed, Transposed, Updated,
-                                        WeightEntry, factor)
+                                        WeightEntry, dotted, factor)
 from symback.documents.printing import latex, name_latex
 from symback.documents.tex import Tex
 
@@ -70,7 +70,8 @@ NOTATION = [
     (Call(Tex(r"\sigma'"), (Layered("Z", 1),)), r"\sigma'\left(Z^{(1)}\right)"),
     (Call("E", (Tex(r"\hat{\beta}"),)), r"E\left(\hat{\beta}\right)"),
     (Bracketed(Tex("y - t")), r"\left(y - t\right)"),
-    (Dotted((Tex("0.5"), Bracketed(Tex("-2")))), r"0.5 \cdot \left(-2\right)"),
+    (Gradient("E"), r"\nabla E"), (Gradient(Layered("L", index="x"), Layered("Z", 2)), r"\nabla_{Z^{(2)}} L_{x}"),
+    (WeightEntry(1, "column", updated=True), r"{W^{(1)}}'_{j,k}"),
     (Summed(("x", "j"), (Delta(2, "j", "x"),)), r"\sum_{x} \sum_{j} \delta^{x,(2)}_{j}"),
     (Summed(("k",), (Layered("w", "l+1", ("k", "j")), Delta("l+1", "k"))),
      r"\sum_{k} w^{(l+1)}_{k,j} \delta^{(l+1)}_{k}"),
@@ -109,12 +110,12 @@ def test_entries_of_a_matrix_and_a_column():
     assert latex(Entries.column([1, sp.Rational(-1, 4)], 4)) == r"\begin{bmatrix} 1 \\ -0.25 \end{bmatrix}"
 
 
-def test_a_factor_is_bracketed_when_it_is_a_sum_or_negative():
+def test_a_product_written_out_brackets_its_sums_and_negatives():
     y, t = sp.symbols("y t")
-    assert latex(factor(Tex("y - t"), y - t)) == r"\left(y - t\right)"
-    assert latex(factor(Tex("- t"), -t)) == r"\left(- t\right)"
-    assert latex(factor(Tex("y"), y)) == "y"
-    assert latex(Dotted((factor(Tex("2"), sp.Integer(2)), factor(Tex("y - t"), y - t)))) == r"2 \cdot \left(y - t\right)"
+    assert factor(Tex("y - t"), y - t) == r"\left(y - t\right)" and factor(Tex("- t"), -t) == r"\left(- t\right)"
+    assert factor(Tex("y"), y) == "y" and type(factor(Tex("y"), y)) is Tex
+    assert dotted(factor(Tex("2"), sp.Integer(2)), factor(Tex("y - t"), y - t)) == r"2 \cdot \left(y - t\right)"
+    assert dotted("0.5") == "0.5" and type(dotted("a", "b")) is Tex
 
 
 def test_printed_latex_passes_and_text_is_refused():
@@ -127,8 +128,9 @@ def test_printed_latex_passes_and_text_is_refused():
 
 DOCUMENTS = Path(symback.documents.__file__).parent
 #: the printer's own modules write LaTeX: that is where the notation is decided (printing and its
-#: parts), how user text is escaped and a matrix or a "× 10^k" is set (tex)
-PRINTER = {"printing", "notation_printing", "latex_names", "elementwise", "tex"}
+#: parts, notation's symbols and the join of a product written out), how user text is escaped and a
+#: matrix or a "× 10^k" is set (tex)
+PRINTER = {"printing", "notation_printing", "latex_names", "elementwise", "tex", "notation"}
 #: breaking lays printed pieces out as aligned lines: it writes the lines' own marks (a
 #: continuation's "&\quad", a rule's note as \text{(...)}) and reads printed LaTeX token by token
 #: to measure it, as diagram_parts does for a label's width; neither prints a quantity

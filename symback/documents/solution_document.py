@@ -103,12 +103,12 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
     # one printer per (names, numbers, multiplication sign), each result kept: the same maps serve every call
     printers: dict[tuple, tuple] = {}
 
-    def printer(names: Mapping[str, str] | None, numbers: Mapping[str, str] | None, mul_symbol: str | None):
-        key = (id(names), id(numbers), mul_symbol)
+    def printer(names: Mapping[str, str] | None, as_numbers: Mapping[str, str] | None, mul_symbol: str | None):
+        key = (id(names), id(as_numbers), mul_symbol)
         if key not in printers:  # (the maps are kept with their printer, so their ids stay their own)
-            printers[key] = (names, numbers, latex_printer(mul_symbol=mul_symbol, euler_e=euler,
-                                                           **({"names": dict(names)} if names else {}),
-                                                           **({"numbers": dict(numbers)} if numbers else {})))
+            printers[key] = (names, as_numbers, latex_printer(mul_symbol=mul_symbol, euler_e=euler,
+                                                              **({"names": dict(names)} if names else {}),
+                                                              **({"numbers": dict(as_numbers)} if as_numbers else {})))
         return printers[key][2]
 
     merged: dict[int, tuple] = {}
@@ -117,12 +117,12 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
         return printer(names or None, None, mul_symbol or mul)(expr)
 
     def substituted(expr: sp.Expr, extra: Mapping[str, str] | None = None) -> Tex:
-        numbers = shown
+        as_numbers = shown
         if extra:
             if id(extra) not in merged:
                 merged[id(extra)] = (extra, {**shown, **extra})
-            numbers = merged[id(extra)][1]
-        return printer(None, numbers, "dot")(expr)
+            as_numbers = merged[id(extra)][1]
+        return printer(None, as_numbers, "dot")(expr)
 
     def leaf_rows(names) -> tuple[Row, ...]:
         return tuple(Row(name_latex(n), value=Tex(shown[n])) for n in names)

@@ -171,7 +171,7 @@ def grad(formula: str, wrt: Sequence[str], at: Mapping[str, Any] | None = None) 
     >>> grad("w*x + b", ["w", "x"], {"w": -2, "x": 5, "b": 3})["w"]["value"]
     5
     """
-    from symback.documents.printing import plain  # lazy: start-up time
+    from symback.documents.plain import plain  # lazy: start-up time
 
     parsed = parse_formula(formula, None, where="formula")
     names = {s.name: s for s in parsed.expr.free_symbols}

@@ -206,7 +206,7 @@ class _Checker:
             verdict, detail = NUMERIC, ("numeric", {"points": str(comparison.points), "budget": number_text(self.budget)})
         details.append(detail)
         if assumed is not None and assumed.assumptions and quantity.kind == "gradient":
-            details.append(("assumption", {"text": "; ".join(assumed.assumptions)}))
+            details.append(("assumption", {"text": "; ".join(map(str, assumed.assumptions))}))
         return ClaimResult(name, text, quantity, verdict, actual, engine, claimed, tuple(details))
 
     def engine_formula(self, quantity: Quantity) -> sp.Expr:

@@ -15,7 +15,8 @@ import sympy as sp
 
 from symback.documents.breaking import Equation, aligned_lines
 from symback.documents.delta import ADJOINT, adjoint_form, delta_names, is_direct, textbook_local, uses_adjoints
-from symback.documents.printing import name_latex
+from symback.documents.notation import Partial, dotted, factor
+from symback.documents.printing import latex, name_latex
 from symback.documents.tex import Tex, escape_latex, format_number, wrap
 from symback.documents.width import TEXT_WIDTH, exceeds, tex_width
 from symback.engine.derivation import BackStep, Derivation
@@ -41,7 +42,7 @@ class BackRow:
 
 def partial_tex(top: str, bottom: str) -> Tex:
     r"""``\frac{\partial top}{\partial bottom}`` in node notation."""
-    return Tex(rf"\frac{{\partial {name_latex(top)}}}{{\partial {name_latex(bottom)}}}")
+    return latex(Partial(top, bottom))
 
 
 class Backward:
@@ -57,8 +58,8 @@ class Backward:
         loss = graph.loss
         self.named = frozenset(self.deltas) if self.deltas else frozenset(
             s.node for s in derivation.steps if s.node != loss)
-        self.adjoint_tex = {ADJOINT + n: self.deltas.get(n, partial_tex(loss, n)) for n in self.named}
-        self.adjoint_numbers = {ADJOINT + n: wrap(self.number(self.numbers.gradients[n])) for n in self.named}
+        self.adjoint_tex = {ADJOINT + n: self.lhs(n) for n in self.named}
+        self.adjoint_numbers = {ADJOINT + n: self.number(self.numbers.gradients[n]) for n in self.named}
         relevant = graph.ancestors_of_loss
         self.back_map = {n.expr: n.symbol for n in graph.nodes if n.name in relevant and n.expr is not None
                          and not (n.expr.is_Symbol or n.expr.is_Number)}
@@ -85,11 +86,11 @@ class Backward:
         return self.substituted_with(expr, extra=self.adjoint_numbers)
 
     def lhs(self, node: str) -> Tex:
-        return self.deltas.get(node, partial_tex(self.graph.loss, node))
+        return self.deltas[node] if node in self.deltas else partial_tex(self.graph.loss, node)
 
     def heading(self, node: str) -> Tex:
-        quantity = Tex(rf"\partial {name_latex(self.graph.loss)}/\partial {name_latex(node)}")
-        return Tex(f"{self.deltas[node]} = {quantity}") if node in self.deltas else quantity
+        quantity = latex(Partial(self.graph.loss, node, slash="/"))
+        return Tex(" = ".join((self.deltas[node], quantity))) if node in self.deltas else quantity
 
     def form(self, node: str, fits: bool = True) -> tuple[sp.Expr, str]:
         """(expression, kind) of dL/d(node) to show: the δ / adjoint form, or the closed form where it may stand.
@@ -110,7 +111,7 @@ class Backward:
         if self.deltas and uses_adjoints(named) and verified:
             return named, "delta" if node in self.deltas else "adjoint"
         if fits and not exceeds(step.closed) and \
-                tex_width(f"{self.lhs(node)} = {self.symbolic(step.closed)}") <= TEXT_WIDTH:
+                tex_width(" = ".join((self.lhs(node), self.symbolic(step.closed)))) <= TEXT_WIDTH:
             return step.closed, "closed"  # (exceeds first: a closed form too wide is never printed to measure)
         if uses_adjoints(named) and verified:
             return named, "adjoint"
@@ -129,29 +130,27 @@ class Backward:
         if kind == "delta" and len(terms) == 1 and terms[0].child not in self.named | {self.graph.loss}:
             # a hidden neuron, as the lecture writes it: f'(z_j) times the sum over the layer above
             local, rest = terms[0].local, adjoint_form(self.derivation, terms[0].child, self.named)
-            return (Tex(rf"{_factor_tex(self.latex(local), local)} \cdot {_factor_tex(self.symbolic(rest), rest)}"),
-                    Tex(rf"{_factor_tex(self.with_numbers(local), local)} \cdot "
-                        rf"{_factor_tex(self.with_numbers(rest), rest)}"), value)
+            return (dotted(factor(self.latex(local), local), factor(self.symbolic(rest), rest)),
+                    dotted(factor(self.with_numbers(local), local), factor(self.with_numbers(rest), rest)), value)
         if kind != "adjoint" or self.deltas:
             return self.symbolic(expr), self.with_numbers(expr), value
         loss = self.graph.loss
-        symbolic = " + ".join(_factor_tex(self.latex(t.local), t.local) if t.child == loss else
-                              rf"{self.lhs(t.child)} \cdot {_factor_tex(self.latex(t.local), t.local)}" for t in terms)
-        numbers = " + ".join(
-            _factor_tex(self.substituted_with(t.local), t.local) if t.child == loss else
-            rf"{wrap(self.number(self.numbers.gradients[t.child]))} \cdot "
-            rf"{_factor_tex(self.substituted_with(t.local), t.local)}" for t in terms)
-        return Tex(symbolic), Tex(numbers), value
+        symbolic, numbers = [], []
+        for t in terms:  # upstream (none for the loss) times the local
+            upstream = () if t.child == loss else (self.lhs(t.child),)
+            shown = () if t.child == loss else (wrap(self.number(self.numbers.gradients[t.child])),)
+            symbolic.append(dotted(*upstream, factor(self.latex(t.local), t.local)))
+            numbers.append(dotted(*shown, factor(self.substituted_with(t.local), t.local)))
+        return Tex(" + ".join(symbolic)), Tex(" + ".join(numbers)), value
 
     def row(self, step: BackStep, t: Mapping[str, str]) -> BackRow:
         """The backward row of one node."""
         numbers, loss = self.numbers, self.graph.loss
         locals_ = aligned_lines(self._local_line(step.node, term, t) for term in step.terms)
-        upstream = [Tex(partial_tex(loss, loss) if term.child == loss else self.lhs(term.child)) for term in step.terms]
-        chain = " + ".join(rf"{u} \cdot {partial_tex(term.child, step.node)}" for u, term in zip(upstream, step.terms))
-        numbers_text = " + ".join(
-            rf"{wrap(self.number(numbers.gradients[term.child]))} \cdot "
-            rf"{wrap(self.number(numbers.locals[(term.child, step.node)]))}" for term in step.terms)
+        upstream = [partial_tex(loss, loss) if term.child == loss else self.lhs(term.child) for term in step.terms]
+        chain = " + ".join(dotted(u, partial_tex(term.child, step.node)) for u, term in zip(upstream, step.terms))
+        numbers_text = " + ".join(dotted(wrap(self.number(numbers.gradients[term.child])),
+                                         wrap(self.number(numbers.locals[(term.child, step.node)]))) for term in step.terms)
         value = Tex(self.number(numbers.gradients[step.node]))
         chain_lines = aligned_lines([Equation(partial_tex(loss, step.node), (Tex(chain), Tex(numbers_text), value))])
         closed: tuple[Tex, ...] = ()
@@ -160,7 +159,7 @@ class Backward:
             expr, kind = self.form(step.node)
             closed = aligned_lines([Equation(self.lhs(step.node), self.parts(step.node, expr, kind))])
         return BackRow(step.node, name_latex(step.node), partial_tex(loss, step.node), self.heading(step.node),
-                       locals_, chain_lines, closed, kind, value, tuple(equation_tex(a) for a in step.assumptions))
+                       locals_, chain_lines, closed, kind, value, tuple(latex(a) for a in step.assumptions))
 
     def _local_line(self, node: str, term, t: Mapping[str, str]) -> Equation:
         graph = self.graph
@@ -172,7 +171,7 @@ class Backward:
         final = term.local
         if book is not None:
             factors, final, rules = book
-            parts.append(Tex(r" \cdot ".join(_factor_tex(self.latex(f), f) for f in factors)))
+            parts.append(dotted(*(factor(self.latex(f), f) for f in factors)))
         value = Tex(self.number(self.numbers.locals[(term.child, node)]))
         parts += [self.latex(final), self.substituted_with(final), value]
         note = escape_latex(", ".join(t.get(f"rules.{r}", r) for r in rules))
@@ -200,15 +199,3 @@ class Backward:
                                                       if s.node != self.graph.loss and not self.graph.node(s.node).is_leaf]
         return tuple((self.lhs(n), self.number(self.numbers.gradients[n])) for n in nodes)
 
-
-def equation_tex(text: str) -> Tex:
-    """An assumption such as ``t1 + t2 + t3 = 1`` in LaTeX (names through the printer)."""
-    left, right = text.split("=")
-    return Tex(" + ".join(name_latex(n.strip()) for n in left.split("+")) + " = " + right.strip())
-
-
-def _factor_tex(tex: Tex, expr: sp.Expr) -> str:
-    """One factor of a product: sums and negative numbers in parentheses."""
-    if expr.is_Add or expr.could_extract_minus_sign():
-        return rf"\left({tex}\right)"
-    return tex

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping
 
-from symback.documents.tex import Tex, bmatrix, format_number
+from symback.documents.notation import Entries, Layered, Partial
+from symback.documents.printing import latex
+from symback.documents.tex import Tex, format_number
 from symback.engine.conv_spec import ConvNetworkSpec, PoolLayer
 
 if TYPE_CHECKING:
@@ -17,6 +19,11 @@ if TYPE_CHECKING:
 
     from symback.engine.conv_identities import ConvLayerIdentities
     from symback.engine.solution import Solution
+
+
+PADDED, DILATED = Tex(r"\tilde X"), Tex(r"\hat\delta")  #: the padded input, the dilated delta
+DELTA = Tex(r"\delta = \partial L / \partial Z")          #: what delta stands for here
+STAR, TEXT_SUM_I = r" \star ", Tex(r"\textstyle\sum_{i}")  #: correlation; the sum over positions
 
 
 @dataclass(frozen=True)
@@ -58,9 +65,8 @@ def build_conv_section(solution: "Solution", t: Mapping[str, str], digits: int) 
 
     layers = tuple(_layer(ids, t, digits, len(net.x)) for ids in conv_identities(net, solution.values, solution.gradients))
     pools = any(isinstance(layer, PoolLayer) for layer in net.layers)
-    legend = ((Tex(r"\tilde X"), t["conv.padded"]), (Tex(r"\star"), t["conv.correlation"]),
-              (Tex(r"\delta = \partial L / \partial Z"), t["conv.delta"]), (Tex(r"\hat\delta"), t["conv.dilated"]),
-              (Tex("*"), t["conv.full"]))
+    legend = ((PADDED, t["conv.padded"]), (Tex(r"\star"), t["conv.correlation"]), (DELTA, t["conv.delta"]),
+              (DILATED, t["conv.dilated"]), (Tex("*"), t["conv.full"]))
     return ConvSection(legend, layers, t["conv.pooling"] if pools else "", all(layer.agrees for layer in layers))
 
 
@@ -75,40 +81,43 @@ def _layer(ids: ConvLayerIdentities, t: Mapping[str, str], digits: int, m: int) 
         return Tex(r" \times ".join(map(str, dims_)))
 
     def arr(a: numpy.ndarray) -> Tex:
-        rows = a.reshape(1, -1) if a.ndim == 1 else a
-        return bmatrix([[format_number(v, digits) for v in row] for row in rows])
+        return latex(Entries(tuple(map(tuple, a.reshape(1, -1) if a.ndim == 1 else a)), digits))
 
     heading = t["conv.layer"].format(layer=l, kind=f"conv{dims}d", inputs=layer.in_channels, outputs=layer.out_channels,
                                      kernel=size(map(str, layer.kernel)), stride=_uniform(layer.stride),
                                      padding=_uniform(layer.padding))
     padded = tuple(n + 2 * p for n, p in zip(layer.shape_in[1:], layer.padding))
-    shapes = ((Tex(r"\tilde X"), shape((layer.in_channels,) + padded)),
+    shapes = ((PADDED, shape((layer.in_channels,) + padded)),
               (Tex("K"), shape((layer.out_channels, layer.in_channels) + layer.kernel)),
               (Tex("b"), shape((layer.out_channels,))),
-              (Tex(r"\delta = \partial L / \partial Z"), shape(layer.shape_out)))
+              (DELTA, shape(layer.shape_out)))
     single = m == 1
     K = ids.kernel
     kernel_lines, input_lines = [], []
     for o in range(layer.out_channels):
         for c in range(layer.in_channels):
-            lhs = rf"\frac{{\partial L}}{{\partial K_{{{o + 1},{c + 1}}}}}"
-            if single:
-                kernel_lines.append(Tex(rf"{lhs} = \tilde X_{{{c + 1}}} \star \hat\delta_{{{o + 1}}} = "
-                                        rf"{arr(ids.padded[0][c])} \star {arr(dilate(ids.delta[0][o], layer.stride))} = {arr(ids.grad_kernel[o, c])}"))
+            lhs = latex(Partial("L", Layered("K", index=(o + 1, c + 1))))
+            if single:  # dL/dK = X~ * delta^ (correlation), with the arrays
+                correlation = STAR.join((latex(Layered(PADDED, index=c + 1)), latex(Layered(DILATED, index=o + 1))))
+                arrays = STAR.join((arr(ids.padded[0][c]), arr(dilate(ids.delta[0][o], layer.stride))))
+                kernel_lines.append(Tex(" = ".join((lhs, correlation, arrays, arr(ids.grad_kernel[o, c])))))
             else:
-                kernel_lines.append(Tex(rf"{lhs} = {arr(ids.grad_kernel[o, c])}"))
+                kernel_lines.append(Tex(" = ".join((lhs, arr(ids.grad_kernel[o, c])))))
     for c in range(layer.in_channels):
-        lhs = rf"\frac{{\partial L}}{{\partial \tilde X_{{{c + 1}}}}}"
-        if single:
-            terms = " + ".join(rf"{arr(pad(dilate(ids.delta[0][o], layer.stride), tuple(k - 1 for k in layer.kernel)))} \star "
-                               rf"{arr(rot180(K[o, c]))}" for o in range(layer.out_channels))
-            line = rf"{lhs} = {terms} = {arr(ids.grad_padded[0][c])}"
+        if single:  # dL/dX~ = sum over outputs of pad(delta^) * rot180(K), with the arrays
+            terms = " + ".join(STAR.join((arr(pad(dilate(ids.delta[0][o], layer.stride), tuple(k - 1 for k in layer.kernel))),
+                                          arr(rot180(K[o, c])))) for o in range(layer.out_channels))
+            line = " = ".join((latex(Partial("L", Layered(PADDED, index=c + 1))), terms, arr(ids.grad_padded[0][c])))
             if any(layer.padding):
-                line += rf",\quad \frac{{\partial L}}{{\partial X_{{{c + 1}}}}} = {arr(ids.grad_input[0][c])}"
+                line = r",\quad ".join((line, " = ".join((latex(Partial("L", Layered("X", index=c + 1))),
+                                                           arr(ids.grad_input[0][c])))))
             input_lines.append(Tex(line))
         else:
-            input_lines.append(Tex(rf"\frac{{\partial L}}{{\partial X_{{{c + 1}}}^{{[1]}}}} = {arr(ids.grad_input[0][c])}"))
-    bias_lines = tuple(Tex(rf"\frac{{\partial L}}{{\partial b_{{{o + 1}}}}} = \textstyle\sum_{{i}} \delta_{{{o + 1},i}} = {format_number(v, digits)}")
+            first = Layered("X", index=c + 1, sample=1)  # the first sample's channel c
+            input_lines.append(Tex(" = ".join((latex(Partial("L", first)), arr(ids.grad_input[0][c])))))
+    bias_lines = tuple(Tex(" = ".join((latex(Partial("L", Layered("b", index=o + 1))),
+                                       " ".join((TEXT_SUM_I, latex(Layered("delta", index=(o + 1, "i"))))),
+                                       format_number(v, digits))))
                        for o, v in enumerate(ids.grad_bias))
     batch = "" if single else " " + t["conv.batch"].format(count=m)
     identities = (

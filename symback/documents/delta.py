@@ -15,30 +15,27 @@ built from the engine's steps (:func:`is_direct`); the tests evaluate such a for
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Mapping
 
 import sympy as sp
 
-from symback.documents.printing import name_latex
+from symback.documents.notation import Delta
+from symback.documents.printing import latex
 from symback.documents.tex import Tex
 from symback.engine.derivation import Derivation
 from symback.engine.expr import times
 from symback.engine.rule import Conventions
 from symback.engine.rules import differentiate, partial, rule_name, symbols_in
 
-_PRE_ACTIVATION = re.compile(r"z(?P<rest>\d+_\d+(?:_s\d+)?)\Z")
 ADJOINT = "\u2202"  #: adjoint symbols are named "∂<node>": no user name can start so; printed last
 
 
 def delta_names(derivation: Derivation) -> dict[str, Tex]:
-    r"""``{z node: \delta^{(l)}_{j}}`` for the pre-activations of a network spec ({} for a graph)."""
-    graph = derivation.graph
-    if graph.network is None:
-        return {}
-    return {step.node: name_latex("delta" + m["rest"]) for step in derivation.steps
-            if (m := _PRE_ACTIVATION.match(step.node))}
+    r"""``{z node: \delta^{(l)}_{j}}`` for the neurons of a network spec, in the steps' order ({} for a graph)."""
+    neurons = derivation.graph.neurons
+    return {step.node: latex(Delta(n.layer, n.index, n.sample)) for step in derivation.steps
+            if (n := neurons.get(step.node)) is not None}
 
 
 def adjoint_symbol(node: str) -> sp.Symbol:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping
 
 from symback.documents.conv_document import ConvSection, build_conv_section
-from symback.documents.printing import name_latex
+from symback.documents.notation import Partial
+from symback.documents.printing import latex, name_latex
 from symback.documents.tex import Tex, format_number
 from symback.engine.efficiency import Efficiency, efficiency
 
@@ -75,7 +76,7 @@ def _shared(e: Efficiency, solution: "Solution") -> tuple[tuple[Tex, Tex], ...]:
     rows = []
     for factor in e.shared[:SHARED_ROWS]:
         users = ", ".join(name_latex(u) for u in factor.users)
-        rows.append((Tex(rf"\partial L / \partial {name_latex(factor.node)}"), Tex(users)))
+        rows.append((latex(Partial(solution.graph.loss, factor.node, slash=" / ")), Tex(users)))
     return tuple(rows)
 
 

@@ -16,7 +16,8 @@ from typing import Any, ClassVar, Mapping
 import sympy as sp
 
 from symback.documents.catalogue import messages
-from symback.documents.printing import name_latex
+from symback.documents.notation import Fraction, Partial, Updated
+from symback.documents.printing import latex, name_latex
 from symback.documents.solution_document import Row
 from symback.documents.tex import Tex, format_number
 from symback.engine.numerals import Numeral, exact_decimal, exact_text, json_number, rounded
@@ -102,10 +103,9 @@ class ExerciseDocument:
 
 def question_latex(question: Question, loss: str) -> Tex:
     """An asked quantity in LaTeX: o, \\frac{\\partial L}{\\partial w_1}, w_1'."""
-    name = name_latex(question.name)
     if question.kind == "gradient":
-        return Tex(rf"\frac{{\partial {name_latex(loss)}}}{{\partial {name}}}")
-    return Tex("{" + name + "}'") if question.kind == "updated" else name
+        return latex(Partial(loss, question.name))
+    return latex(Updated(question.name)) if question.kind == "updated" else name_latex(question.name)
 
 
 def build_exercise_document(exercise: Exercise, variants: tuple[Variant, ...], lang: str = "en", key: bool = False,
@@ -135,7 +135,7 @@ def given_text(value: sp.Rational) -> str:
     decimal = exact_decimal(value)
     if decimal is not None:
         return decimal
-    return rf"\frac{{{value.p}}}{{{value.q}}}" if value > 0 else rf"-\frac{{{-value.p}}}{{{value.q}}}"
+    return latex(Fraction(value.p, value.q)) if value > 0 else "-" + latex(Fraction(-value.p, value.q))
 
 
 def manifest_json(exercise: Exercise) -> dict:

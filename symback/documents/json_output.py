@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 import sympy as sp
 
 from symback.documents.json_symbolic import symbolic_json
-from symback.documents.printing import latex, plain
+from symback.documents.plain import plain
+from symback.documents.printing import latex
 from symback.engine.derivation import CHECK_TOLERANCE
 from symback.engine.numerals import exact_text, json_number
 
@@ -52,9 +53,9 @@ def solution_json(solution: "Solution", closed_forms: str = "small") -> dict:
         "exact": {"values": _exact(numbers.values), "gradients": _exact(numbers.gradients),
                   "updated": _exact(solution.updated),
                   **({} if graph.learning_rate is None else {"learning_rate": exact_text(graph.learning_rate)})},
-        "assumptions": list(derivation.assumptions),
+        "assumptions": [str(a) for a in derivation.assumptions],
         "conventions": {"relu_at_zero": json_number(graph.conventions.relu_at_zero)},
-        "notes": list(derivation.notes),
+        "notes": [str(n) for n in derivation.notes],
         "gradient_check": {
             "method": f"mpmath central differences at {numbers.precision} digits"
                       + (f", along {len(directions)} random directions and {len(checks)} random leaves" if directions else ""),

@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING, Any, Sequence
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE, precedence
 
-from symback.documents.printing import latex_printer, name_latex, plain
+from symback.documents.plain import plain
+from symback.documents.notation import Partial
+from symback.documents.printing import latex as print_latex
+from symback.documents.printing import latex_printer, name_latex
 from symback.engine.expr import within_size
 
 if TYPE_CHECKING:
@@ -56,7 +59,7 @@ def symbolic_json(solution: "Solution", locals_: Sequence[dict], closed_forms: s
             wrap = precedence(term.local) < PRECEDENCE["Mul"]
             local_text = text_of[(node.name, term.child)]
             text.append(_times(f"d{graph.loss}/d{term.child}", local_text, term.local, wrap, "*", "(", ")"))
-            partial = rf"\frac{{\partial {names[graph.loss]}}}{{\partial {names[term.child]}}}"
+            partial = print_latex(Partial(graph.loss, term.child))
             local_tex = "" if term.local == 1 else names[term.local.name] if term.local.is_Symbol and \
                 term.local.name in names else latex(term.local)  # a weight's local is a name
             tex.append(_times(partial, local_tex, term.local, wrap, r" \cdot ", r"\left(", r"\right)"))

@@ -14,16 +14,23 @@ from typing import TYPE_CHECKING, ClassVar, Mapping
 import sympy as sp
 
 from symback.documents.catalogue import messages
+from symback.documents.elementwise import elementwise_latex
+from symback.documents.notation import (ETA, ONES, SIGMA_PRIME, Activation, Bias, Bracketed, Call, Delta, Entries,
+                                        Fraction, Gradient, Layered, Partial, Shaped, Summed, Transposed, Updated,
+                                        WeightEntry, dotted)
+from symback.documents.printing import latex
+from symback.documents.prose import Prose, prose
 from symback.documents.solution_document import Row
-from symback.documents.tex import format_number
+from symback.documents.tex import Tex, escape_latex, format_number, wrap
 from symback.engine.matrix import Z, MatrixForm, MatrixLayer, matrix_form
+from symback.engine.names import bias_name, weight_name
 from symback.engine.network import activation_expr
 from symback.engine.numerals import ERROR_DIGITS, number_text
-from symback.documents.printing import elementwise_latex
-from symback.documents.prose import Prose, prose
-from symback.documents.tex import Tex, bmatrix, escape_latex, shaped
 
 RELU_LIKE = ("relu", "leaky_relu")  #: activations whose derivative at 0 is the relu_at_zero convention
+THIN, ODOT = r" \, ", r" \odot "    #: between the factors of a matrix product and of an entry-by-entry one
+PER_SAMPLE = Tex(r"\frac{1}{m}")     #: the average over the batch's m samples
+SOFTMAX, ROWSUM = Tex(r"\operatorname{softmax}"), Tex(r"\operatorname{rowsum}")
 
 if TYPE_CHECKING:
     from symback.engine.solution import Solution
@@ -75,45 +82,45 @@ def build_matrix_document(solution: "Solution", lang: str = "en", digits: int = 
     form = form or matrix_form(solution, convention)
     row, m, depth = form.convention == "row", form.samples, len(form.layers)
     net = solution.graph.network
+    shared = net.bias == "shared"
 
     def num(M: sp.Matrix) -> Tex:
-        return bmatrix([[format_number(M[i, j], digits) for j in range(M.cols)] for i in range(M.rows)])
+        return latex(Entries.of(M, digits))
 
     def scalar(value: sp.Expr) -> Tex:  # a shared bias; negative numbers in parentheses
-        text = format_number(value, digits)
-        return Tex(rf"\left({text}\right)" if text.startswith("-") else text)
+        return Tex(wrap(format_number(value, digits)))
 
-    def act(l: int) -> str:
-        return "X" if l == 0 else "Y" if l == depth else f"A^{{({l})}}"
+    def act(l: int) -> Activation:
+        return Activation(l, depth)
 
-    def sym(tex: str, M: sp.Matrix) -> Tex:
-        return shaped(tex, *M.shape)
+    def sym(of, M: sp.Matrix) -> Tex:
+        return latex(Shaped(of, *M.shape))
 
-    def tr(tex: str) -> str:
-        return "{%s}^{\\top}" % tex
+    def ordered(*factors: str) -> tuple[str, ...]:  # a product's factors in the convention's order: A W, or W A
+        return factors if row else factors[::-1]
 
-    per = "" if m == 1 else r"\frac{1}{m} "
-    lx = "L" if m == 1 else "L_{x}"
-    forward, shapes = [], [(Tex("X"), _shape(form.layers[0].A_prev))]
+    per = (PER_SAMPLE,) if m > 1 else ()                       # the batch average, in symbols
+    per_m = (latex(Fraction(1, m)),) if m > 1 else ()          # and with this batch's m
+    forward, shapes = [], [(latex(act(0)), _shape(form.layers[0].A_prev))]
     for layer in form.layers:
         l = layer.index
-        W, Zl, Al = f"W^{{({l})}}", f"Z^{{({l})}}", act(l)
-        affine = (f"{sym(act(l - 1), layer.A_prev)} \\, {sym(W, layer.W)}" if row
-                  else f"{sym(W, layer.W)} \\, {sym(act(l - 1), layer.A_prev)}")
-        numbers = f"{num(layer.A_prev)} {num(layer.W)}" if row else f"{num(layer.W)} {num(layer.A_prev)}"
+        W, Z, A = Layered("W", l), Layered("Z", l), act(l)
+        affine = [THIN.join(ordered(sym(act(l - 1), layer.A_prev), sym(W, layer.W)))]
+        numbers = [" ".join(ordered(num(layer.A_prev), num(layer.W)))]
         if layer.b is not None:
-            b = f"b^{{({l})}}" if net.bias == "neuron" else f"b_{{{l}}}"
-            ones = "" if m == 1 or net.bias == "shared" else shaped(r"\mathbf{1}", *((m, 1) if row else (1, m)))
-            term = (f"{ones} \\, {sym(b, layer.b)}" if row else f"{sym(b, layer.b)} \\, {ones}") if ones else sym(b, layer.b)
-            affine += " + " + term
-            numbers += " + " + (scalar(layer.b[0, 0]) if net.bias == "shared" else num(layer.b))
-            shapes.append((Tex(b), _shape(layer.b)))
-        shapes += [(Tex(W), _shape(layer.W)), (Tex(Zl), _shape(layer.Z)), (Tex(Al), _shape(layer.A))]
-        forward.append(Row(sym(Zl, layer.Z), Tex(affine), Tex(numbers), num(layer.Z)))
-        function = Tex(r"\operatorname{softmax}\left(%s\right)" % Zl) if layer.activation == "softmax" else \
-            Tex(elementwise_latex(_activation(layer.activation), {"Z": Zl}))
-        forward.append(Row(sym(Al, layer.A), function, Tex(""), num(layer.A),
-                           note(f"matrix.softmax_{form.convention}") if layer.activation == "softmax" else note("matrix.elementwise")))
+            b = Bias(l, shared)
+            if m > 1 and not shared:  # one bias row for every sample: a column of ones times it
+                affine.append(THIN.join(ordered(latex(Shaped(ONES, *((m, 1) if row else (1, m)))), sym(b, layer.b))))
+            else:
+                affine.append(sym(b, layer.b))
+            numbers.append(scalar(layer.b[0, 0]) if shared else num(layer.b))
+            shapes.append((latex(b), _shape(layer.b)))
+        shapes += [(latex(W), _shape(layer.W)), (latex(Z), _shape(layer.Z)), (latex(A), _shape(layer.A))]
+        forward.append(Row(sym(Z, layer.Z), Tex(" + ".join(affine)), Tex(" + ".join(numbers)), num(layer.Z)))
+        softmax = layer.activation == "softmax"
+        function = latex(Call(SOFTMAX, (Z,))) if softmax else elementwise_latex(_activation(layer.activation), {"Z": latex(Z)})
+        forward.append(Row(sym(A, layer.A), function, Tex(""), num(layer.A),
+                           note(f"matrix.softmax_{form.convention}") if softmax else note("matrix.elementwise")))
     loss = Row(Tex("L"), Tex(r"\frac{1}{m} \sum_{x} L_{x}" if m > 1 else ""), Tex(""), Tex(format_number(form.loss_value, digits)))
 
     names = {"Y": "Y", "T": "T"}
@@ -121,64 +128,62 @@ def build_matrix_document(solution: "Solution", lang: str = "en", digits: int = 
     backward = []
     for layer in reversed(form.layers):
         l = layer.index
-        Zl, Al, W, delta = f"Z^{{({l})}}", act(l), f"W^{{({l})}}", f"\\delta^{{({l})}}"
+        Z, A, W, delta = Layered("Z", l), act(l), Layered("W", l), Delta(l)
         rows = []
         if layer.local is not None:
-            formula = elementwise_latex(layer.local_formula, {"Z": Zl, "A": Al})
-            rows.append(Row(sym(rf"\sigma'\left({Zl}\right)", layer.local), formula, Tex(""), num(layer.local), note("matrix.elementwise")))
+            formula = elementwise_latex(layer.local_formula, {"Z": latex(Z), "A": latex(A)})
+            rows.append(Row(sym(Call(SIGMA_PRIME, (Z,)), layer.local), formula, Tex(""), num(layer.local), note("matrix.elementwise")))
         if l == depth:
-            rows.append(_output_row(form, layer, note, sym, num, lx, names, upstream, digits))
+            rows.append(_output_row(form, layer, note, sym, num, names, upstream))
         else:
-            nxt = form.layers[l]
-            upper = (f"\\delta^{{({l + 1})}}", tr(f"W^{{({l + 1})}}"))
-            back = f"{upper[0]} {upper[1]}" if row else f"{upper[1]} {upper[0]}"
-            rows.append(_delta_row(layer, sym(delta, layer.delta), back, num(nxt.dA_prev), num, Al))
-        gradient = f"{tr(act(l - 1))} {delta}" if row else f"{delta} {tr(act(l - 1))}"
-        A_t = layer.A_prev.T
-        shown = f"{num(A_t)} {num(layer.delta)}" if row else f"{num(layer.delta)} {num(A_t)}"
-        rows.append(Row(sym(rf"\frac{{\partial L}}{{\partial {W}}}", layer.dW), Tex(per + gradient),
-                        Tex((r"\frac{1}{%d} " % m if m > 1 else "") + shown), num(layer.dW), note("matrix.bp4")))
+            back = " ".join(ordered(latex(Delta(l + 1)), latex(Transposed(Layered("W", l + 1)))))
+            rows.append(_delta_row(layer, sym(delta, layer.delta), Tex(back), num(form.layers[l].dA_prev), num, latex(A)))
+        gradient = " ".join(ordered(latex(Transposed(act(l - 1))), latex(delta)))
+        shown = " ".join(ordered(num(layer.A_prev.T), num(layer.delta)))
+        rows.append(Row(sym(Partial("L", W), layer.dW), Tex(" ".join(per + (gradient,))), Tex(" ".join(per_m + (shown,))),
+                        num(layer.dW), note("matrix.bp4")))
         if layer.db is not None:
-            b = f"b^{{({l})}}" if net.bias == "neuron" else f"b_{{{l}}}"
-            total = (r"\sum_{x} \sum_{j} \delta^{x,(%d)}_{j}" % l) if net.bias == "shared" else (r"\sum_{x} \delta^{x,(%d)}" % l)
-            if m == 1:
-                total = (r"\sum_{j} \delta^{(%d)}_{j}" % l) if net.bias == "shared" else delta
-            rows.append(Row(sym(rf"\frac{{\partial L}}{{\partial {b}}}", layer.db), Tex(per + total), Tex(""),
-                            Tex(format_number(layer.db[0, 0], digits)) if net.bias == "shared" else num(layer.db), note("matrix.bp3")))
-        passed = f"{delta} {tr(W)}" if row else f"{tr(W)} {delta}"
-        shown = f"{num(layer.delta)} {num(layer.W.T)}" if row else f"{num(layer.W.T)} {num(layer.delta)}"
-        rows.append(Row(sym(rf"\frac{{\partial {lx}}}{{\partial {act(l - 1)}}}", layer.dA_prev), Tex(passed), Tex(shown),
-                        num(layer.dA_prev), note("matrix.affine_input")))
+            b = Bias(l, shared)
+            total = Summed((("x",) if m > 1 else ()) + (("j",) if shared else ()),
+                           (Delta(l, "j" if shared else None, "x" if m > 1 else None),))
+            rows.append(Row(sym(Partial("L", b), layer.db), Tex(" ".join(per + (latex(total),))), Tex(""),
+                            Tex(format_number(layer.db[0, 0], digits)) if shared else num(layer.db), note("matrix.bp3")))
+        passed = " ".join(ordered(latex(delta), latex(Transposed(W))))
+        shown = " ".join(ordered(num(layer.delta), num(layer.W.T)))
+        rows.append(Row(sym(Partial(Layered("L", index="x") if m > 1 else "L", act(l - 1)), layer.dA_prev), Tex(passed),
+                        Tex(shown), num(layer.dA_prev), note("matrix.affine_input")))
         backward.append(LayerSection(f"{t['matrix.layer']} {l} ({layer.activation})", tuple(rows)))
 
     rate = form.learning_rate
     updates = []
     if rate is not None:
-        eta = format_number(rate, digits)
+        eta = Tex(format_number(rate, digits))
         for layer in form.layers:
             l = layer.index
-            grad = f"{tr(act(l - 1))} \\delta^{{({l})}}" if row else f"\\delta^{{({l})}} {tr(act(l - 1))}"
-            W = f"W^{{({l})}}"
-            frozen = any(p in form.frozen for p in solution.graph.params if p.startswith(f"w{l}_"))
-            updates.append(Row(sym("{%s}'" % W, layer.W), Tex(rf"{W} - \frac{{\eta}}{{m}} {grad}" if m > 1 else rf"{W} - \eta \, {grad}"),
-                               Tex(f"{num(layer.W)} - {eta} \\cdot {num(layer.dW)}"), num(layer.W_updated),
+            W = Layered("W", l)
+            grad = " ".join(ordered(latex(Transposed(act(l - 1))), latex(Delta(l))))
+            step = " ".join((latex(Fraction(ETA, "m")), grad)) if m > 1 else THIN.join((ETA, grad))
+            frozen = any(weight_name(l, j, k) in form.frozen for j in range(1, net.layers[l] + 1)
+                         for k in range(1, net.layers[l - 1] + 1))
+            updates.append(Row(sym(Updated(W), layer.W), Tex(" - ".join((latex(W), step))),
+                               Tex(" - ".join((num(layer.W), dotted(eta, num(layer.dW))))), num(layer.W_updated),
                                note("matrix.frozen_entries") if frozen else ""))
             if layer.b is not None:
-                b = f"b^{{({l})}}" if net.bias == "neuron" else f"b_{{{l}}}"
-                frozen = any(p in form.frozen for p in solution.graph.params if p == f"b{l}" or p.startswith(f"b{l}_"))
-                shared = net.bias == "shared"
+                b = Bias(l, shared)
+                frozen = any(bias_name(net, l, j) in form.frozen for j in range(1, net.layers[l] + 1))
                 show = (lambda M: scalar(M[0, 0])) if shared else num
-                rule = (Tex(b), Tex("")) if frozen else \
-                    (Tex(rf"{b} - \eta \frac{{\partial L}}{{\partial {b}}}"), Tex(f"{show(layer.b)} - {eta} \\cdot {show(layer.db)}"))
-                updates.append(Row(sym("{%s}'" % b, layer.b), *rule, show(layer.b_updated), note("frozen") if frozen else ""))
+                rule = (latex(b), Tex("")) if frozen else \
+                    (Tex(" - ".join((latex(b), " ".join((ETA, latex(Partial("L", b))))))),
+                     Tex(" - ".join((show(layer.b), dotted(eta, show(layer.db))))))
+                updates.append(Row(sym(Updated(b), layer.b), *rule, show(layer.b_updated), note("frozen") if frozen else ""))
     return MatrixDocument(
-        title=solution.title, lang=lang, t=MappingProxyType(t), convention=form.convention, samples=m, shared_bias=net.bias == "shared",
-        mapping=Tex(r"W^{(l)}_{k,j} = w^{(l)}_{j,k}" if row else r"W^{(l)}_{j,k} = w^{(l)}_{j,k}"),
+        title=solution.title, lang=lang, t=MappingProxyType(t), convention=form.convention, samples=m, shared_bias=shared,
+        mapping=Tex(" = ".join((latex(WeightEntry("l", form.convention)), latex(Layered("w", "l", ("j", "k")))))),
         shapes=tuple(shapes), forward=tuple(forward), loss=loss, backward=tuple(backward),
-        minibatch=_minibatch(row, m), updates=tuple(updates),
+        minibatch=_minibatch(ordered, m), updates=tuple(updates),
         learning_rate=None if rate is None else format_number(rate, digits),
-        bp=_bp(form, row, depth, act, names, upstream),
-        consistency=_consistency(form, depth, row), consistent=form.consistent,
+        bp=_bp(form, ordered, depth, act, names, upstream),
+        consistency=_consistency(form, depth, shared), consistent=form.consistent,
         assumptions=((t["assumption_sum"], Tex(r"T \mathbf{1} = \mathbf{1}" if row else r"\mathbf{1}^{\top} T = \mathbf{1}^{\top}")),)
         if form.output_rule == "softmax_cross_entropy" and form.targets_sum_to_one else (),
         conventions=(t["conventions.relu_at_zero"].format(value=format_number(solution.graph.conventions.relu_at_zero, digits)),)
@@ -194,102 +199,111 @@ def _activation(name: str) -> sp.Expr:
     return activation_expr(name, Z)
 
 
-def _delta_row(layer: MatrixLayer, lhs: Tex, upstream: str, upstream_numbers: Tex, num, Al: str) -> Row:
+def _delta_row(layer: MatrixLayer, lhs: Tex, upstream: Tex, upstream_numbers: Tex, num, A: Tex) -> Row:
     """delta = upstream ⊙ sigma'(Z) (BP2), or the softmax Jacobian sample by sample."""
-    if layer.local is None:
-        text = rf"{Al} \odot \left(G - \operatorname{{rowsum}}\left(G \odot {Al}\right)\right), \ G = {upstream}"
-        return Row(lhs, Tex(text), Tex(""), num(layer.delta))
-    return Row(lhs, Tex(rf"\left({upstream}\right) \odot \sigma'\left(Z^{{({layer.index})}}\right)"),
-               Tex(rf"{upstream_numbers} \odot {num(layer.local)}"), num(layer.delta))
+    if layer.local is None:  # A ⊙ (G - rowsum(G ⊙ A)), G = upstream
+        G = Tex("G")
+        rowsum = latex(Call(ROWSUM, (Tex(ODOT.join((G, A))),)))
+        jacobian = ODOT.join((A, latex(Bracketed(Tex(" - ".join((G, rowsum)))))))
+        return Row(lhs, Tex(r", \ ".join((jacobian, " = ".join((G, upstream))))), Tex(""), num(layer.delta))
+    local = latex(Call(SIGMA_PRIME, (Layered("Z", layer.index),)))
+    return Row(lhs, Tex(ODOT.join((latex(Bracketed(upstream)), local))),
+               Tex(ODOT.join((upstream_numbers, num(layer.local)))), num(layer.delta))
 
 
-def _output_row(form, layer, note, sym, num, lx, names, upstream, digits) -> Row:
+def _output_row(form, layer, note, sym, num, names, upstream) -> Row:
     """delta(L) from the loss and output activation: y - t, (y - t)/n, or grad ⊙ sigma' (BP1)."""
-    lhs = sym(rf"\delta^{{({layer.index})}}", layer.delta)
+    lhs = sym(Delta(layer.index), layer.delta)
     if form.output_rule == "softmax_cross_entropy":
         if form.targets_sum_to_one:
-            return Row(lhs, Tex("Y - T"), Tex(f"{num(layer.A)} - {num(form.targets)}"), num(layer.delta), note("matrix.softmax_ce"))
+            return Row(lhs, Tex("Y - T"), Tex(" - ".join((num(layer.A), num(form.targets)))), num(layer.delta),
+                       note("matrix.softmax_ce"))
         scaled = r"\operatorname{diag}\left(T \mathbf{1}\right) Y" if form.convention == "row" else r"Y \operatorname{diag}\left(\mathbf{1}^{\top} T\right)"
-        return Row(lhs, Tex(f"{scaled} - T"), Tex(""), num(layer.delta), note("matrix.softmax_ce_general"))
+        return Row(lhs, Tex(" - ".join((scaled, "T"))), Tex(""), num(layer.delta), note("matrix.softmax_ce_general"))
     if form.output_rule == "sigmoid_bce":
         n = form.targets.cols if form.convention == "row" else form.targets.rows
-        head = "" if n == 1 else r"\frac{1}{%d} " % n
-        return Row(lhs, Tex(head + r"\left(Y - T\right)"), Tex(f"{head}\\left({num(layer.A)} - {num(form.targets)}\\right)"),
+        mean = (latex(Fraction(1, n)),) if n > 1 else ()
+        difference = Bracketed(Tex(" - ".join((num(layer.A), num(form.targets)))))
+        return Row(lhs, Tex(" ".join(mean + (latex(Bracketed(Tex("Y - T"))),))), Tex(" ".join(mean + (latex(difference),))),
                    num(layer.delta), note("matrix.sigmoid_bce"))
     grad = elementwise_latex(upstream, names)
-    return _delta_row(layer, lhs, grad, num(form.output_gradient), num, "Y")
+    return _delta_row(layer, lhs, grad, num(form.output_gradient), num, latex(Activation(layer.index, layer.index)))
 
 
-def _minibatch(row: bool, m: int) -> tuple[Tex, ...]:
+def _minibatch(ordered, m: int) -> tuple[Tex, ...]:
     """Aligned lines: L as the batch average, the sums over samples the matrix products are, SGD."""
-    outer = r"{a^{x,(l-1)}}^{\top} \delta^{x,(l)}" if row else r"\delta^{x,(l)} {a^{x,(l-1)}}^{\top}"
-    product = r"{A^{(l-1)}}^{\top} \delta^{(l)}" if row else r"\delta^{(l)} {A^{(l-1)}}^{\top}"
-    return (Tex(rf"L &= \frac{{1}}{{m}} \sum_{{x}} L_{{x}}, \quad m = {m}"),
-            Tex(rf"\frac{{\partial L}}{{\partial W^{{(l)}}}} &= \frac{{1}}{{m}} \sum_{{x}} {outer} = \frac{{1}}{{m}} {product}"),
-            Tex(r"\frac{\partial L}{\partial b^{(l)}} &= \frac{1}{m} \sum_{x} \delta^{x,(l)}"),
-            Tex(rf"W^{{(l)}} &\to W^{{(l)}} - \frac{{\eta}}{{m}} \sum_{{x}} {outer}"),
-            Tex(r"b^{(l)} &\to b^{(l)} - \frac{\eta}{m} \sum_{x} \delta^{x,(l)}"))
+    delta, W, b = Delta("l", sample="x"), Layered("W", "l"), Bias("l", False)
+    outer = " ".join(ordered(latex(Transposed(Layered("a", "l-1", sample="x"))), latex(delta)))  # one sample's
+    product = " ".join(ordered(latex(Transposed(Layered("A", "l-1"))), latex(Delta("l"))))     # the batch's
+    sum_W, sum_b, loss = (latex(Summed(("x",), (part,))) for part in (Tex(outer), delta, Layered("L", index="x")))
+
+    def mean(total: str) -> str:
+        return " ".join((PER_SAMPLE, total))
+
+    def descent(parameter, total: str) -> str:
+        return " - ".join((latex(parameter), " ".join((latex(Fraction(ETA, "m")), total))))
+    return (Tex(r", \quad ".join((" &= ".join(("L", mean(loss))), f"m = {m}"))),
+            Tex(" &= ".join((latex(Partial("L", W)), " = ".join((mean(sum_W), mean(product)))))),
+            Tex(" &= ".join((latex(Partial("L", b)), mean(sum_b)))),
+            Tex(r" &\to ".join((latex(W), descent(W, sum_W)))),
+            Tex(r" &\to ".join((latex(b), descent(b, sum_b)))))
 
 
-def _bp(form: MatrixForm, row: bool, depth: int, act, names, upstream) -> tuple[tuple[str, Tex, tuple[Tex, ...]], ...]:
+def _bp(form: MatrixForm, ordered, depth: int, act, names, upstream) -> tuple[tuple[str, Tex, tuple[Tex, ...]], ...]:
     """BP1-BP4 in general and with this network's layers, activations and names."""
-    last = form.layers[-1]
-    if form.output_rule == "softmax_cross_entropy":
-        bp1 = rf"\delta^{{({depth})}} = Y - T" if form.targets_sum_to_one else rf"\delta^{{({depth})}} = \nabla_{{Z^{{({depth})}}}} L_{{x}}"
-    elif form.output_rule == "sigmoid_bce" or last.local is None:
-        bp1 = rf"\delta^{{({depth})}} = \nabla_{{Z^{{({depth})}}}} L_{{x}}"
+    last, shared, many = form.layers[-1], form.bias == "shared", form.samples > 1
+    output = latex(Delta(depth))
+    if form.output_rule == "softmax_cross_entropy" and form.targets_sum_to_one:
+        bp1 = " = ".join((output, "Y - T"))
+    elif form.output_rule in ("softmax_cross_entropy", "sigmoid_bce") or last.local is None:
+        bp1 = " = ".join((output, latex(Gradient(Layered("L", index="x"), Layered("Z", depth)))))
     else:
-        bp1 = rf"\delta^{{({depth})}} = \left({elementwise_latex(upstream, names)}\right) \odot " + \
-              elementwise_latex(last.local_formula, {"Z": f"Z^{{({depth})}}", "A": "Y"})
+        local = elementwise_latex(last.local_formula, {"Z": latex(Layered("Z", depth)), "A": "Y"})
+        bp1 = " = ".join((output, ODOT.join((latex(Bracketed(elementwise_latex(upstream, names))), local))))
     bp2 = []
     for layer in form.layers[:-1]:
         l = layer.index
-        back = rf"\delta^{{({l + 1})}} {{W^{{({l + 1})}}}}^{{\top}}" if row else rf"{{W^{{({l + 1})}}}}^{{\top}} \delta^{{({l + 1})}}"
-        local = elementwise_latex(layer.local_formula, {"Z": f"Z^{{({l})}}", "A": act(l)}) if layer.local is not None \
-            else r"\sigma'"
-        bp2.append(Tex(rf"\delta^{{({l})}} = \left({back}\right) \odot {local}"))
+        back = " ".join(ordered(latex(Delta(l + 1)), latex(Transposed(Layered("W", l + 1)))))
+        local = elementwise_latex(layer.local_formula, {"Z": latex(Layered("Z", l)), "A": latex(act(l))}) \
+            if layer.local is not None else SIGMA_PRIME
+        bp2.append(Tex(" = ".join((latex(Delta(l)), ODOT.join((latex(Bracketed(Tex(back))), local))))))
     bp3, bp4 = [], []
     for layer in form.layers:
         l = layer.index
-        if form.samples == 1:
-            prev = "x_{k}" if l == 1 else f"a^{{({l - 1})}}_{{k}}"
-            body = rf"{prev} \, \delta^{{({l})}}_{{j}}"
+        if many:
+            body = latex(Summed(("x",), (Tex(THIN.join((latex(Layered("a", l - 1, "k", "x")), latex(Delta(l, "j", "x"))))),)))
+            body = " ".join((PER_SAMPLE, body))
         else:
-            body = rf"\frac{{1}}{{m}} \sum_{{x}} a^{{x,({l - 1})}}_{{k}} \, \delta^{{x,({l})}}_{{j}}"
-        bp4.append(Tex(rf"\frac{{\partial L}}{{\partial w^{{({l})}}_{{j,k}}}} = {body}"))
+            body = THIN.join((latex(Activation(l - 1, depth, "k")), latex(Delta(l, "j"))))
+        bp4.append(Tex(" = ".join((latex(Partial("L", Layered("w", l, ("j", "k")))), body))))
         if layer.db is not None:
-            b = f"b^{{({l})}}_{{j}}" if form.bias == "neuron" else f"b_{{{l}}}"
-            value = rf"\delta^{{({l})}}_{{j}}" if form.bias == "neuron" else rf"\sum_{{j}} \delta^{{({l})}}_{{j}}"
-            if form.samples > 1:
-                value = r"\frac{1}{m} \sum_{x} " + value.replace(f"^{{({l})}}", f"^{{x,({l})}}")
-            bp3.append(Tex(rf"\frac{{\partial L}}{{\partial {b}}} = {value}"))
-    back = r"\delta^{(l+1)} {W^{(l+1)}}^{\top}" if row else r"{W^{(l+1)}}^{\top} \delta^{(l+1)}"
+            total = latex(Summed((("x",) if many else ()) + (("j",) if shared else ()), (Delta(l, "j", "x" if many else None),)))
+            bp3.append(Tex(" = ".join((latex(Partial("L", Bias(l, shared, "j"))), " ".join(((PER_SAMPLE,) if many else ()) + (total,))))))
+    back = " ".join(ordered(latex(Delta("l+1")), latex(Transposed(Layered("W", "l+1")))))
     return (("BP1", Tex(r"\delta^{(L)} = \nabla_{Y} L_{x} \odot \sigma'\left(Z^{(L)}\right)"), (Tex(bp1),)),
-            ("BP2", Tex(rf"\delta^{{(l)}} = \left({back}\right) \odot \sigma'\left(Z^{{(l)}}\right)"), tuple(bp2)),
+            ("BP2", Tex(" = ".join((latex(Delta("l")), ODOT.join((latex(Bracketed(Tex(back))),
+                                                                   latex(Call(SIGMA_PRIME, (Layered("Z", "l"),)))))))), tuple(bp2)),
             ("BP3", Tex(r"\frac{\partial L}{\partial b^{(l)}_{j}} = \frac{1}{m} \sum_{x} \delta^{x,(l)}_{j}"), tuple(bp3)),
             ("BP4", Tex(r"\frac{\partial L}{\partial w^{(l)}_{j,k}} = \frac{1}{m} \sum_{x} a^{x,(l-1)}_{k} \delta^{x,(l)}_{j}"), tuple(bp4)))
 
 
-def _consistency(form: MatrixForm, depth: int, row: bool) -> tuple[tuple[str, Tex, Tex, int, str], ...]:
+def _consistency(form: MatrixForm, depth: int, shared: bool) -> tuple[tuple[str, Tex, Tex, int, str], ...]:
     """(layer, matrix quantity, the neuron-level names it was compared with, entries, largest error)."""
-    per = "" if form.samples == 1 else r"\frac{1}{m} "
+    per = (PER_SAMPLE,) if form.samples > 1 else ()
     rows = []
     for check in form.checks:
         l = check.layer
-        unit = "y_{j}" if l == depth else f"a^{{({l})}}_{{j}}"
-        before = "x_{k}" if l == 1 else f"a^{{({l - 1})}}_{{k}}"
-        bias = f"b^{{({l})}}_{{j}}" if form.bias == "neuron" else f"b_{{{l}}}"
-        entry = "_{k,j}" if row else "_{j,k}"
+        weight, bias, neuron_bias = Layered("w", l, ("j", "k")), Bias(l, shared), Bias(l, shared, "j")
         matrix, neuron = {
-            "Z": (f"Z^{{({l})}}", f"z^{{({l})}}_{{j}}"),
-            "A": ("Y" if l == depth else f"A^{{({l})}}", unit),
-            "delta": (per + f"\\delta^{{({l})}}", f"\\frac{{\\partial L}}{{\\partial z^{{({l})}}_{{j}}}}"),
-            "dW": (f"\\frac{{\\partial L}}{{\\partial W^{{({l})}}{entry}}}", f"\\frac{{\\partial L}}{{\\partial w^{{({l})}}_{{j,k}}}}"),
-            "db": (f"\\frac{{\\partial L}}{{\\partial {bias.replace('_{j}', '')}}}", f"\\frac{{\\partial L}}{{\\partial {bias}}}"),
-            "dA_prev": (per + f"\\frac{{\\partial L_{{x}}}}{{\\partial {'X' if l == 1 else f'A^{{({l - 1})}}'}}}",
-                        f"\\frac{{\\partial L}}{{\\partial {before}}}"),
-            "W_updated": (f"{{W^{{({l})}}}}'{entry}", f"{{w^{{({l})}}_{{j,k}}}}'"),
-            "b_updated": (f"{{{bias.replace('_{j}', '')}}}'", f"{{{bias}}}'"),
+            "Z": (Layered("Z", l), Layered("z", l, "j")),
+            "A": (Activation(l, depth), Activation(l, depth, "j")),
+            "delta": (Tex(" ".join(per + (latex(Delta(l)),))), Partial("L", Layered("z", l, "j"))),
+            "dW": (Partial("L", WeightEntry(l, form.convention)), Partial("L", weight)),
+            "db": (Partial("L", bias), Partial("L", neuron_bias)),
+            "dA_prev": (Tex(" ".join(per + (latex(Partial(Layered("L", index="x"), Activation(l - 1, depth))),))),
+                        Partial("L", Activation(l - 1, depth, "k"))),
+            "W_updated": (WeightEntry(l, form.convention, updated=True), Updated(weight)),
+            "b_updated": (Updated(bias), Updated(neuron_bias)),
         }[check.quantity]
-        rows.append((str(l), Tex(matrix), Tex(neuron), check.entries, number_text(check.max_error, ERROR_DIGITS)))
+        rows.append((str(l), latex(matrix), latex(neuron), check.entries, number_text(check.max_error, ERROR_DIGITS)))
     return tuple(rows)

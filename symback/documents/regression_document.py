@@ -9,18 +9,17 @@ from __future__ import annotations
 import math
 import string
 from dataclasses import dataclass
-from fractions import Fraction
 from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar, Mapping
 
 import sympy as sp
 
 from symback.documents.catalogue import messages
+from symback.documents.notation import (ETA, Bracketed, Call, Entries, Fraction, Gradient, Layered, Norm, Partial,
+                                        Power, Shaped, Transposed)
+from symback.documents.printing import latex, name_latex
 from symback.documents.prose import Prose
-from symback.documents.tex import format_number, plot_coordinate
-from symback.documents.printing import name_latex
-from symback.documents.tex import Tex, bmatrix, shaped
-from symback.documents.printing import latex as print_latex
+from symback.documents.tex import Tex, bmatrix, format_number, plot_coordinate
 from symback.engine.numerals import rounded
 from symback.engine.regression import TOLERANCE
 
@@ -30,6 +29,10 @@ if TYPE_CHECKING:
 SHOWN_TERMS = 6                          #: E(β) with data lists all terms up to this many rows
 PLOT_POINTS = 200                        #: the cost curve is sampled down to about this many points
 HEAD, TAIL = 6, 3                        #: iterations shown: β⁽⁰⁾..β⁽⁵⁾, then the last three
+HAT, COST = Tex(r"\hat{\beta}"), Tex(r"E\left(\beta\right)")  #: the least-squares estimate; the cost
+RESIDUAL = r"\left(Y - X\beta\right)"
+STEP_COST = Tex("2 n p + p")             #: multiply-adds of one step of gradient descent
+QUAD, TIMES = r", \quad ", r" \times "
 
 
 def sentence(text: str, **fields: str) -> Prose:
@@ -86,8 +89,8 @@ class RegressionDocument:
     converges: bool
 
 
-def _float(value: Fraction, digits: int) -> sp.Float:
-    """A decimal of ``digits`` significant digits as a Float close enough that the printer shows those digits
+def _float(value, digits: int) -> sp.Float:
+    """A decimal of ``digits`` significant digits (an exact fraction) as a Float close enough that the printer shows those digits
     again (a Float of the data itself could sit on either side of a tie: 0.55 to 1 digit)."""
     return sp.Float(sp.Rational(value.numerator, value.denominator), digits + 10)
 
@@ -106,51 +109,57 @@ def build_regression_document(solution: "RegressionSolution", lang: str = "en", 
     X, Y, n, p = solution.X, solution.Y, solution.X.rows, solution.X.cols
     iterations = descent.iterations
     last = iterations[-1] if iterations else None
-    hat = r"\hat{\beta}"
 
     def num(value) -> Tex:
         return Tex(format_number(value, digits))
 
     def matrix(m, shape: bool = True) -> Tex:
-        tex = bmatrix([[num(m[i, j]) for j in range(m.cols)] for i in range(m.rows)])
-        return shaped(tex, m.rows, m.cols) if shape else tex
+        entries = Entries.of(m, digits)
+        return latex(Shaped(entries, m.rows, m.cols) if shape else entries)
 
     def vector(values) -> Tex:
-        return bmatrix([[num(v)] for v in values])
+        return latex(Entries.column(values, digits))
 
     def shown(expr: sp.Expr) -> Tex:  # data as decimals rounded to digits (as num rounds them), integers as they are
-        return print_latex(expr.xreplace({r: _float(rounded(r, digits).value, digits) for r in expr.atoms(sp.Rational)
-                                          if not r.is_Integer}), digits=digits)
+        return latex(expr.xreplace({r: _float(rounded(r, digits).value, digits) for r in expr.atoms(sp.Rational)
+                                    if not r.is_Integer}), digits=digits)
 
     def count(key: str) -> str:
         return f"{flops[key]:,}"
 
+    def at(step) -> Tex:  # β at a step of gradient descent: β^{(t)}
+        return latex(Layered("beta", step))
+
+    def descent_step(step) -> str:  # β^{(t)} - η ∇E(β^{(t)})
+        return " - ".join((at(step), " ".join((ETA, latex(Gradient(Call("E", (Layered("beta", step),))))))))
+
     betas = solution.betas
     beta = bmatrix([[name_latex(b.name)] for b in betas])
-    c = "" if reg.cost == "sse" else r"\frac{1}{n} "
-    two_c = "2" if reg.cost == "sse" else rf"\frac{{2}}{{{n}}}"
+    sse = reg.cost == "sse"
+    c = "" if sse else r"\frac{1}{n} "                      # the cost's factor: 1 (SSE) or 1/n (MSE)
+    two_c = "2" if sse else latex(Fraction(2, n))
+    residual_step = " ".join((two_c, ETA, r"X^{\top}", latex(Bracketed(Tex("Y - X" + at("t"))))))  # -η∇E(β^{(t)})
     terms = [shown((Y[i] - sum(X[i, j] * b for j, b in enumerate(betas))) ** 2) for i in range(n)]
     terms = terms if n <= SHOWN_TERMS else terms[:3] + [r"\cdots"] + terms[-1:]
     per_line = 2 if p <= 3 else 1  # the LaTeX breaks the sum into lines of this many terms
     lines = [" + ".join(terms[i:i + per_line]) for i in range(0, len(terms), per_line)]
-    lines = [(r"&\quad + " if i else r"E\left(\beta\right) &= " + ("" if reg.cost == "sse" else rf"\frac{{1}}{{{n}}} \Big(")) + line
-             for i, line in enumerate(lines)]
-    lines[-1] += "" if reg.cost == "sse" else r" \Big)"
+    first = " &= ".join((COST, "" if sse else " ".join((latex(Fraction(1, n)), r"\Big("))))
+    lines = [(r"&\quad + " if i else first) + line for i, line in enumerate(lines)]
+    lines[-1] += "" if sse else r" \Big)"
     exact = Tex("")
     if any(not v.is_Integer for v in solution.beta_hat) and all(len(str(v)) <= 16 for v in solution.beta_hat):
-        exact = Tex(rf"{hat} = " + bmatrix([[print_latex(v)] for v in solution.beta_hat]))
-    fit = [(Tex(rf"E\left({hat}\right)"), num(solution.cost_at_beta_hat))]
+        exact = Tex(" = ".join((HAT, bmatrix([[latex(v)] for v in solution.beta_hat]))))
+    fit = [(latex(Call("E", (HAT,))), num(solution.cost_at_beta_hat))]
     if solution.r_squared is not None:
         fit.append((Tex(r"R^{2} = 1 - \frac{\mathrm{SSE}}{\mathrm{SST}}"), num(solution.r_squared)))
-    residual = r"\left(Y - X\beta\right)"
     hessian = matrix(2 * reg.scale * solution.xtx)
     eta = num(descent.learning_rate)
     verdict = sentence(
-        t["converges" if descent.converges else "diverges"], eta=Tex(rf"\eta = {eta}"),
-        bound=Tex(rf"2/\lambda_{{\max}} = {num(descent.max_rate)}"),
-        rho=Tex(rf"\rho = \max_i \left\lvert 1 - \eta \lambda_i \right\rvert = {num(descent.contraction)}"),
-        needed=Tex(str(descent.steps_to_tolerance)), tolerance=Tex(rf"10^{{{round(math.log10(TOLERANCE))}}}"))
-    rows = [(str(it.step), Tex(bmatrix([[num(v) for v in it.beta]]) + r"^{\top}"), num(it.cost), num(it.distance))
+        t["converges" if descent.converges else "diverges"], eta=Tex(" = ".join((ETA, eta))),
+        bound=Tex(" = ".join((r"2/\lambda_{\max}", num(descent.max_rate)))),
+        rho=Tex(" = ".join((r"\rho", r"\max_i \left\lvert 1 - \eta \lambda_i \right\rvert", num(descent.contraction)))),
+        needed=Tex(str(descent.steps_to_tolerance)), tolerance=latex(Power(10, round(math.log10(TOLERANCE)))))
+    rows = [(str(it.step), latex(Transposed(Entries((tuple(it.beta),), digits))), num(it.cost), num(it.distance))
             for it in iterations]
     stride = max(1, len(iterations) // PLOT_POINTS)
     sampled = iterations[::stride] + ((last,) if last and iterations[::stride][-1] is not last else ())
@@ -158,49 +167,51 @@ def build_regression_document(solution: "RegressionSolution", lang: str = "en", 
     costs = [(t["cost_xtx"], "n p^{2}", "closed_form_XtX"), (t["cost_xty"], "n p", "closed_form_XtY"),
              (t["cost_inverse"], "p^{3}", "closed_form_inverse"), (t["cost_product"], "p^{2}", "closed_form_product"),
              (t["cost_closed"], r"O\left(n p^{2} + p^{3}\right)", "closed_form"),
-             (t["cost_step"], r"2 n p + p = O\left(n p\right)", "gd_per_step"),
-             (t["cost_steps"].format(steps=reg.steps), rf"{reg.steps} \times \left(2 n p + p\right)", "gd")]
+             (t["cost_step"], " = ".join((STEP_COST, r"O\left(n p\right)")), "gd_per_step"),
+             (t["cost_steps"].format(steps=reg.steps), TIMES.join((str(reg.steps), latex(Bracketed(STEP_COST)))), "gd")]
     if descent.steps_to_tolerance is not None:
         costs.append((t["cost_tolerance"].format(steps=descent.steps_to_tolerance),
-                      rf"{descent.steps_to_tolerance} \times \left(2 n p + p\right)", "gd_to_tolerance"))
+                      TIMES.join((str(descent.steps_to_tolerance), latex(Bracketed(STEP_COST)))), "gd_to_tolerance"))
     final = Prose(())
     if last:
-        final = sentence(t["final"], beta=Tex(rf"\beta^{{({last.step})}} = {vector(last.beta)}"),
-                         hat=Tex(rf"{hat} = {vector(solution.beta_hat)}"),
-                         distance=Tex(rf"\left\lVert \beta^{{({last.step})}} - {hat} \right\rVert = {num(last.distance)}"))
+        final = sentence(t["final"], beta=Tex(" = ".join((at(last.step), vector(last.beta)))),
+                         hat=Tex(" = ".join((HAT, vector(solution.beta_hat)))),
+                         distance=Tex(" = ".join((latex(Norm(Tex(" - ".join((at(last.step), HAT))))), num(last.distance)))))
     return RegressionDocument(
         title=solution.title, lang=lang, t=MappingProxyType(t),
         intro=sentence(t["intro_intercept" if reg.intercept else "intro"], n=Tex(f"n = {n}"),
-                       k=Tex(f"k = {len(reg.x[0])}"), p=Tex(f"p = {p}"), beta0=Tex(r"\beta_{0}")),
-        data=Tex(rf"X = {matrix(X)}, \quad Y = {matrix(Y)}, \quad \beta = {shaped(beta, p, 1)}"),
+                       k=Tex(f"k = {len(reg.x[0])}"), p=Tex(f"p = {p}"), beta0=name_latex("beta_0")),
+        data=Tex(QUAD.join((" = ".join(("X", matrix(X))), " = ".join(("Y", matrix(Y))),
+                            " = ".join((name_latex("beta"), latex(Shaped(beta, p, 1))))))),
         cost_intro=sentence(t[f"cost_{reg.cost}"], model=Tex(r"Y = X\beta + \varepsilon")),
-        cost=Tex(rf"E\left(\beta\right) = {c}\left\lVert Y - X\beta \right\rVert^{{2}} = {c}\sum_{{i=1}}^{{n}} "
-                 r"\left(y_{i} - x_{i}^{\top} \beta\right)^{2}"),
+        cost=Tex(" = ".join((COST, c + r"\left\lVert Y - X\beta \right\rVert^{2}",
+                             c + r"\sum_{i=1}^{n} \left(y_{i} - x_{i}^{\top} \beta\right)^{2}"))),
         cost_with_data=tuple(Tex(line) for line in lines),
         closed_form=((Tex(r"X^{\top} X"), matrix(solution.xtx)), (Tex(r"X^{\top} Y"), matrix(solution.xty)),
                      (Tex(r"\left(X^{\top} X\right)^{-1}"), matrix(solution.xtx_inv)),
-                     (Tex(hat), Tex(rf"\left(X^{{\top}} X\right)^{{-1}} X^{{\top}} Y = {matrix(solution.xtx_inv, False)} "
-                                    rf"{matrix(solution.xty, False)} = {matrix(solution.beta_hat)}"))),
+                     (HAT, Tex(" = ".join((r"\left(X^{\top} X\right)^{-1} X^{\top} Y",
+                                           " ".join((matrix(solution.xtx_inv, False), matrix(solution.xty, False))),
+                                           matrix(solution.beta_hat)))))),
         exact=exact, fit=tuple(fit),
         gradient_intro=sentence(t["gradient_intro"], betas=Tex(", ".join(name_latex(b.name) for b in betas)),
                                 rules=", ".join(t.get(f"rules.{r}", r) for r in solution.gradient_rules)),
-        gradient_generic=Tex(rf"\frac{{\partial E}}{{\partial \beta_{{j}}}} = {c}\sum_{{i=1}}^{{n}} 2 \left(y_{{i}} - "
-                             rf"x_{{i}}^{{\top}} \beta\right) \left(-x_{{ij}}\right) = -2 {c}\left[X^{{\top}} {residual}\right]_{{j}}"),
-        gradient=tuple((Tex(rf"\frac{{\partial E}}{{\partial {name_latex(b.name)}}}"), shown(g))
-                       for b, g in zip(betas, solution.gradient)),
-        gradient_matrix=Tex(rf"\nabla E\left(\beta\right) = -{two_c} X^{{\top}} {residual} = {two_c} X^{{\top}} X \beta - "
-                            rf"{two_c} X^{{\top}} Y = {hessian} \beta - {matrix(2 * reg.scale * solution.xty)}"),
+        gradient_generic=Tex(" = ".join((latex(Partial("E", "beta_j")),
+                                         c + r"\sum_{i=1}^{n} 2 \left(y_{i} - x_{i}^{\top} \beta\right) \left(-x_{ij}\right)",
+                                         "-2 " + c + r"\left[X^{\top} \left(Y - X\beta\right)\right]_{j}"))),
+        gradient=tuple((latex(Partial("E", b.name)), shown(g)) for b, g in zip(betas, solution.gradient)),
+        gradient_matrix=Tex(" = ".join((latex(Gradient(COST)), "-" + " ".join((two_c, r"X^{\top}", RESIDUAL)),
+                                        " - ".join((" ".join((two_c, r"X^{\top} X \beta")), " ".join((two_c, r"X^{\top} Y")))),
+                                        " - ".join((" ".join((hessian, r"\beta")), matrix(2 * reg.scale * solution.xty)))))),
         gradient_checked=solution.gradient_checked,
-        hessian=Tex(rf"H = \nabla^{{2}} E = {two_c} X^{{\top}} X = {hessian}, \quad \lambda\left(H\right) = "
-                    + ", ".join(num(v) for v in descent.eigenvalues)),
-        update=Tex(rf"\beta^{{(t+1)}} = \beta^{{(t)}} - \eta \nabla E\left(\beta^{{(t)}}\right) = \beta^{{(t)}} + "
-                   rf"{two_c} \eta X^{{\top}} \left(Y - X\beta^{{(t)}}\right), \quad \eta = {eta}, \quad "
-                   rf"\beta^{{(0)}} = {vector(reg.start)}"),
+        hessian=Tex(QUAD.join((" = ".join(("H", r"\nabla^{2} E", " ".join((two_c, r"X^{\top} X")), hessian)),
+                               " = ".join((r"\lambda\left(H\right)", ", ".join(num(v) for v in descent.eigenvalues)))))),
+        update=Tex(QUAD.join((" = ".join((at("t+1"), descent_step("t"), " + ".join((at("t"), residual_step)))),
+                              " = ".join((ETA, eta)), " = ".join((at(0), vector(reg.start)))))),
         verdict=verdict,
         overflow=sentence(t["overflow"], step=Tex(str(descent.diverged_at))) if descent.diverged_at is not None else Prose(()),
-        first_step=Tex(rf"\beta^{{(1)}} = \beta^{{(0)}} - \eta \nabla E\left(\beta^{{(0)}}\right) = {vector(reg.start)} - "
-                       rf"{eta} {vector(descent.first_gradient)} = {vector(descent.first)}"),
-        columns=(Tex(r"\beta^{(t)}"), Tex(r"E\left(\beta^{(t)}\right)"), Tex(rf"\left\lVert \beta^{{(t)}} - {hat} \right\rVert")),
+        first_step=Tex(" = ".join((at(1), descent_step(0), " - ".join((vector(reg.start), " ".join((eta, vector(descent.first_gradient))))),
+                                   vector(descent.first)))),
+        columns=(at("t"), latex(Call("E", (Layered("beta", "t"),))), latex(Norm(Tex(" - ".join((at("t"), HAT)))))),
         iterations=tuple(rows if len(rows) <= HEAD + TAIL + 1 else rows[:HEAD] + [None] + rows[-TAIL:]),
         cost_curve=curve("cost"), distance_curve=curve("distance"),
         final=final,

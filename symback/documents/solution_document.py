@@ -7,18 +7,19 @@ catalogue (``templates/messages.toml``) in the document's language. Templates on
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Mapping
 
 import sympy as sp
 
-from symback.documents.backward import Backward, BackRow, equation_tex, partial_tex
+from symback.documents.backward import Backward, BackRow, partial_tex
 from symback.documents.breaking import Equation, aligned_lines
 from symback.documents.catalogue import messages
 from symback.documents.diagram import Diagram, build_diagram
 from symback.documents.efficiency_section import EfficiencySection, build_efficiency_section
+from symback.documents.notation import ETA, Call, Delta, Layered, Partial, Summed, Updated, dotted
+from symback.documents.printing import latex as print_latex
 from symback.documents.printing import latex_printer
 from symback.documents.printing import name_latex
 from symback.documents.render import DETAILS
@@ -90,15 +91,6 @@ class Document:
         return self.plots or (self.diagram is not None and self.detail == "full")
 
 
-_partial = partial_tex
-_DOUBLE = re.compile(r"\\left\(\\left\((-[^\\]*)\\right\)\s*\\right\)")
-_BRACKETED = re.compile(r"\\left\[\\left\((-[^\\]*)\\right\) > 0\\right\]")
-
-
-def _single_parentheses(tex: str) -> Tex:
-    r"""``\tanh\left(\left(-0.15\right)\right)`` as ``\tanh\left(-0.15\right)``: a call's parentheses suffice
-    (and ``\mathbf{1}\left[-0.3 > 0\right]`` needs none)."""
-    return Tex(_BRACKETED.sub(r"\\left[\1 > 0\\right]", _DOUBLE.sub(r"\\left(\1\\right)", tex)))
 
 
 def build_document(solution: "Solution", lang: str = "en", digits: int = 4, detail: str = "full") -> Document:
@@ -112,35 +104,35 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
     graph, numbers, derivation = solution.graph, solution.numbers, solution.derivation
     values = numbers.values
     shown = {name: format_number(v, digits) for name, v in values.items()}
-    as_number = {name: wrap(text) for name, text in shown.items()}
 
     # juxtaposed multi-letter names read as one word: multiply with a visible dot then
     wordy = any(name_latex(n.name).startswith(r"\mathrm") for n in graph.nodes)
     mul = "dot" if wordy else None
     euler = not any(n.name == "e" for n in graph.nodes)  # a user's e: Euler's number prints as \exp(1)
 
-    # one printer per (names, multiplication sign), each result kept: the same maps serve every call
+    # one printer per (names, numbers, multiplication sign), each result kept: the same maps serve every call
     printers: dict[tuple, tuple] = {}
 
-    def printer(names: Mapping[str, str] | None, mul_symbol: str | None):
-        key = (id(names), mul_symbol)
-        if key not in printers:  # (the map is kept with its printer, so its id stays its own)
-            printers[key] = (names, latex_printer(mul_symbol=mul_symbol, euler_e=euler,
-                                                  **({"names": dict(names)} if names else {})))
-        return printers[key][1]
+    def printer(names: Mapping[str, str] | None, as_numbers: Mapping[str, str] | None, mul_symbol: str | None):
+        key = (id(names), id(as_numbers), mul_symbol)
+        if key not in printers:  # (the maps are kept with their printer, so their ids stay their own)
+            printers[key] = (names, as_numbers, latex_printer(mul_symbol=mul_symbol, euler_e=euler,
+                                                              **({"names": dict(names)} if names else {}),
+                                                              **({"numbers": dict(as_numbers)} if as_numbers else {})))
+        return printers[key][2]
 
     merged: dict[int, tuple] = {}
 
     def latex(expr: sp.Expr, names: Mapping[str, str] | None = None, mul_symbol: str | None = mul) -> Tex:
-        return printer(names or None, mul_symbol or mul)(expr)
+        return printer(names or None, None, mul_symbol or mul)(expr)
 
     def substituted(expr: sp.Expr, extra: Mapping[str, str] | None = None) -> Tex:
-        names = as_number
+        as_numbers = shown
         if extra:
             if id(extra) not in merged:
-                merged[id(extra)] = (extra, {**as_number, **extra})
-            names = merged[id(extra)][1]
-        return _single_parentheses(printer(names, "dot")(expr))
+                merged[id(extra)] = (extra, {**shown, **extra})
+            as_numbers = merged[id(extra)][1]
+        return printer(None, as_numbers, "dot")(expr)
 
     def leaf_rows(names) -> tuple[Row, ...]:
         return tuple(Row(name_latex(n), value=Tex(shown[n])) for n in names)
@@ -150,19 +142,17 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
     back = Backward(derivation, digits, latex, substituted)
     backward = back.rows(t)
     leaves = graph.params or graph.inputs
-    updates: tuple[Row, ...] = ()
     rate = graph.learning_rate
-    if rate is not None:
-        rate_text = format_number(rate, digits)
-        eta = Tex(r"\eta")
-        updates = tuple(
-            Row(Tex("{" + name_latex(p) + "}'"),
-                Tex(rf"{name_latex(p)} - {eta} {_partial(graph.loss, p)}") if p not in graph.frozen else name_latex(p),
-                Tex(rf"{shown[p]} - {rate_text} \cdot {wrap(format_number(numbers.gradients[p], digits))}")
-                if p not in graph.frozen else Tex(shown[p]),
-                Tex(format_number(solution.updated[p], digits)) if graph.steps == 1 else Tex(""),
-                escape_latex(t["frozen"]) if p in graph.frozen else "")
-            for p in graph.params)
+
+    def update(p: str) -> Row:  # p' = p - eta dL/dp, with numbers
+        value = Tex(format_number(solution.updated[p], digits)) if graph.steps == 1 else Tex("")
+        if p in graph.frozen:
+            return Row(print_latex(Updated(p)), name_latex(p), Tex(shown[p]), value, escape_latex(t["frozen"]))
+        step = dotted(format_number(rate, digits), wrap(format_number(numbers.gradients[p], digits)))
+        return Row(print_latex(Updated(p)), Tex(" - ".join((name_latex(p), " ".join((ETA, partial_tex(graph.loss, p)))))),
+                   Tex(" - ".join((shown[p], step))), value)
+
+    updates = tuple(update(p) for p in graph.params) if rate is not None else ()
     history = tuple((i, format_number(sp.Float(v), digits), plot_coordinate(v)) for i, v in enumerate(solution.history)) \
         if graph.steps > 1 else ()
     check = tuple((name_latex(p), format_number(c.symbolic, digits), format_number(settled(c.numeric), digits),
@@ -174,7 +164,7 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
     # a convention is stated only where a rule the document uses depends on it
     relu_rules = {"ReLU derivative", "leaky ReLU derivative"}
     conventions = (t["conventions.relu_at_zero"].format(value=format_number(graph.conventions.relu_at_zero, digits)),) \
-        if any(note.split(":")[0] in relu_rules for note in derivation.notes) else ()
+        if any(note.rule in relu_rules for note in derivation.notes) else ()
     loss_row = forward[-1]
     definitions = tuple(Row(name_latex(n.name), latex(n.expr)) for n in graph.nodes if not n.is_leaf)
     lines = {
@@ -185,7 +175,7 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
         "updates": aligned_lines(Equation(r.lhs, (r.symbolic, r.substituted, r.value), r.note) for r in updates),
         "delta_rule": _delta_rule(graph.loss) if back.deltas else (),
     }
-    notes = tuple(t.get(f"rule_notes.{note.split(':')[0]}", note) for note in derivation.notes)
+    notes = tuple(t.get(f"rule_notes.{note.rule}", str(note)) for note in derivation.notes)
     return Document(
         title=solution.title, lang=lang, t=MappingProxyType(t),  # t.update is the message, not dict.update
         inputs=leaf_rows(graph.inputs), params=leaf_rows(graph.params),
@@ -194,18 +184,19 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
         conventions=conventions, forward=forward[:-1] if forward else (), loss=forward[-1],
         backward=tuple(backward), updates=updates, history=history,
         check=check, check_agrees=worst <= CHECK_TOLERANCE, summary=summary,
-        assumptions=tuple(equation_tex(a) for a in derivation.assumptions), notes=notes,
+        assumptions=tuple(print_latex(a) for a in derivation.assumptions), notes=notes,
         diagram=build_diagram(solution, digits, lang), detail=detail, lines=MappingProxyType(lines),
         delta_table=back.delta_table(), network=bool(back.deltas),
         efficiency=build_efficiency_section(solution, t, digits))
 
 
 def _delta_rule(loss: str) -> tuple[Tex, ...]:
-    r"""The δ recursion in general form: what every neuron's line below instantiates."""
-    L = name_latex(loss)
-    return (Tex(rf"\delta^{{(l)}}_{{j}} &= \frac{{\partial {L}}}{{\partial z^{{(l)}}_{{j}}}}"),
-            Tex(r"\delta^{(l)}_{j} &= f'\left(z^{(l)}_{j}\right) \sum_{k} w^{(l+1)}_{k,j} \delta^{(l+1)}_{k}"),
-            Tex(rf"\frac{{\partial {L}}}{{\partial w^{{(l)}}_{{j,k}}}} &= a^{{(l-1)}}_{{k}} \delta^{{(l)}}_{{j}}"))
+    r"""The δ recursion in general form (aligned lines): what every neuron's line below instantiates."""
+    delta, z = Delta("l", "j"), Layered("z", "l", "j")
+    lines = ((delta, (Partial(loss, z),)),
+             (delta, (Call(Tex("f'"), (z,)), Summed(("k",), (Layered("w", "l+1", ("k", "j")), Delta("l+1", "k"))))),
+             (Partial(loss, Layered("w", "l", ("j", "k"))), (Layered("a", "l-1", "k"), delta)))
+    return tuple(Tex(" &= ".join((print_latex(lhs), " ".join(map(print_latex, rhs))))) for lhs, rhs in lines)
 
 
 SETTLED_DIGITS = 30  #: a finite difference at 50 digits is good to about 35; it is shown from its first 30

@@ -135,7 +135,3 @@ def bmatrix(entries: Sequence[Sequence[str]], limit: int = 8) -> Tex:
             rows.append(" & ".join(entries[i][j] if j is not None else r"\cdots" for j in keep(len(entries[i]))))
     return Tex(r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}")
 
-
-def shaped(tex: str, rows: int, cols: int) -> Tex:
-    r"""``tex`` with its shape written under it: ``\underset{1 \times 2}{X}``."""
-    return Tex(r"\underset{%d \times %d}{%s}" % (rows, cols, tex))

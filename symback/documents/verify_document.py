@@ -18,6 +18,7 @@ from symback.checking.equivalence import WRONG
 from symback.documents.printing import name_latex
 from symback.documents.tex import Tex, escape_latex
 from symback.documents.printing import latex as print_latex
+from symback.documents.notation import Partial
 from symback.checking.steps import StepsReport
 from symback.checking.claim import ClaimResult, ClaimsReport
 from symback.engine.numerals import json_number, number_text, rounded
@@ -206,7 +207,7 @@ def _claim_row(result: ClaimResult, report: ClaimsReport, lang: str, digits: int
     elif quantity.kind == "updated":
         name = Tex(f"{name_latex(quantity.name)}'")
     else:
-        name = Tex(rf"\frac{{\partial {name_latex(quantity.child)}}}{{\partial {name_latex(quantity.name)}}}")
+        name = print_latex(Partial(quantity.child, quantity.name))
     if result.formula is not None:
         claimed, actual = print_latex(result.claimed_expr, order="none"), print_latex(result.formula)
     else:

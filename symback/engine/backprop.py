@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symback.engine.derivation import BackStep, Derivation, Term
+from symback.engine.derivation import BackStep, Derivation, SumToOne, Term
 from symback.engine.expr import times, within_size
 from symback.engine.graph import Graph
+from symback.engine.rule import RuleNote
 from symback.engine.rules import differentiate, neuron_locals, notes_for
 
 #: closed forms with more tree nodes than this are kept as built (nested), not simplified
@@ -26,10 +27,6 @@ ELIMINATE_NODES = 48
 def assumed_groups(graph: Graph) -> tuple[tuple[str, ...], ...]:
     """Cross-entropy target groups whose given values sum to exactly 1 (so Sigma t = 1 holds)."""
     return tuple(g for g in graph.target_groups if sp.Add(*(graph.point[t] for t in g)) == 1)
-
-
-def sum_to_one_text(group: tuple[str, ...]) -> str:
-    return " + ".join(group) + " = 1"
 
 
 def backprop(graph: Graph) -> Derivation:
@@ -51,8 +48,8 @@ def backprop(graph: Graph) -> Derivation:
     incoming: dict[str, list[Term]] = {name: [] for name in relevant}
     closed: dict[str, sp.Expr] = {}
     steps: list[BackStep] = []
-    used_assumptions: list[str] = []
-    notes: list[str] = []
+    used_assumptions: list[SumToOne] = []
+    notes: list[RuleNote] = []
     memo: dict[sp.Expr, tuple[sp.Expr, tuple[str, ...]]] = {}
     for node in reversed(graph.nodes):
         if node.name not in relevant:
@@ -60,7 +57,7 @@ def backprop(graph: Graph) -> Derivation:
         terms = tuple(incoming[node.name][::-1])  # children in forward (topological) order
         if node.name == graph.loss:
             raw = tidy = sp.S.One
-            applied: tuple[str, ...] = ()
+            applied: tuple[SumToOne, ...] = ()
         else:
             raw = sp.Add(*(times(closed[t.child], t.local) for t in terms))
             simple = len(terms) == 1 and (terms[0].local.is_Symbol or terms[0].local.is_Number)
@@ -80,7 +77,7 @@ def backprop(graph: Graph) -> Derivation:
     return Derivation(graph, tuple(steps), tuple(dict.fromkeys(used_assumptions)), tuple(dict.fromkeys(notes)))
 
 
-def _tidy_once(expr: sp.Expr, groups, memo: dict) -> tuple[sp.Expr, tuple[str, ...]]:
+def _tidy_once(expr: sp.Expr, groups, memo: dict) -> tuple[sp.Expr, tuple[SumToOne, ...]]:
     """:func:`_tidy`, computed once per shape: expressions equal up to a renaming of their symbols share it.
 
     A layer's n^2 weights give n^2 closed forms such as ``a1_k*y_j*(1 - y_j)*(y_j - t_j)`` that differ
@@ -138,7 +135,7 @@ def _renamed(expr: sp.Expr, names: dict) -> tuple[sp.Expr, bool]:
 _REAL = sp.Symbol("x", real=True).assumptions0
 
 
-def _tidy(expr: sp.Expr, groups) -> tuple[sp.Expr, tuple[str, ...]]:
+def _tidy(expr: sp.Expr, groups) -> tuple[sp.Expr, tuple[SumToOne, ...]]:
     """The shortest of a few textbook rewrites of a small expression, and the assumptions used.
 
     Candidates: the expression as built, with common factors pulled out, ``cancel`` and ``factor``
@@ -155,7 +152,7 @@ def _tidy(expr: sp.Expr, groups) -> tuple[sp.Expr, tuple[str, ...]]:
     for group in groups if within_size(expr, ELIMINATE_NODES) else ():
         if len(free.intersection(group)) < 2:
             continue
-        assumption = (sum_to_one_text(tuple(s.name for s in group)),)
+        assumption = (SumToOne(tuple(s.name for s in group)),)
         for k, t in enumerate(group):
             rest = sp.Add(*(s for i, s in enumerate(group) if i != k))
             candidates.append((sp.factor_terms(sp.expand(expr.xreplace({t: 1 - rest}))), assumption))

@@ -34,7 +34,10 @@ from symback.engine.rules import Conventions
 
 
 def conv_graph(net: ConvNetworkSpec, conventions: Conventions):
-    """Nodes (topological), leaf values, loss name and target groups of a convolutional network."""
+    """Nodes (topological), leaf values, loss name, target groups and neurons of a convolutional network.
+
+    Its positions are written with adjoints in the documents, not as δs: no node is recorded as a neuron.
+    """
     m = len(net.x)
     values = net.value
     graph = GraphBuilder()
@@ -60,7 +63,7 @@ def conv_graph(net: ConvNetworkSpec, conventions: Conventions):
     if LOSSES[net.loss].targets_sum_to_one and net.outputs > 1:
         groups = tuple(tuple(t.name for t in row) for row in targets)
     ordered = [n for n in graph.leaves if n.kind == INPUT] + [n for n in graph.leaves if n.kind == PARAM]
-    return tuple(ordered) + tuple(graph.nodes), point, "L", groups
+    return tuple(ordered) + tuple(graph.nodes), point, "L", groups, graph.neurons
 
 
 def _loss_name(net: ConvNetworkSpec) -> str:

@@ -13,6 +13,7 @@ import mpmath
 import sympy as sp
 
 from symback.engine.graph import Graph
+from symback.engine.rule import RuleNote
 
 PRECISION = 50  #: significant digits carried where arithmetic is not exact
 CHECK_TOLERANCE = 1e-10  #: relative error up to which the gradient check counts as agreeing
@@ -42,6 +43,20 @@ class Numbers:
 
 
 @dataclass(frozen=True)
+class SumToOne:
+    """The assumption that ``targets`` sum to one (Σt = 1), under which softmax + cross-entropy gives y - t.
+
+    >>> str(SumToOne(("t1", "t2")))
+    't1 + t2 = 1'
+    """
+
+    targets: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return " + ".join(self.targets) + " = 1"
+
+
+@dataclass(frozen=True)
 class Term:
     """One child's contribution to a node's adjoint: dL/dchild * local, local = dchild/dnode."""
 
@@ -58,7 +73,7 @@ class BackStep:
     terms: tuple[Term, ...]          #: empty for the loss itself (dL/dL = 1)
     closed: sp.Expr                  #: dL/dnode in node symbols, textbook form
     raw: sp.Expr                     #: sum of closed(child) * local before tidying
-    assumptions: tuple[str, ...] = ()
+    assumptions: tuple[SumToOne, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,8 +82,8 @@ class Derivation:
 
     graph: Graph
     steps: tuple[BackStep, ...]
-    assumptions: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
+    assumptions: tuple[SumToOne, ...] = ()
+    notes: tuple[RuleNote, ...] = ()
     numbers: Numbers | None = None
 
     @cached_property

@@ -13,7 +13,7 @@ from symback.engine.errors import SpecError
 from symback.engine.expr import parse_formula, symbol
 from symback.engine.network import network_graph
 from symback.engine.value_size import check_value_digits
-from symback.engine.node import INPUT, NODE, PARAM, Node, exact_number
+from symback.engine.node import INPUT, NODE, PARAM, Neuron, Node, exact_number
 from symback.engine.rules import Conventions
 from symback.engine.spec import NetworkSpec, Spec
 
@@ -38,6 +38,7 @@ class Graph:
     conventions: Conventions = field(default_factory=Conventions)
     target_groups: tuple[tuple[str, ...], ...] = ()  #: targets of cross-entropy losses
     network: NetworkSpec | None = None
+    neurons: Mapping[str, Neuron] = field(default_factory=dict)  #: a network's pre-activation nodes: their neuron
 
     @cached_property
     def by_name(self) -> dict[str, Node]:
@@ -88,8 +89,8 @@ def build_graph(spec: Spec) -> Graph:
         limits.check("nodes", f"{spec.source}: network", spec.network.size, "nodes (positions, weights and per-sample values)")
         from symback.engine.conv import conv_graph  # lazy: start-up time (NumPy object arrays, conv specs only)
 
-        nodes, point, loss, groups = conv_graph(spec.network, conventions)
-        return Graph(nodes=nodes, loss=loss, point=point, target_groups=groups, **common)
+        nodes, point, loss, groups, neurons = conv_graph(spec.network, conventions)
+        return Graph(nodes=nodes, loss=loss, point=point, target_groups=groups, neurons=neurons, **common)
     if spec.network is not None:
         layers = spec.network.layers
         weights = sum(a * b for a, b in zip(layers, layers[1:]))
@@ -97,10 +98,10 @@ def build_graph(spec: Spec) -> Graph:
             raise SpecError(f"{spec.source}: network.layers",
                             f"{weights} weights is more than a neuron-level derivation handles ({MAX_WEIGHTS})",
                             "use fewer neurons, or symback.compile_network(load_spec(path).network) for numeric gradients")
-        nodes, point, loss, groups = network_graph(spec.network, conventions)
+        nodes, point, loss, groups, neurons = network_graph(spec.network, conventions)
         limits.check("nodes", f"{spec.source}: network", len(nodes), "nodes (neurons, weights and per-sample values)")
         return Graph(nodes=nodes, loss=loss, point=point, target_groups=groups,
-                     network=spec.network, **common)
+                     network=spec.network, neurons=neurons, **common)
     names = [n for n, _ in spec.inputs] + [n for n, _ in spec.params] + [n for n, _ in spec.nodes]
     limits.check("nodes", f"{spec.source}: nodes", len(names), "names (inputs, parameters and nodes)")
     symbols = {n: symbol(n) for n in names}

@@ -23,7 +23,7 @@ from symback.engine.losses import LOSSES
 from symback.engine.rules import Conventions
 from symback.engine.names import (activation_name, bias_name, input_name, pre_activation_name, sample_suffix,
                                   target_name, weight_name)
-from symback.engine.node import INPUT, PARAM, GraphBuilder
+from symback.engine.node import INPUT, PARAM, GraphBuilder, Neuron
 from symback.engine.spec import NetworkSpec
 
 def activation_expr(name: str, z: sp.Expr, zs: list[sp.Expr] | None = None, j: int = 1) -> sp.Expr:
@@ -33,7 +33,7 @@ def activation_expr(name: str, z: sp.Expr, zs: list[sp.Expr] | None = None, j: i
 
 
 def network_graph(net: NetworkSpec, conventions: Conventions):
-    """Nodes (topological), leaf values, loss name and target groups of a network spec."""
+    """Nodes (topological), leaf values, loss name, target groups and neurons (pre-activation nodes) of a network spec."""
     depth = len(net.layers) - 1
     m = len(net.x)
     graph = GraphBuilder()
@@ -62,7 +62,8 @@ def network_graph(net: NetworkSpec, conventions: Conventions):
         activations = inputs[s]
         for l in range(1, depth + 1):
             zs = [node(pre_activation_name(l, j, suf),
-                       sp.Add(*(times(w, a) for w, a in zip(weights[l - 1][j - 1], activations)), biases[l - 1][j - 1]))
+                       sp.Add(*(times(w, a) for w, a in zip(weights[l - 1][j - 1], activations)), biases[l - 1][j - 1]),
+                       Neuron(l, j, s + 1 if m > 1 else None))
                   for j in range(1, net.layers[l] + 1)]
             activations = [node(activation_name(l, j, depth, suf), activation_expr(net.activations[l - 1], z, zs, j))
                            for j, z in enumerate(zs, 1)]
@@ -75,4 +76,4 @@ def network_graph(net: NetworkSpec, conventions: Conventions):
         groups = tuple(tuple(t.name for t in row) for row in targets)
     # leaves in the graph's convention: inputs first, then parameters
     ordered_leaves = [n for n in graph.leaves if n.kind == INPUT] + [n for n in graph.leaves if n.kind == PARAM]
-    return tuple(ordered_leaves) + tuple(graph.nodes), point, "L", groups
+    return tuple(ordered_leaves) + tuple(graph.nodes), point, "L", groups, graph.neurons

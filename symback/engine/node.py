@@ -46,11 +46,22 @@ def exact_number(value, name: str) -> sp.Expr:
         raise SpecError(name, problem.message, problem.fix) from None
 
 
+@dataclass(frozen=True)
+class Neuron:
+    """Which neuron a network's pre-activation node is: neuron ``index`` of layer ``layer``, for sample
+    ``sample`` (1-based; None when the network has one sample). The documents write its δ from this."""
+
+    layer: int
+    index: int
+    sample: int | None = None
+
+
 class GraphBuilder:
     """Collects the leaves (with exact values) and the nodes of a network's graph in topological order.
 
     The network builders (:mod:`symback.engine.network`, :mod:`symback.engine.conv`) create every leaf
     first, then each node after the nodes it uses; a node's parents are listed in creation order.
+    ``neurons`` records the pre-activation nodes that are a dense layer's neurons.
     """
 
     def __init__(self) -> None:
@@ -58,6 +69,7 @@ class GraphBuilder:
         self.nodes: list[Node] = []
         self.point: dict[str, sp.Expr] = {}
         self.order: dict[str, int] = {}
+        self.neurons: dict[str, Neuron] = {}
 
     def leaf(self, name: str, kind: str, value) -> sp.Symbol:
         """A new input or parameter with its value; returns its symbol."""
@@ -66,9 +78,12 @@ class GraphBuilder:
         self.order[name] = len(self.order)
         return symbol(name)
 
-    def node(self, name: str, expr: sp.Expr) -> sp.Symbol:
-        """A new node defined by ``expr`` (in the symbols of earlier leaves and nodes); returns its symbol."""
+    def node(self, name: str, expr: sp.Expr, neuron: Neuron | None = None) -> sp.Symbol:
+        """A new node defined by ``expr`` (in the symbols of earlier leaves and nodes), the pre-activation of
+        ``neuron`` if given; returns its symbol."""
         parents = tuple(sorted((s.name for s in expr.free_symbols), key=self.order.get))
         self.nodes.append(Node(name, NODE, expr, parents))
+        if neuron is not None:
+            self.neurons[name] = neuron
         self.order[name] = len(self.order)
         return symbol(name)

@@ -22,7 +22,18 @@ class Conventions:
 
 DEFAULT_CONVENTIONS = Conventions()
 
-Partial = Callable[[sp.Expr, int, Conventions], sp.Expr]
+PartialRule = Callable[[sp.Expr, int, Conventions], sp.Expr]  #: (expression, argument index, conventions) -> its partial
+
+
+@dataclass(frozen=True)
+class RuleNote:
+    """What a derivation states about a rule it used (a convention, a caveat): ``str`` is ``"rule: note"``."""
+
+    rule: str
+    note: str
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.note}"
 
 
 @dataclass(frozen=True)
@@ -30,5 +41,5 @@ class Rule:
     """How to differentiate one operation: its name, a note, and the partial for argument i."""
 
     name: str
-    partial: Partial
+    partial: PartialRule
     note: str = ""

@@ -17,7 +17,7 @@ from sympy import S
 
 import symback.engine.functions as fn
 from symback.engine.errors import RuleError
-from symback.engine.rule import DEFAULT_CONVENTIONS, Conventions, Rule
+from symback.engine.rule import DEFAULT_CONVENTIONS, Conventions, Rule, RuleNote
 
 
 def _others(expr: sp.Expr, i: int) -> sp.Expr:
@@ -169,11 +169,11 @@ def neuron_locals(expr: sp.Expr) -> dict[sp.Symbol, tuple[sp.Expr, tuple[str, ..
     return found
 
 
-def notes_for(expr: sp.Expr) -> tuple[str, ...]:
+def notes_for(expr: sp.Expr) -> tuple[RuleNote, ...]:
     """The notes (conventions, almost-everywhere caveats) of every rule ``expr`` needs."""
     found = []
     for sub in sp.preorder_traversal(expr):
         rule = RULES.get(type(sub))
         if rule is not None and rule.note:
-            found.append(f"{rule.name}: {rule.note}")
+            found.append(RuleNote(rule.name, rule.note))
     return tuple(dict.fromkeys(found))

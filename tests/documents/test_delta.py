@@ -89,3 +89,21 @@ def test_sums_of_atoms(expr, expected):
     from symback.engine.expr import parse_formula
     names = {n: sp.Symbol(n, real=True) for n in ("w", "a", "b", "x", "z", "t")}
     assert delta._sums_of_atoms(parse_formula(expr, names, "test").expr) is expected
+
+
+def test_delta_names_come_from_the_networks_neurons_not_their_names():
+    """Each pre-activation the network builder recorded is a δ with its layer, index and sample;
+    a graph (even one with a node called z1_2) and a convolutional network have none."""
+    import symback
+
+    net = symback.load_example("xor_sigmoid")  # four samples
+    deltas = delta_names(symback.backprop(symback.build_graph(net)))
+    assert deltas["z1_2_s3"] == r"\delta^{(1)[3]}_{2}" and deltas["z2_1_s4"] == r"\delta^{(2)[4]}_{1}"
+    assert len(deltas) == 3 * 4
+    single = delta_names(symback.backprop(symback.build_graph(symback.load_example("mazur_222"))))
+    assert single == {"z2_1": r"\delta^{(2)}_{1}", "z2_2": r"\delta^{(2)}_{2}",
+                      "z1_1": r"\delta^{(1)}_{1}", "z1_2": r"\delta^{(1)}_{2}"}
+    graph = symback.spec_from_dict({"loss": "L", "inputs": {"x": 1}, "params": {"w": 2},
+                                    "nodes": {"z1_2": "w*x", "L": "z1_2^2"}})
+    assert delta_names(symback.backprop(symback.build_graph(graph))) == {}
+    assert delta_names(symback.backprop(symback.build_graph(symback.load_example("conv1d")))) == {}

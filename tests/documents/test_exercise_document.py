@@ -5,6 +5,7 @@ import subprocess
 from decimal import Decimal
 
 import pytest
+import sympy as sp
 
 from symback.documents.catalogue import messages
 from symback.documents.exercise_document import WORKED_EXTRA, build_exercise_document, manifest_json
@@ -96,3 +97,10 @@ def test_a_user_solution_body_reaches_the_key(exercise, tmp_path):
     variant = exercise.variants[0]
     key = render_document(build_exercise_document(exercise, (variant,), "en", key=True), "md", str(tmp_path))
     assert key.endswith("## Worked solution\nmy worked L at 3\n")
+
+
+def test_given_values_are_decimals_where_they_terminate_and_fractions_elsewhere():
+    from symback.documents.exercise_document import given_text
+
+    assert given_text(sp.Rational(1, 20)) == "0.05" and given_text(sp.Integer(-3)) == "-3"
+    assert given_text(sp.Rational(1, 3)) == r"\frac{1}{3}" and given_text(sp.Rational(-2, 7)) == r"-\frac{2}{7}"

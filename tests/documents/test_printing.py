@@ -1,4 +1,4 @@
-"""The LaTeX printer: name notation, function notation, textbook order, numbers, escaping."""
+"""The LaTeX printer: settings, textbook order, numbers, escaping, and its short paths against SymPy's own."""
 from __future__ import annotations
 
 import re
@@ -7,7 +7,6 @@ import pytest
 import sympy as sp
 
 import symback
-from symback.engine import functions as fn
 from symback.documents.printing import SettingError, SymbackLatexPrinter, latex, name_latex
 from symback.documents.tex import Tex, escape_latex
 
@@ -16,83 +15,7 @@ def sym(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)
 
 
-NAMES = [
-    # letters + digits: digits as subscript (b1 too: one rule, no guessing a shared bias)
-    ("w1", "w_{1}"), ("i1", "i_{1}"), ("x12", "x_{12}"), ("L", "L"), ("o", "o"), ("b1", "b_{1}"),
-    # network names: layer in a parenthesized superscript, indices as subscript
-    ("w2_1_3", "w^{(2)}_{1,3}"), ("w1_2_3", "w^{(1)}_{2,3}"), ("b1_2", "b^{(1)}_{2}"),
-    ("z1_2", "z^{(1)}_{2}"), ("a1_2", "a^{(1)}_{2}"), ("w1_11", "w^{(1)}_{11}"), ("w12_3", "w^{(12)}_{3}"),
-    # sample suffix _s<i>: a bracketed superscript
-    ("x1_s2", "x^{[2]}_{1}"), ("y1_s2", "y^{[2]}_{1}"), ("z1_2_s3", "z^{(1)[3]}_{2}"),
-    ("w1_1_2_s4", "w^{(1)[4]}_{1,2}"), ("L_s2", "L^{[2]}"), ("apple_num_s2", r"\mathrm{apple\_num}^{[2]}"),
-    # underscore-separated indices
-    ("x_1", "x_{1}"), ("w_i_j", "w_{i,j}"), ("lambda_1", r"\lambda_{1}"),
-    # Greek names
-    ("alpha", r"\alpha"), ("beta", r"\beta"), ("gamma", r"\gamma"), ("delta", r"\delta"), ("eta", r"\eta"),
-    ("lambda", r"\lambda"), ("sigma", r"\sigma"), ("theta", r"\theta"), ("mu", r"\mu"), ("pi", r"\pi"),
-    ("lambda1", r"\lambda_{1}"), ("eta12", r"\eta_{12}"), ("Delta", r"\Delta"), ("Omega", r"\Omega"),
-    ("Alpha", r"\mathrm{Alpha}"),  # no \Alpha in LaTeX
-    # single letters stay the user's italic symbols
-    ("E", "E"), ("I", "I"), ("S", "S"), ("N", "N"), ("Q", "Q"), ("e", "e"),
-    # other multi-letter names: upright, escaped
-    ("apple_num", r"\mathrm{apple\_num}"), ("price", r"\mathrm{price}"), ("Error", r"\mathrm{Error}"),
-    ("all_price", r"\mathrm{all\_price}"), ("price2", r"\mathrm{price}_{2}"), ("h1a", r"\mathrm{h1a}"),
-    # not a symback name: inert text
-    ("x}\\def", r"\text{x\}\textbackslash{}def}"), ("a b$", r"\text{a b\$}"),
-]
-
-
-@pytest.mark.parametrize("name, expected", NAMES)
-def test_name_notation(name, expected):
-    assert name_latex(name) == expected
-    assert latex(sym(name)) == expected
-
-
-def test_names_setting_overrides_every_rule():
-    names = {"w2_1_3": r"\omega", "alpha": "a", "price": r"\$", "x1_s2": "X"}
-    assert latex(sym("w2_1_3") * sym("x"), names=names) == r"\omega x"
-    assert name_latex("alpha", names=names) == "a"
-    assert name_latex("price", names=names) == r"\$"
-    assert name_latex("x1_s2", names=names) == "X"
-    assert name_latex("x1", names=names) == "x_{1}"
-    assert latex(sym("w1"), symbol_names={sym("w1"): "W"}) == "W"  # SymPy's own setting still works
-
-
 X, Z, Y, T, O = (sym(n) for n in ("x", "z", "y", "t", "o"))
-
-FUNCTIONS = [
-    (fn.sigmoid(Z), r"\sigma\left(z\right)"),
-    (fn.sigmoid(sym("z1_2")), r"\sigma\left(z^{(1)}_{2}\right)"),
-    (fn.relu(Z), r"\operatorname{ReLU}\left(z\right)"),
-    (fn.Indicator(X, 0), r"\mathbf{1}\left[x > 0\right]"),
-    (fn.Indicator(X, sp.Rational(1, 2)), r"\mathbf{1}\left[x > 0\right]"),
-    (fn.softmax(2, sym("z1"), sym("z2"), sym("z3")),
-     r"\operatorname{softmax}_{2}\left(z_{1}, z_{2}, z_{3}\right)"),
-    (fn.leaky_relu(Z, sp.Rational(1, 100)), r"\operatorname{LeakyReLU}_{0.01}\left(z\right)"),
-    (fn.leaky_relu(Z, sp.Rational(1, 3)), r"\operatorname{LeakyReLU}_{\frac{1}{3}}\left(z\right)"),
-    (fn.softplus(Z), r"\operatorname{softplus}\left(z\right)"),
-    (fn.step(Z), r"\operatorname{step}\left(z\right)"),
-    (sp.tanh(Z), r"\tanh\left(z\right)"),
-    (1 - sp.tanh(Z) ** 2, r"1 - \tanh\left(z\right)^{2}"),
-    (sp.exp(-Z), r"e^{- z}"),
-    (sp.exp(Z) ** 2, r"e^{2 z}"),
-    (sp.log(Y), r"\log\left(y\right)"),
-    (fn.sigmoid(Z) * (1 - fn.sigmoid(Z)), r"\left(1 - \sigma\left(z\right)\right) \sigma\left(z\right)"),
-    (fn.sigmoid(Z) ** 2, r"\sigma\left(z\right)^{2}"),
-    (-T * sp.log(Y), r"- t \log\left(y\right)"),
-]
-
-
-@pytest.mark.parametrize("expr, expected", FUNCTIONS, ids=[str(e) for e, _ in FUNCTIONS])
-def test_function_notation(expr, expected):
-    assert latex(expr) == expected
-
-
-def test_printer_notation_wins_over_the_classes_latex_methods():
-    # leaky_relu's own _latex prints the slope as \frac{1}{100}; the printer prints 0.01
-    assert "0.01" in latex(fn.leaky_relu(Z, sp.Rational(1, 100)))
-    assert latex(sp.log(Y), ln_notation=True) == r"\ln\left(y\right)"
-
 
 def test_textbook_order():
     assert latex(-T + Y) == "y - t"
@@ -137,6 +60,8 @@ def test_settings_are_checked():
         latex(X, digits=True)
     with pytest.raises(ValueError, match="names"):
         latex(X, names={"x": 1})
+    with pytest.raises(ValueError, match="numbers"):
+        latex(X, numbers={"x": 0.5})
     with pytest.raises(ValueError, match="mode"):  # SymPy's checks still run
         latex(X, mode="bogus")
     assert issubclass(SettingError, TypeError) and issubclass(SettingError, ValueError)
@@ -228,16 +153,6 @@ def test_examples_in_textbook_form():
     relu = symback.solve(symback.load_example("relu_identity"), check=False)
     assert latex(relu.gradient("z1_1")) == (
         r"w^{(2)}_{1,1} \left(y_{1} - t_{1}\right) \mathbf{1}\left[z^{(1)}_{1} > 0\right]")
-
-
-def test_abstract_functions_print_like_the_built_in_ones():
-    """A derivation's f and g read f(g(x)) and f'(g(x)), not SymPy's f{(...)} braces."""
-    f, g, x = sp.Function("f"), sp.Function("g"), sp.Symbol("x")
-    assert latex(f(g(x)) ** 2) == r"f\left(g\left(x\right)\right)^{2}"
-    assert latex(sp.Derivative(g(x), x)) == r"g'\left(x\right)"
-    assert latex(sp.Derivative(g(x), x, 2)) == r"g''\left(x\right)"
-    assert latex(sp.Function("f_1")(x)) == r"f_{1}\left(x\right)"
-    assert latex(fn.sigmoid(x)) == r"\sigma\left(x\right)"  # built-in functions keep their own names
 
 
 def test_latex_printer_prints_as_latex_does_and_a_users_e_stays_its_own():
@@ -382,30 +297,6 @@ def test_a_sum_of_symbol_products_prints_as_sympys_own_sum():
         assert printer.doprint(expr) == expected, expr
         shortcut += all(t.is_Symbol or t.is_Mul and all(a.is_Symbol for a in t.args) for t in expr.args)
     assert shortcut > 150
-
-
-def test_plain_text_of_symbol_products_and_their_sums_is_sympys():
-    """plain()'s short paths (a JSON's every weight gradient and neuron formula) give SymPy's sstr text."""
-    import random
-
-    from sympy.printing.str import StrPrinter
-
-    from symback.documents.printing import plain
-
-    rng = random.Random(8)
-    pool = [sym(n) for n in ("a1_15", "w2_9_15", "w2_10_15", "x1", "t", "b", "price", "lambda1")]
-    pool += [sp.Symbol("dL/dz2_9"), sp.Symbol("\u2202z2_10")]
-    shortcut = 0
-    for _ in range(400):
-        terms = [sp.Mul(*rng.sample(pool, rng.randint(1, 3))) for _ in range(rng.randint(1, 8))]
-        if rng.random() < 0.2:
-            terms.append(rng.choice([sp.Integer(-1), sp.Rational(1, 2), -pool[0], 2 * pool[1], pool[2] ** 2]))
-        expr = sp.Add(*terms)
-        assert plain(expr) == StrPrinter().doprint(expr), expr
-        for term in sp.Add.make_args(expr):
-            assert plain(term) == StrPrinter().doprint(term), term
-        shortcut += all(t.is_Symbol or t.is_Mul and all(a.is_Symbol for a in t.args) for t in sp.Add.make_args(expr))
-    assert shortcut > 200
 
 
 def test_term_order_of_symbol_sums_is_sympys():

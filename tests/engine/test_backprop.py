@@ -5,6 +5,7 @@ from sympy.core.cache import clear_cache
 
 import symback
 from symback import backprop, build_graph, spec_from_dict
+from symback.engine.derivation import SumToOne
 
 FANOUT = {"loss": "L", "inputs": {"x": 3}, "params": {"w": 0.5},
           "nodes": {"u": "w*x", "v": "u^2", "q": "exp(u)", "L": "v + q"}}
@@ -155,3 +156,11 @@ def test_renaming_back_keeps_the_structure_as_unevaluated_xreplace(seed, tree):
         general = expr.xreplace(new)
     fast = _rename_as_built(expr, new)
     assert tree(fast) == tree(general) and str(fast) == str(general)
+
+
+def test_the_sum_to_one_assumption_is_an_object_naming_its_targets():
+    """Softmax + cross-entropy tidies to y - t under the targets' Σt = 1: which targets, passed as data."""
+    d = backprop(build_graph(symback.load_example("softmax_233")))
+    assert d.assumptions == (SumToOne(("t1", "t2", "t3")),)
+    assert str(d.assumptions[0]) == "t1 + t2 + t3 = 1"
+    assert all(s.assumptions in ((), d.assumptions) for s in d.steps) and any(s.assumptions for s in d.steps)

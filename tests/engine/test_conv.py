@@ -52,7 +52,7 @@ def test_xor_step_network_truth_table_and_zero_gradients():
         assert sol.values[f"y1_s{s}"] == expected
     assert sol.loss == 0
     assert all(sol.gradients[p] == 0 for p in sol.graph.params)
-    assert any("0 almost everywhere" in n for n in sol.derivation.notes)
+    assert any("0 almost everywhere" in n.note for n in sol.derivation.notes)
 
 
 def test_xor_sigmoid_training_matches_torch_and_falls():

@@ -13,7 +13,8 @@ import pytest
 import sympy as sp
 
 import symback
-from symback.documents.printing import latex, plain
+from symback.documents.plain import plain
+from symback.documents.printing import latex
 from symback.engine.errors import EvaluationError, FormulaError, SpecError
 from symback.engine.expr import symbol
 from symback.engine.limits import DEFAULTS

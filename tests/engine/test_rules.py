@@ -5,7 +5,7 @@ import pytest
 import sympy as sp
 
 from symback.engine import functions as fn
-from symback.engine.rules import RULES, Conventions, differentiate, partial, rule_name
+from symback.engine.rules import RULES, Conventions, differentiate, notes_for, partial, rule_name
 
 x, y, z, a = sp.symbols("x y z a", real=True)
 
@@ -183,3 +183,11 @@ def test_neuron_locals_are_the_walks(seed, tree):
     for symbol, (local, rules) in found.items():
         walked, walked_rules = differentiate(expr, symbol)
         assert tree(local) == tree(walked) and rules == walked_rules
+
+
+def test_notes_are_objects_that_name_their_rule():
+    """A derivation's notes carry the rule's name and its note; their text is what the JSON states."""
+    notes = notes_for(fn.relu(x) + sp.Abs(y) + fn.relu(z))
+    assert sorted(n.rule for n in notes) == ["ReLU derivative", "absolute value derivative"]  # each rule once
+    assert "absolute value derivative: |x|' = sign(x), taken as 0 at x = 0" in [str(n) for n in notes]
+    assert notes_for(x * y + fn.sigmoid(z)) == ()

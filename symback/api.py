@@ -37,6 +37,7 @@ from symback.engine.derivation import PRECISION, BackStep, Derivation, Term, cha
 from symback.engine.errors import EvaluationError, FormulaError, RuleError, SpecError, SymbackError
 from symback.engine.examples import example_names, example_path, load_example, steps_example, steps_examples
 from symback.engine.expr import NAME_PATTERN, parse_formula
+from symback.engine.files import write_atomic
 from symback.engine.graph import Graph, build_graph, expand_nodes
 from symback.engine.literals import LiteralProblem, read_decimal
 from symback.engine.node import Node
@@ -114,7 +115,7 @@ __all__ = [
     "exercise", "exercise_spec", "exercise_variant", "grade", "Exercise", "Variant", "Gradebook",
     "build_exercise_document", "manifest_json", "moodle_xml", "answers_csv", "gradebook_csv", "feedback_markdown",
     "feedback_name", "DETAILS", "variant_seeds",
-    "escape_latex", "latex", "verify_steps", "limits", "check_templates",
+    "escape_latex", "latex", "verify_steps", "limits", "check_templates", "write_atomic",
     "backprop", "BackStep", "build_graph", "build_identity_document", "build_matrix_document",
     "build_verify_document", "chain_text", "claims_json", "claims_text", "compile_graph", "compile_network",
     "compile_pdf", "CONVENTIONS", "Conventions", "DEFAULT_BUDGET", "Derivation", "derive_identity",

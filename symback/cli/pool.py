@@ -11,9 +11,11 @@ import signal
 import time
 from concurrent.futures import ProcessPoolExecutor, TimeoutError as PoolTimeout, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from typing import Callable, Sequence
 
 from symback.api import limits
+from symback.cli.faults import user_error
 
 _busy = False    # in a worker: whether a job is running
 _unwinding = 0   # in a worker: the signal being handled by unwinding the job (0: none)
@@ -34,15 +36,44 @@ def run_in_pool(work: Callable, jobs: Sequence, failed: Callable, report: Callab
     return results
 
 
+def pool_map(work: Callable, jobs: Sequence, done: Callable[[int], None] | None = None) -> list:
+    """``[work(job) for job in jobs]`` in worker processes, for a command whose jobs stand or fall together.
+
+    The first job that raises, whose worker dies or that the budget stops ends the command with its
+    error (one line), the other workers stopped; ``done(count)`` is called as each job ends.
+    """
+    results: dict[int, object] = {}
+
+    def report(result, job) -> None:
+        results[job[0]] = result
+        if done is not None:
+            done(len(results))
+
+    run_in_pool(partial(_indexed, work), list(enumerate(jobs)), _fail, report)
+    return [results[i] for i in range(len(jobs))]
+
+
+def _indexed(work: Callable, job: tuple):
+    return work(job[1])
+
+
+def _fail(job, exc: BaseException):
+    """A job of :func:`pool_map` failed: so does the command."""
+    raise user_error(exc)
+
+
 def _pool_pass(work, jobs, failed, report, results: list, workers: int) -> list:
     """One pool over ``jobs``; returns the jobs it left unfinished because the pool broke."""
     deadline = time.time() + limits.remaining()
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                                initargs=(limits.current(), deadline, os.getpid()))
-    futures = {pool.submit(in_worker, work, job): job for job in jobs}
+    futures: dict = {}
     broken: list = []
     limits.pause_timer()  # the workers keep the clock; this process waits for them (with a margin)
-    try:
+    try:  # from the first submission on: a signal meanwhile stops the workers (else exit waits for every job)
+        with limits.held_signals():  # the first submission forks the workers: an exception raised by a signal
+            for job in jobs:         # in the fork's hooks (logging's) is printed and dropped, and the signal lost
+                futures[pool.submit(in_worker, work, job)] = job
         for future in as_completed(futures, timeout=max(limits.remaining(), 0) + 10):
             job = futures[future]
             try:
@@ -58,7 +89,8 @@ def _pool_pass(work, jobs, failed, report, results: list, workers: int) -> list:
             if not future.done():
                 results.append(report(failed(job, limits.budget_error()), job))
     finally:
-        _stop_pool(pool, all(f.done() for f in futures))
+        with limits.held_signals():  # the workers are stopped and reaped whole, whatever arrives meanwhile
+            _stop_pool(pool, len(futures) == len(jobs) and all(f.done() for f in futures))
         limits.resume_timer()
     return [job for job in jobs if job in broken]
 

@@ -16,6 +16,9 @@ class SymbackError(Exception):
         text = f"{self.where}: {self.message}" if self.where else self.message
         return f"{text}; {self.fix}" if self.fix else text
 
+    def __reduce__(self):  # a pool worker's error reaches the parent whole (the default pickle loses the parts)
+        return type(self), (self.where, self.message, self.fix), self.__dict__
+
     def located(self, prefix: str) -> "SymbackError":
         """The same error with ``prefix`` (a file name or a key) put in front of its place."""
         where = f"{prefix}: {self.where}" if self.where else prefix

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from symback.cli import main
+from symback.cli.faults import user_error
 from symback.engine import limits
 
 GOOD = 'loss = "L"\n[inputs]\nx = 2\n[params]\nw = 0.5\n[nodes]\nL = "(w*x - 1)^2"\n'
@@ -169,6 +170,10 @@ def test_read_only_directory(spec, tmp_path, capsys):
     (["derive", "--example", "neuron", "--templates", "/no/such/dir"], ["--templates /no/such/dir", "no such directory"]),
     (["derive", "--example", "neuron", "--budget", "0"], ["--budget"]),
     (["verify", "steps", "--example", "chain_rule", "--memory", "10"], ["--memory"]),
+    (["derive", "--example", "neuron", "--max-digits", "99999999999999999999"], ["--max-digits", "out of range"]),
+    (["derive", "--example", "neuron", "--memory", "99999999999999999999"], ["--memory", "out of range"]),
+    (["derive", "--example", "neuron", "--max-file", "99999999999999999999"], ["--max-file", "out of range"]),
+    (["exercise", "--example", "exercise_neuron", "--max-size", "0"], ["--max-size", "out of range"]),
 ])
 def test_option_faults(argv, words, tmp_path, capsys):
     code, out, err = run(argv, capsys)
@@ -179,6 +184,17 @@ def test_option_faults(argv, words, tmp_path, capsys):
     line = one_error(err)
     for word in words:
         assert word in line, line
+
+
+def test_a_large_max_file_reads_the_file_not_that_much_memory(spec, tmp_path, capsys):
+    code, out, err = run(["derive", spec(GOOD), "--max-file", str(1 << 40), "-o", tmp_path / "out"], capsys)
+    assert code == 0, err
+
+
+def test_an_error_without_a_place_is_not_doubled():
+    """'symback: symback: ...': an error with no spec to name was located at 'symback'."""
+    assert user_error(OverflowError("x")).line().startswith("a number overflowed")
+    assert user_error(MemoryError()).where == ""
 
 
 def test_identity_accepts_all(tmp_path, capsys):

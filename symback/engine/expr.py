@@ -131,9 +131,8 @@ def parse_formula(text: str, names: Mapping[str, sp.Symbol] | None, where: str =
     if len(text) > MAX_LENGTH:
         raise FormulaError(where, f"the formula is longer than {MAX_LENGTH} characters",
                            "split it into several nodes")
-    aliases = {}
-    if names is not None:
-        aliases = {f"_kw_{n}": n for n in names if keyword.iskeyword(n)}
+    words = names if names is not None else re.findall(r"(?<![\w.])[A-Za-z]\w*", text)  # free names: the text's
+    aliases = {f"_kw_{n}": n for n in words if keyword.iskeyword(n)}  # lambda, in, is: names, never Python
     source = text.replace("^", "**")
     if aliases:
         back = {v: k for k, v in aliases.items()}

@@ -53,6 +53,12 @@ def test_free_names_mode_makes_symbols():
     assert parse_formula("w*x + lambda_1", None).expr == W * X + symbol("lambda_1")
 
 
+def test_free_names_mode_takes_keywords_as_names_too():
+    """symback grad "lambda*x^2 + E": specs accepted lambda, the free-names mode refused it (invalid syntax)."""
+    expr = parse_formula("lambda*x^2 + E + in", None).expr
+    assert expr == symbol("lambda") * X**2 + symbol("E") + symbol("in") and not expr.has(sp.E)
+
+
 def test_cross_entropy_declares_its_target_group():
     formula = parse_formula("cross_entropy([y1, y2], [t1, t2])", SYMBOLS)
     assert formula.target_groups == ((SYMBOLS["t1"], SYMBOLS["t2"]),)

@@ -30,6 +30,7 @@ from symback.engine.errors import SymbackError, did_you_mean
 from symback.engine.expr import parse_as_written, parse_formula, within_size
 from symback.engine.graph import expand_nodes
 from symback.engine.literals import LiteralProblem, read_decimal
+from symback.engine.substitute import evaluate
 from symback.checking.claim import (CARRIED, CARRY_DIGITS, CORRECT, DECIMAL, DERIVATIVE, DIGITS, NUMERIC, PROBES, UNDECIDED,
                                     UPDATED, ClaimResult, ClaimsReport, Detail, expression_unit, show, significant, unit,
                                     within)
@@ -98,6 +99,11 @@ class _Checker:
         else:
             formula, echo = parse_formula(text, self.graph.symbols, where).expr, None
         if not formula.free_symbols:
+            try:
+                evaluate(formula, {}, where)
+            except SymbackError:  # sqrt(-1), log(-1): no real number to compare
+                raise SymbackError(where, f"the claimed value '{text.strip()[:80]}' is not a real number",
+                                   "claim a real number or formula") from None
             return self.number(name, text, quantity, actual, formula, expression_unit(echo or text, formula))
         result = self.formula(name, text, quantity, actual, formula)
         shown = formula if echo else parse_as_written(text, self.graph.symbols, None, formula)

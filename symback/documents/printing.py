@@ -170,7 +170,7 @@ class SymbackLatexPrinter(LatexPrinter):
 
     - ``names``: ``{name: LaTeX}`` printed verbatim for those symbols (trusted LaTeX).
     - ``digits``: significant digits for Floats (``None``: as SymPy prints them).
-    - ``euler_e``: print Euler's number as ``e`` and exp(x) as ``e^{x}`` (the default); ``False``
+    - ``euler_e``: print Euler's number as ``\\mathrm{e}`` and exp(x) as ``e^{x}`` (the default); ``False``
       prints ``\\exp\\left(1\\right)`` and ``\\exp\\left(x\\right)``, as it is anyway when the
       expression has a symbol of the user's called ``e``.
 
@@ -212,8 +212,8 @@ class SymbackLatexPrinter(LatexPrinter):
         return super().doprint(expr)
 
     def _print(self, expr, **kwargs) -> str:
-        if expr is sp.E:  # before SymPy's E._latex, which would win over a _print_Exp1 method
-            return "e" if self._settings["euler_e"] else r"\exp\left(1\right)"
+        if expr is sp.E:  # before SymPy's E._latex, which would win over a _print_Exp1 method; upright (ISO 80000-2),
+            return r"\mathrm{e}" if self._settings["euler_e"] else r"\exp\left(1\right)"  # never a user's italic e
         return super()._print(expr, **kwargs)
 
     def _print_ExpBase(self, expr: sp.Expr, exp: str | None = None) -> str:

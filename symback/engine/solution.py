@@ -92,7 +92,7 @@ class Solution:
                 ``"leaves"`` (every node replaced by its formula: inputs and parameters only).
 
         Euler's number is SymPy's ``E``, which SymPy prints as ``E`` like a user's name ``E``:
-        ``symback.latex`` prints it upright (``\mathrm{e}``) and the JSON text as ``exp(1)``.
+        ``symback.latex`` prints it upright (``\\mathrm{e}``) and the JSON text as ``exp(1)``.
         """
         expr = self.derivation.gradient(name)
         if form == "nodes":

@@ -26,6 +26,7 @@ from symback.engine.losses import LOSSES
 MAX_LENGTH = 5000        #: characters in one formula
 MAX_NODES = 1000         #: syntax-tree nodes in one formula
 MAX_DEPTH = 400          #: nesting depth of one formula's syntax tree (SymPy and the builder recurse)
+MAX_BRACKETS = 200       #: nesting of brackets and calls: Python's tokenizer allows no more
 MAX_EXPONENT = 1000      #: |exponent| of a constant power
 MAX_POWER_BITS = 4096    #: log2|base| * |exponent| for a constant base and exponent
 
@@ -140,6 +141,9 @@ def parse_formula(text: str, names: Mapping[str, sp.Symbol] | None, where: str =
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
+        if exc.msg == "too many nested parentheses":  # the tokenizer's limit, below MAX_DEPTH
+            raise FormulaError(where, f"the formula nests brackets more than {MAX_BRACKETS} deep",
+                               "split it into several nodes") from None
         column = f" at column {exc.offset}" if exc.offset else ""
         raise FormulaError(where, f"cannot parse '{_quoted(text)}'{column} ({exc.msg})",
                            "use numbers, names, + - * / ^, parentheses and function calls") from None

@@ -7,10 +7,10 @@ import stat
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
+from processes import live_processes
 from symback.api import example_path
 from symback.cli import main
 
@@ -110,16 +110,7 @@ def test_grade_gradebook_feedback_and_exit_codes(tmp_path, capsys):
 
 def _group(pgid: int) -> set[int]:
     """Live (not zombie) processes of the process group ``pgid`` (from /proc)."""
-    alive = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if fields[0] != "Z" and int(fields[2]) == pgid:
-                alive.add(int(entry.name))
-    return alive
+    return {pid for pid, (_, group) in live_processes().items() if group == pgid}
 
 
 def _gone(pgid: int, seconds: float = 15) -> bool:

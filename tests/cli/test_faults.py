@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from processes import live_processes
 from symback.cli import main
 from symback.cli.faults import user_error
 from symback.engine import limits
@@ -323,15 +324,7 @@ def test_limit_message_names_the_option():
 
 def _children_of(pid: int) -> set[int]:
     """Pids of every live descendant of ``pid`` (from /proc)."""
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if fields[0] != "Z":
-                parents[int(entry.name)] = int(fields[1])
+    parents = {p: parent for p, (parent, _) in live_processes().items()}
     found, frontier = set(), {pid}
     while frontier:
         frontier = {p for p, parent in parents.items() if parent in frontier} - found

@@ -1,8 +1,11 @@
-"""Specs in parallel: a process pool whose workers share the command's budget, die with it and clean up on signals.
+"""Jobs in parallel (derive's specs, exercise's variants and PDFs, grade's variants): a process pool whose workers
+share the command's budget, die with it and clean up on signals.
 
-A job that crashes its worker (killed, out of memory) costs only itself: the jobs the broken pool
-did not finish run again, each in a pool of its own. On Ctrl-C or SIGTERM the workers unwind their
-job (temporary directories removed, pdflatex killed) and end; an idle worker ends at once.
+For derive (:func:`run_in_pool`), a job that crashes its worker (killed, out of memory) costs only itself:
+the jobs the broken pool did not finish run again, each in a pool of its own. For exercise and grade
+(:func:`pool_map`), whose jobs stand or fall together, the first failure ends the command. On Ctrl-C or
+SIGTERM the workers unwind their job (temporary directories removed, pdflatex killed) and end; an idle
+worker ends at once.
 """
 from __future__ import annotations
 
@@ -21,16 +24,17 @@ _busy = False    # in a worker: whether a job is running
 _unwinding = 0   # in a worker: the signal being handled by unwinding the job (0: none)
 
 
-def run_in_pool(work: Callable, jobs: Sequence, failed: Callable, report: Callable) -> list:
+def run_in_pool(work: Callable, jobs: Sequence, failed: Callable, report: Callable, alone: bool = True) -> list:
     """``work(job)`` for every job in worker processes; ``report(result, job)`` as each ends, in that order.
 
     ``failed(job, exc)`` makes the result of a job whose worker died or that raised; a job still
-    running when the budget is over gets ``failed(job, budget error)``.
+    running when the budget is over gets ``failed(job, budget error)``. ``alone``: the jobs a broken
+    pool left run again one by one (else each gets ``failed`` at once).
     """
     results: list = []
     broken = _pool_pass(work, jobs, failed, report, results, min(len(jobs), os.cpu_count() or 1))
     for job in broken:  # alone, so a job that kills its worker fails only itself
-        if not _pool_pass(work, [job], failed, report, results, 1):
+        if alone and not _pool_pass(work, [job], failed, report, results, 1):
             continue
         results.append(report(failed(job, BrokenProcessPool("the worker died")), job))
     return results
@@ -49,7 +53,7 @@ def pool_map(work: Callable, jobs: Sequence, done: Callable[[int], None] | None 
         if done is not None:
             done(len(results))
 
-    run_in_pool(partial(_indexed, work), list(enumerate(jobs)), _fail, report)
+    run_in_pool(partial(_indexed, work), list(enumerate(jobs)), _fail, report, alone=False)
     return [results[i] for i in range(len(jobs))]
 
 

@@ -251,3 +251,33 @@ def test_grade_runs_its_variants_in_the_pool_and_within_the_budget(tmp_path, cap
     assert code == 0 and f"6 students, {6 * len(labels)} of {6 * len(labels)} answers right" in out, err
     book = list(csv.DictReader((tmp_path / "g" / "gradebook.csv").open(encoding="utf-8")))
     assert [r["student"] for r in book] == list("abcdef")
+
+
+def test_a_worker_that_dies_ends_the_exercise_at_once(tmp_path, capsys, monkeypatch):
+    """Variant 3 kills its worker (as the OOM killer would): one line, exit 2, nothing written, no rerun one by one."""
+    import symback.cli.exercise as exercise
+
+    real = exercise.exercise_variant
+
+    def dying(spec, asked, number, seed, width):
+        if number == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(spec, asked, number, seed, width)
+    monkeypatch.setattr(exercise, "exercise_variant", dying)  # the forked workers inherit it
+    calls = []
+    monkeypatch.setattr("symback.cli.pool._pool_pass", _counting(calls))
+    code, out, err = run(["exercise", "--example", "exercise_neuron", "--variants", 6, "--format", "md",
+                          "-o", tmp_path / "out"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "worker process" in err and out == ""
+    assert not (tmp_path / "out").exists() and len(calls) == 1
+
+
+def _counting(calls):
+    import symback.cli.pool as pool
+
+    real = pool._pool_pass
+
+    def counted(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+    return counted

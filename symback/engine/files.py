@@ -14,7 +14,7 @@ from pathlib import Path
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write ``data`` (text as UTF-8) to ``path`` through a temporary file in its directory and a rename.
 
-    >>> write_atomic(Path("output/notes.txt"), "δ = y - t\n")  # doctest: +SKIP
+    >>> write_atomic(Path("output/notes.txt"), "δ = y - t")  # doctest: +SKIP
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,9 +10,10 @@ worker ends at once.
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import time
-from concurrent.futures import ProcessPoolExecutor, TimeoutError as PoolTimeout, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import Callable, Sequence
@@ -74,11 +75,17 @@ def _pool_pass(work, jobs, failed, report, results: list, workers: int) -> list:
     futures: dict = {}
     broken: list = []
     limits.pause_timer()  # the workers keep the clock; this process waits for them (with a margin)
+    finished: queue.SimpleQueue = queue.SimpleQueue()  # futures as they end (a done callback puts them here)
     try:  # from the first submission on: a signal meanwhile stops the workers (else exit waits for every job)
         with limits.held_signals():  # the first submission forks the workers: an exception raised by a signal
             for job in jobs:         # in the fork's hooks (logging's) is printed and dropped, and the signal lost
-                futures[pool.submit(in_worker, work, job)] = job
-        for future in as_completed(futures, timeout=max(limits.remaining(), 0) + 10):
+                future = pool.submit(in_worker, work, job)
+                futures[future] = job
+                future.add_done_callback(finished.put)
+        # (not as_completed: it takes every future's lock one by one, and a signal in between left some taken,
+        # so the executor's thread blocked on them and the interpreter's exit waited on that thread for ever)
+        for _ in futures:
+            future = finished.get(timeout=max(limits.remaining(), 0) + 10)
             job = futures[future]
             try:
                 result = future.result()
@@ -88,7 +95,7 @@ def _pool_pass(work, jobs, failed, report, results: list, workers: int) -> list:
             except Exception as exc:  # the job raised past its own handler
                 result = failed(job, exc)
             results.append(report(result, job))
-    except PoolTimeout:
+    except queue.Empty:  # the workers' budget is over and they did not say so: stop them
         for future, job in futures.items():
             if not future.done():
                 results.append(report(failed(job, limits.budget_error()), job))

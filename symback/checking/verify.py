@@ -24,13 +24,12 @@ import mpmath
 import sympy as sp
 
 from symback.checking.latex_input import TIMEOUT as LATEX_TIMEOUT, parse_latex_formulas
-from symback.checking.equivalence import (DEFAULT_BUDGET, WRONG, exact_difference, exactly_different, lambdify_mp, precision,
+from symback.checking.equivalence import (DEFAULT_BUDGET, WRONG, call, exact_difference, exactly_different, lambdify_mp, precision,
                                          probe, prove_equal, scales)
 from symback.engine.errors import SymbackError, did_you_mean
 from symback.engine.expr import parse_as_written, parse_formula, within_size
 from symback.engine.graph import expand_nodes
 from symback.engine.literals import LiteralProblem, read_decimal
-from symback.engine.substitute import evaluate
 from symback.checking.claim import (CARRIED, CARRY_DIGITS, CORRECT, DECIMAL, DERIVATIVE, DIGITS, NUMERIC, PROBES, UNDECIDED,
                                     UPDATED, ClaimResult, ClaimsReport, Detail, expression_unit, show, significant, unit,
                                     within)
@@ -99,11 +98,9 @@ class _Checker:
         else:
             formula, echo = parse_formula(text, self.graph.symbols, where).expr, None
         if not formula.free_symbols:
-            try:
-                evaluate(formula, {}, where)
-            except SymbackError:  # sqrt(-1), log(-1): no real number to compare
-                raise SymbackError(where, f"the claimed value '{text.strip()[:80]}' is not a real number",
-                                   "claim a real number or formula") from None
+            if call(lambda point: lambdify_mp([], formula)(), {}) is None:  # sqrt(-1), exp(exp(exp(exp(3))))
+                raise SymbackError(where, f"the claimed value '{text.strip()[:80]}' is not a real number, or too "
+                                   "large to compare", "claim a real number or formula")
             return self.number(name, text, quantity, actual, formula, expression_unit(echo or text, formula))
         result = self.formula(name, text, quantity, actual, formula)
         shown = formula if echo else parse_as_written(text, self.graph.symbols, None, formula)

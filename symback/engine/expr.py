@@ -141,11 +141,9 @@ def parse_formula(text: str, names: Mapping[str, sp.Symbol] | None, where: str =
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
-        if exc.msg == "too many nested parentheses":  # the tokenizer's limit, below MAX_DEPTH
-            raise FormulaError(where, f"the formula nests brackets more than {MAX_BRACKETS} deep",
-                               "split it into several nodes") from None
         column = f" at column {exc.offset}" if exc.offset else ""
-        raise FormulaError(where, f"cannot parse '{_quoted(text)}'{column} ({exc.msg})",
+        why = f"brackets nested more than {MAX_BRACKETS} deep" if exc.msg == "too many nested parentheses" else exc.msg
+        raise FormulaError(where, f"cannot parse '{_quoted(text)}'{column} ({why})",
                            "use numbers, names, + - * / ^, parentheses and function calls") from None
     except (RecursionError, MemoryError):
         raise FormulaError(where, "the formula is nested more deeply than Python's parser allows",

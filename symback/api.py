@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 import sympy as sp
 
@@ -267,14 +267,17 @@ def exercise(spec: Mapping | str | Path, variants: int = 10, seed: int = 0, name
     return Exercise(base.title or Path(base.source).stem, base.source, stored, seed, base.vary.digits, asked, drawn)
 
 
-def grade(manifest: Mapping | str | Path, submissions: str | Path | Sequence[Mapping[str, str]]) -> Gradebook:
+def grade(manifest: Mapping | str | Path, submissions: str | Path | Sequence[Mapping[str, str]],
+          map_variants: Callable[[Callable, list], list] | None = None) -> Gradebook:
     """Grade students' answers (one row each: student, variant, then one column per asked quantity).
 
     ``manifest`` is ``variants.json`` (a path, or its parsed dictionary); ``submissions`` a CSV path
     or rows as dictionaries. Verdicts are the verifier's (:func:`verify_claims`): correct,
-    rounding-carried or wrong with the likely slip; an empty cell is ``blank``.
+    rounding-carried or wrong with the likely slip; an empty cell is ``blank``. ``map_variants(work,
+    jobs)`` runs the variants' jobs (default: one after the other; ``symback grade``: its process pool).
     """
-    from symback.checking.grade import grade_submissions, load_manifest, read_submissions  # lazy: start-up time
+    from symback.checking.grade import grade_submissions, read_submissions  # lazy: start-up time
+    from symback.checking.manifest import load_manifest
 
     name = str(manifest) if isinstance(manifest, (str, Path)) else "variants.json"
     manifest = load_manifest(manifest) if isinstance(manifest, (str, Path)) else manifest
@@ -286,4 +289,4 @@ def grade(manifest: Mapping | str | Path, submissions: str | Path | Sequence[Map
         columns = list(rows[0]) if rows else []
     if not rows:
         raise SymbackError(where, "no submissions", "one row per student: student, variant, then the answers")
-    return grade_submissions(manifest, rows, columns, where, name)
+    return grade_submissions(manifest, rows, columns, where, name, map_variants)

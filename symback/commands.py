@@ -19,6 +19,7 @@ from symback.documents.render import DETAILS, check_templates, render_document
 from symback.engine import limits
 from symback.engine.compile import MATRIX_CONVENTIONS
 from symback.engine.examples import steps_example, steps_examples
+from symback.engine.files import write_atomic
 from symback.engine.numerals import number_text
 
 __getattr__, __dir__ = lazy_names(globals(), {
@@ -57,7 +58,7 @@ if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
 #: what the subcommands use besides :data:`symback.api.__all__`
 __all__ = [
     "DETAILS", "MATRIX_CONVENTIONS", "check_templates", "compile_pdf", "limits", "messages", "number_text",
-    "render_document",
+    "render_document", "write_atomic",
     "steps_example", "steps_examples",
     "DEFAULT_BUDGET", "IDENTITIES", "derive_identity", "StepsReport", "parse_claim", "gallery", "lang_suffix",
     "matrix_stem", "build_identity_document", "identity_json", "identity_text", "build_matrix_document",

@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # the tests' own helpers (processes.py), for every test module
 
 #: where to get each external tool a test may need (the skip reason names it)
 INSTALL = {

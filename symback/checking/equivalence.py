@@ -35,6 +35,8 @@ PROBE_DPS = 40           #: working precision of the probes
 MIN_POINTS = 4           #: probe points that must be defined on both sides before "equal" is believed
 MAX_DPS = 2000           #: the most digits a probe works at (a constant 10^-1000 needs 1540)
 CHILD_MEMORY = 2 << 30   #: extra address space a proof may take (bytes) before it is stopped
+MAX_ARGUMENT_BITS = 4096  #: exp, sin, cos, tan at |x| >= 2^4096 (mpmath reduces such an x at thousands of
+                          #: digits: 2^10^6 took 26 s): the probe point counts as undefined
 PROOF_RESERVE = 1.0      #: seconds of the command's budget kept for the rest of the command, after the proofs
 MAX_SCALES = 4           #: probe sizes beyond the unit ones (the powers of ten of the constants: step(x - 1000))
 
@@ -54,9 +56,25 @@ class Comparison:
     points: int = 0                                #: probe points where both sides were defined
 
 
-def lambdify_mp(args: Sequence[sp.Symbol], expr: sp.Expr) -> Callable:
-    """``expr`` as an mpmath function of ``args`` (symback's functions included)."""
-    return sp.lambdify(list(args), expr, modules=[MPMATH_NAMESPACE, "mpmath"])
+def lambdify_mp(args: Sequence[sp.Symbol], expr: sp.Expr, namespace: Mapping[str, Callable] | None = None) -> Callable:
+    """``expr`` as an mpmath function of ``args`` (symback's functions included, and ``namespace``'s first).
+
+    exp, sin, cos, tan and the functions built on exp refuse an argument of more than
+    :data:`MAX_ARGUMENT_BITS` bits (OverflowError: the probe point counts as undefined).
+    """
+    return sp.lambdify(list(args), expr, modules=[dict(namespace or {}), _BOUNDED, MPMATH_NAMESPACE, "mpmath"])
+
+
+def _bounded(function: Callable) -> Callable:
+    def bounded(x, *rest):
+        if mpmath.mag(x) > MAX_ARGUMENT_BITS:
+            raise OverflowError("the argument is too large to probe")
+        return function(x, *rest)
+    return bounded
+
+
+_BOUNDED = {name: _bounded(getattr(mpmath, name)) for name in ("exp", "sin", "cos", "tan")}
+_BOUNDED.update({name: _bounded(MPMATH_NAMESPACE[name]) for name in ("sigmoid", "softplus")})
 
 
 def real(value, dps: int = PROBE_DPS) -> mpmath.mpf | None:

@@ -11,23 +11,23 @@ from __future__ import annotations
 import csv
 import io
 import json
-import tomllib
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
-
-import sympy as sp
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from symback.checking.claim import RIGHT, ClaimResult, ClaimsReport
+from symback.checking.manifest import REGENERATE, Manifest, read_manifest
 from symback.checking.verify import verify_claims
+from symback.engine import limits
 from symback.engine.errors import SymbackError, read_user_file
 from symback.engine.solution import solve_spec
-from symback.engine.spec import Spec
-from symback.engine.spec_reader import WrittenFloat, spec_from_dict
 from symback.engine.vary import Question, answer, round_answer, variant_spec
 
 BLANK = "blank"      #: the verdict of an empty cell (counted as not right)
 FIXED_COLUMNS = ("student", "variant")
+MAX_CELL = 5000      #: characters of one answer (a formula's limit): a longer cell is wrong, and not read
+SHOWN = 200          #: characters of such a cell shown in the gradebook's feedback
 
 
 @dataclass(frozen=True)
@@ -68,84 +68,85 @@ class Gradebook:
     grades: tuple[Grade, ...]
 
 
-def load_manifest(path: str | Path) -> dict:
-    """``variants.json`` read; a missing or malformed file is one SymbackError naming it."""
-    fix = "give the variants.json that 'symback exercise' wrote"
-    text = read_user_file(Path(path), str(path), SymbackError, fix)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SymbackError(str(path), f"not JSON ({exc.msg} at line {exc.lineno})", fix) from None
-
-
 def read_submissions(path: str | Path) -> tuple[list[str], list[dict[str, str]]]:
-    """A submissions CSV: (its header, its rows as dicts; names and cells as written)."""
-    text = read_user_file(Path(path), str(path), SymbackError, "check the path of the submissions CSV")
+    """A submissions CSV: (its header, its rows as dicts; names and cells as written).
+
+    A cell may be as long as the file may be (``--max-file``; the csv module's own cap is 131,072
+    characters); a malformed file is one SymbackError naming its line.
+    """
+    text = read_user_file(Path(path), str(path), SymbackError, "check the path of the submissions CSV",
+                          limits.current().file)
+    previous = csv.field_size_limit(max(len(text), 1))
     reader = csv.DictReader(io.StringIO(text))
-    return [c.strip() for c in reader.fieldnames or []], [{(k or "").strip(): v for k, v in row.items()} for row in reader]
+    try:
+        header = [c.strip() for c in reader.fieldnames or []]
+        return header, [{(k or "").strip(): v for k, v in row.items()} for row in reader]
+    except csv.Error as exc:
+        raise SymbackError(f"{path}: line {reader.line_num}", f"not a valid CSV row ({exc})",
+                           "save the sheet as CSV (comma-separated, quotes doubled)") from None
+    finally:
+        csv.field_size_limit(previous)
 
 
-def grade_submissions(manifest: Mapping[str, Any], rows: Sequence[Mapping[str, str]], columns: Sequence[str],
-                      where: str = "submissions", manifest_name: str = "variants.json") -> Gradebook:
+def grade_submissions(manifest: Mapping[str, Any] | Manifest, rows: Sequence[Mapping[str, str]], columns: Sequence[str],
+                      where: str = "submissions", manifest_name: str = "variants.json",
+                      map_variants: Callable[[Callable, list], list] | None = None) -> Gradebook:
     """Grade ``rows`` (CSV rows as dicts, ``columns`` the header) against ``manifest``.
 
     Raises :class:`SymbackError` naming the file, row and column for an unknown variant, a missing
-    column or a manifest that does not rebuild; nothing is graded then.
+    column or a manifest that does not rebuild; nothing is graded then. ``map_variants(work, jobs)``
+    runs :func:`grade_variant` over the variants (``symback grade``: in its process pool).
     """
-    questions = tuple(Question(q["kind"], q["name"], q["label"]) for q in _get(manifest, "questions", manifest_name))
-    variants = {v["id"]: v for v in _get(manifest, "variants", manifest_name)}
-    for column in FIXED_COLUMNS + tuple(q.label for q in questions):
+    plan = manifest if isinstance(manifest, Manifest) else read_manifest(manifest, manifest_name)
+    for column in FIXED_COLUMNS + tuple(q.label for q in plan.questions):
         if column not in columns:
             raise SymbackError(f"{where}: row 1", f"missing column '{column}'",
                                "the header is student, variant, then one column per asked quantity: "
-                               + ", ".join(q.label for q in questions))
+                               + ", ".join(q.label for q in plan.questions))
+    ids = [v.id for v in plan.variants]
+    groups: dict[str, list] = {}
     for number, row in enumerate(rows, 2):
-        if (row.get("variant") or "").strip() not in variants:
-            ids = list(variants)
-            raise SymbackError(f"{where}: row {number}", f"unknown variant '{row.get('variant')}'",
-                               f"use an id of {manifest_name} ({ids[0]} .. {ids[-1]})")
-    base = _base_spec(manifest, manifest_name)
-    solutions: dict[str, Any] = {}
-    grades = []
-    for number, row in enumerate(rows, 2):
-        vid = row["variant"].strip()
-        if vid not in solutions:
-            solutions[vid] = _solve_variant(base, variants[vid], questions, int(manifest.get("digits", 3)), manifest_name)
-        grades.append(_grade_row(number, row, vid, solutions[vid], questions, variants[vid]))
-    return Gradebook(questions, tuple(grades))
+        vid = _cell(row, "variant")
+        if vid not in ids:
+            raise SymbackError(f"{where}: row {number}", f"unknown variant {_quoted(vid)}",
+                               f"use an id of {plan.name} ({ids[0]} .. {ids[-1]})")
+        groups.setdefault(vid, []).append((number, {k: _cell(row, k) for k in row if isinstance(k, str)}))
+    graded = (map_variants or _in_turn)(partial(grade_variant, plan), list(groups.items()))
+    return Gradebook(plan.questions, tuple(sorted((g for batch in graded for g in batch), key=lambda g: g.row)))
 
 
-def _get(manifest: Mapping, key: str, name: str) -> list:
-    value = manifest.get(key) if isinstance(manifest, Mapping) else None
-    if not isinstance(value, list) or not value:
-        raise SymbackError(f"{name}: {key}", "missing or empty", "use the variants.json that 'symback exercise' wrote")
-    return value
+def grade_variant(manifest: Manifest, job: tuple[str, list]) -> tuple[Grade, ...]:
+    """Solve one variant again, check the key's answers are still the engine's, and grade its rows."""
+    vid, rows = job
+    entry = next(v for v in manifest.variants if v.id == vid)
+    solution = solve_spec(variant_spec(manifest.spec, dict(entry.values)))
+    expected = dict(entry.answers)
+    for q in manifest.questions:
+        if round_answer(answer(solution, q), manifest.digits).text != expected[q.label]:
+            raise SymbackError(f"{manifest.name}: variant {vid}", f"the answer to {q.label} is not "
+                               f"{_quoted(expected[q.label])} any more", REGENERATE)
+    return tuple(_grade_row(number, row, vid, solution, manifest.questions, expected) for number, row in rows)
 
 
-def _base_spec(manifest: Mapping, name: str) -> Spec:
-    spec = manifest.get("spec") or {}
-    source = str(manifest.get("source", name))
-    try:
-        data = tomllib.loads(spec["toml"], parse_float=WrittenFloat) if "toml" in spec else spec["data"]
-    except (KeyError, TypeError, tomllib.TOMLDecodeError):
-        raise SymbackError(f"{name}: spec", "the problem cannot be rebuilt", "use the variants.json that 'symback exercise' wrote") from None
-    return spec_from_dict(data, source=source)
+def _in_turn(work: Callable, jobs: list) -> list:
+    return [work(job) for job in jobs]
 
 
-def _solve_variant(base: Spec, entry: Mapping, questions, digits: int, name: str):
-    values = {n: sp.Rational(repr(v)) if isinstance(v, float) else sp.Integer(v) for n, v in entry["values"].items()}
-    solution = solve_spec(variant_spec(base, values))
-    for q in questions:
-        recorded = entry["answers"][q.label]["answer"]
-        if round_answer(answer(solution, q), digits).text != recorded:
-            raise SymbackError(f"{name}: variant {entry['id']}", f"the answer to {q.label} is not {recorded} any more",
-                               "regenerate the exercise: the manifest was edited or written by another version")
-    return solution
+def _cell(row: Mapping, key: str) -> str:
+    """A cell as text, stripped (a missing cell is empty; a number given in Python is its text)."""
+    value = row.get(key)
+    return "" if value is None else (value if isinstance(value, str) else str(value)).strip()
 
 
-def _grade_row(number: int, row: Mapping[str, str], vid: str, solution, questions, entry) -> Grade:
-    cells = [(q, (row.get(q.label) or "").strip()) for q in questions]
-    claims = [(q.label, text) for q, text in cells if text]
+def _quoted(text: str) -> str:
+    """A cell for a one-line message: in quotes (as JSON writes it when it holds a newline or a quote), cut short."""
+    shown = f"'{text}'" if text.isprintable() and "'" not in text else json.dumps(text, ensure_ascii=False)
+    return shown if len(shown) <= 40 else shown[:30] + "…" + shown[-1]
+
+
+def _grade_row(number: int, row: Mapping[str, str], vid: str, solution, questions, expected: Mapping[str, str]) -> Grade:
+    cells = [(q, row.get(q.label, "")) for q in questions]
+    claims = [(q.label, text) for q, text in cells if text and len(text) <= MAX_CELL]
     report = None
     results: dict[str, ClaimResult] = {}
     if claims:
@@ -156,11 +157,11 @@ def _grade_row(number: int, row: Mapping[str, str], vid: str, solution, question
             report, results = _one_by_one(solution, claims)
     marks = []
     for q, text in cells:
-        expected = entry["answers"][q.label]["answer"]
         result = results.get(q.label)
         verdict = BLANK if not text else (result.verdict if result else "wrong")
-        marks.append(Mark(q, text, verdict, result, expected))
-    return Grade(number, (row.get("student") or "").strip(), vid, tuple(marks), report)
+        shown = text if len(text) <= MAX_CELL else text[:SHOWN] + "…"  # too long to read: wrong, shown cut
+        marks.append(Mark(q, shown, verdict, result, expected[q.label]))
+    return Grade(number, row.get("student", ""), vid, tuple(marks), report)
 
 
 def _one_by_one(solution, claims: Iterable[tuple[str, str]]):

@@ -24,13 +24,13 @@ import sympy as sp
 from symback.checking.latex_input import TIMEOUT as LATEX_TIMEOUT, parse_latex_formulas
 from symback.checking.equivalence import (DEFAULT_BUDGET, NUMERIC, PROVED, UNDECIDED, WRONG, Comparison, exact_difference,
                                          exactly_different, lambdify_mp, precision, probe, prove_equal, scales)
+from symback.checking.instances import INSTANCES, concrete, instance_program
 from symback.engine import limits
 from symback.engine.errors import FormulaError, SymbackError, read_user_file
 from symback.engine.expr import NAME_PATTERN, parse_as_written, parse_formula
 
 GIVEN = "given"
 MARKS = {GIVEN: "", PROVED: "⇔", NUMERIC: "≈", WRONG: "✗", UNDECIDED: "?"}
-INSTANCES = 4          #: random concrete instantiations of the abstract functions
 POINTS = 3             #: probe points per instantiation (12 without abstract functions)
 MAX_LINES = 200        #: lines in one steps file
 MAX_ORDER = 5          #: highest derivative order ``diff(expr, x, n)``
@@ -266,7 +266,7 @@ class _Checker:
         self.functions = [sp.Function(n, real=True) for n in functions]
         self.budget, self.seed = budget, seed
         rng = random.Random(seed)
-        self.instances = [{f: _concrete(rng) for f in self.functions} for _ in range(INSTANCES)] if functions else [{}]
+        self.instances = [{f: concrete(rng) for f in self.functions} for _ in range(INSTANCES)] if functions else [{}]
 
     def compare(self, left: sp.Expr, right: sp.Expr) -> Comparison:
         a, b = left.doit(), right.doit()
@@ -276,8 +276,7 @@ class _Checker:
         per_instance = POINTS if self.functions else 4 * POINTS
         sizes = [sp.S.One] + scales(a, b)  # unit points, then points the size of the constants
         for index, instance in enumerate(self.instances):
-            concrete = [(e.subs(instance).doit() if instance else e) for e in (a, b)]
-            programs.append([lambdify_mp(symbols, e) for e in concrete])
+            programs.append([instance_program(symbols, e, instance) if instance else lambdify_mp(symbols, e) for e in (a, b)])
             for size in sizes:
                 for _ in range(per_instance * 3):
                     values = {s.name: size * sp.Rational(rng.choice((-1, 1)) * rng.randint(1, 24), 8) for s in symbols}
@@ -301,11 +300,3 @@ class _Checker:
         u = sp.Symbol("u")
         return {f.__name__: sp.sstr(lam(u)) for f, lam in self.instances[point.get("@", 0)].items()}
 
-
-def _concrete(rng: random.Random) -> sp.Lambda:
-    """A random smooth function of one variable (polynomial, sine, exponential or sigmoid-like)."""
-    u = sp.Dummy("u", real=True)
-    a, b, c = (sp.Rational(rng.choice((-1, 1)) * rng.randint(1, 9), rng.randint(1, 4)) for _ in range(3))
-    family = rng.randrange(4)
-    body = (a * u**2 + b * u + c, a * sp.sin(b * u) + c, a * sp.exp(u / 2) + b * u, a / (1 + sp.exp(-b * u)) + c)[family]
-    return sp.Lambda(u, body)

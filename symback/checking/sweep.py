@@ -135,6 +135,8 @@ def mp_value(value, dps: int = PROBE_DPS) -> mpmath.mpf:
         return value
     if isinstance(value, sp.Rational):
         return mpmath.mpf(int(value.p)) / int(value.q)
+    if isinstance(value, sp.Basic) and not isinstance(value, sp.Float):  # exp(1)/4: Float() takes numbers only
+        value = value.evalf(dps)
     return mpmath.mpf(sp.Float(value, dps)._mpf_)
 
 

@@ -24,7 +24,7 @@ import mpmath
 import sympy as sp
 
 from symback.checking.latex_input import TIMEOUT as LATEX_TIMEOUT, parse_latex_formulas
-from symback.checking.equivalence import (DEFAULT_BUDGET, WRONG, exact_difference, exactly_different, lambdify_mp, precision,
+from symback.checking.equivalence import (DEFAULT_BUDGET, WRONG, call, exact_difference, exactly_different, lambdify_mp, precision,
                                          probe, prove_equal, scales)
 from symback.engine.errors import SymbackError, did_you_mean
 from symback.engine.expr import parse_as_written, parse_formula, within_size
@@ -99,6 +99,9 @@ class _Checker:
         else:
             formula, echo = parse_formula(text, self.graph.symbols, where).expr, None
         if not formula.free_symbols:
+            if call(lambda point: lambdify_mp([], formula)(), {}) is None:  # sqrt(-1), exp(exp(exp(exp(3))))
+                raise SymbackError(where, f"the claimed value '{text.strip()[:80]}' is not a real number, or too "
+                                   "large to compare", "claim a real number or formula")
             return self.number(name, text, quantity, actual, formula, expression_unit(echo or text, formula))
         result = self.formula(name, text, quantity, actual, formula)
         shown = formula if echo else parse_as_written(text, self.graph.symbols, None, formula)

@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from symback.api import SymbackError
-from symback.commands import compile_pdf, render_document
+from symback.commands import compile_pdf, render_document, write_atomic
 
 
 class Parser(argparse.ArgumentParser):
@@ -97,17 +95,3 @@ def emit(text: str, output: str, filename: str) -> str | None:
 
 def json_text(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"  # strict JSON: no NaN/Infinity
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temp, 0o644)  # mkstemp makes 0600; outputs are ordinary files
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

@@ -1,21 +1,27 @@
 """``symback exercise``: reproducible variants of a spec, student sheets, answer keys and an LMS export.
 
-Every variant is drawn and solved first (in a process pool when there are several); only then is
-anything written, so a ``[vary]`` table no draw can satisfy leaves the output directory untouched.
-PDFs are typeset in parallel (pdflatex runs as its own process) with ``SOURCE_DATE_EPOCH`` fixed,
-so the same command writes the same bytes.
+Every variant is drawn and solved first (in the process pool of ``derive`` when there are several:
+its workers share the budget and die with the command); only then is anything written, so a
+``[vary]`` table no draw can satisfy leaves the output directory untouched. The files are one set
+(:mod:`symback.cli.outputs`): written into a staging directory under a lock on ``-o``, then moved into
+place, replacing the files of a different exercise there. PDFs are typeset in the same pool with
+``SOURCE_DATE_EPOCH`` fixed, so the same command writes the same bytes.
 """
 from __future__ import annotations
 
 import os
+import re
 import sys
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from symback.api import Exercise, SymbackError, example_path, exercise_spec, exercise_variant
 from symback.commands import (DETAILS, answers_csv, build_exercise_document, compile_pdf, lang_suffix, manifest_json,
-                              messages, moodle_xml, render_document, variant_seeds)
-from symback.cli.common import json_text, log_lines, write_atomic
+                              messages, moodle_xml, render_document, variant_seeds, write_atomic)
+from symback.cli.common import json_text, log_lines
+from symback.cli.faults import check_paths, limit_options
+from symback.cli.outputs import output_set
+from symback.cli.pool import pool_map
 
 SHEET_FORMATS = ("md", "tex", "pdf")  #: the sheets' and keys' formats (derive's are symback.cli.derive.FORMATS)
 LMS = ("moodle", "csv")
@@ -36,6 +42,7 @@ def add_arguments(p) -> None:
     p.add_argument("--detail", default="full", choices=DETAILS, help="the key's worked solution: full or compact")
     p.add_argument("--format", default="md,tex,pdf", help="sheet and key formats, comma-separated: md, tex, pdf")
     p.add_argument("--templates", default=None, metavar="DIR", help="your templates, searched before the built-in ones")
+    limit_options(p)
     p.set_defaults(run=run)
 
 
@@ -56,6 +63,7 @@ def run(args) -> int:
     messages(args.lang)
     if (args.spec is None) == (args.example is None):
         raise SymbackError("exercise", "give one spec file or --example NAME", "e.g. symback exercise --example exercise_neuron")
+    check_paths(args.output, args.templates)
     spec, stored, asked = exercise_spec(example_path(args.example) if args.example else args.spec,
                                         f"example:{args.example}" if args.example else None)
     exercise = Exercise(spec.title or Path(spec.source).stem, spec.source, stored, args.seed, spec.vary.digits, asked,
@@ -65,30 +73,17 @@ def run(args) -> int:
 
 
 def _draw_all(spec, asked, count: int, seed: int):
-    """Every variant, drawn and solved (a process pool for several), with a progress bar on a terminal."""
+    """Every variant, drawn and solved (in the pool for several), with a progress bar on a terminal."""
     seeds, width = variant_seeds(seed, count), max(2, len(str(count)))
     jobs = [(spec, asked, i, s, width) for i, s in enumerate(seeds, 1)]
     if count == 1:
         return (exercise_variant(*jobs[0]),)
-    with ProcessPoolExecutor(max_workers=min(count, os.cpu_count() or 1)) as pool:
-        futures = [pool.submit(_variant_job, job) for job in jobs]
-        variants = []
-        for done, future in enumerate(futures, 1):
-            variant, error = future.result()
-            if error is not None:  # the first variant no draw satisfies: stop the others, write nothing
-                pool.shutdown(cancel_futures=True)
-                raise SymbackError(*error)
-            variants.append(variant)
-            _progress(done, count, "solved")
-    return tuple(variants)
+    return tuple(pool_map(_variant_job, jobs, lambda done: _progress(done, count, "solved")))
 
 
 def _variant_job(job):
-    """One variant in a worker: (variant, None), or (None, the error's parts): an error's pickle loses its parts."""
-    try:
-        return exercise_variant(*job), None
-    except SymbackError as exc:
-        return None, (exc.where, exc.message, exc.fix)
+    """One variant, in a worker."""
+    return exercise_variant(*job)
 
 
 def _progress(done: int, total: int, what: str) -> None:
@@ -97,15 +92,44 @@ def _progress(done: int, total: int, what: str) -> None:
         print(f"\r[{bar:<20}] {done}/{total} {what}", end="\n" if done == total else "", file=sys.stderr)
 
 
-def _write(exercise: Exercise, args, formats, lms) -> None:
-    out, suffix = Path(args.output), lang_suffix(args.lang)
-    pdfs: list[tuple[str, Path, float]] = []
+#: the files of an exercise set (any language): what a set that replaces it removes
+SET_FILES = re.compile(r"variants\.json|answers\.csv|moodle(\.\w+)?\.xml|(sheet|key)_v\d+(\.\w+)?\.(md|tex|pdf)"
+                       r"|(sheets|keys)(\.\w+)?\.(tex|pdf)")
 
-    def write(text: str, name: str) -> None:
-        write_atomic(out / name, text)
+
+def _write(exercise: Exercise, args, formats, lms) -> None:
+    """Write the set into a staging directory, typeset its PDFs there, then move it into ``-o`` (see the module)."""
+    out, suffix = Path(args.output), lang_suffix(args.lang)
+    manifest = json_text(manifest_json(exercise))
+    names: list[str] = []
+    with output_set(out, partial(_replaced, manifest)) as staging:
+        def write(text: str, name: str) -> None:
+            write_atomic(staging / name, text)
+            names.append(name)
+
+        write(manifest, "variants.json")
+        pdfs = _documents(exercise, args, formats, write)
+        if "moodle" in lms:
+            write(moodle_xml(exercise, args.lang), f"moodle{suffix}.xml")
+        if "csv" in lms:
+            write(answers_csv(exercise), "answers.csv")
+        names += _typeset([(tex, staging, name, timeout) for tex, name, timeout in pdfs], out)
+    for name in names:
         print(f"wrote {out / name}")
 
-    write(json_text(manifest_json(exercise)), "variants.json")
+
+def _replaced(manifest: str, out: Path, staging: Path) -> list[Path]:
+    """The files of the exercise already in ``out`` when it is another one (its variants.json differs); else none,
+    so the sheets of the same exercise in another language stay."""
+    old = out / "variants.json"
+    if not old.is_file() or old.read_text(encoding="utf-8", errors="replace") == manifest:
+        return []
+    return [p for p in out.iterdir() if p.is_file() and SET_FILES.fullmatch(p.name)]
+
+
+def _documents(exercise: Exercise, args, formats, write) -> list[tuple[str, str, float]]:
+    """Write the sheets and keys (md, tex); returns the PDFs to typeset as (LaTeX, file name, timeout)."""
+    suffix, pdfs = lang_suffix(args.lang), []
     for kind, key in (("sheet", False), ("key", True)):
         for variant in exercise.variants:
             doc = build_exercise_document(exercise, (variant,), args.lang, key, args.detail)
@@ -116,40 +140,38 @@ def _write(exercise: Exercise, args, formats, lms) -> None:
             if "tex" in formats:
                 write(tex, f"{stem}.tex")
             if "pdf" in formats:
-                pdfs.append((tex, out / f"{stem}.pdf", PDF_TIMEOUT))
+                pdfs.append((tex, f"{stem}.pdf", PDF_TIMEOUT))
         if "pdf" in formats or "tex" in formats:  # one document of all the variants, a page break between
             combined = build_exercise_document(exercise, exercise.variants, args.lang, key, args.detail)
             tex = render_document(combined, "tex", args.templates)
             if "tex" in formats:
                 write(tex, f"{kind}s{suffix}.tex")
             if "pdf" in formats:
-                pdfs.append((tex, out / f"{kind}s{suffix}.pdf", PDF_TIMEOUT + 20 * len(exercise.variants)))
-    if "moodle" in lms:
-        write(moodle_xml(exercise, args.lang), f"moodle{suffix}.xml")
-    if "csv" in lms:
-        write(answers_csv(exercise), "answers.csv")
-    _typeset(pdfs)
+                pdfs.append((tex, f"{kind}s{suffix}.pdf", PDF_TIMEOUT + 20 * len(exercise.variants)))
+    return pdfs
 
 
-def _typeset(pdfs) -> None:
-    """Compile the PDFs in parallel threads (each pdflatex is its own process)."""
-    if not pdfs:
-        return
+def _typeset(jobs, out: Path) -> list[str]:
+    """Compile the PDFs in the pool (each job: LaTeX, staging directory, file name, timeout); their names."""
+    if not jobs:
+        return []
     saved = {k: os.environ.get(k) for k in ("SOURCE_DATE_EPOCH", "FORCE_SOURCE_DATE")}
-    os.environ.update(SOURCE_DATE_EPOCH=PDF_EPOCH, FORCE_SOURCE_DATE="1")
+    os.environ.update(SOURCE_DATE_EPOCH=PDF_EPOCH, FORCE_SOURCE_DATE="1")  # the workers inherit it
     try:
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            futures = [(target, pool.submit(compile_pdf, tex, target, timeout=timeout)) for tex, target, timeout in pdfs]
-            for done, (target, future) in enumerate(futures, 1):
-                try:
-                    future.result()
-                except SymbackError as exc:
-                    raise SymbackError(str(target), exc.message, exc.fix + log_lines(exc)) from None
-                print(f"wrote {target}")
-                _progress(done, len(futures), "typeset")
+        return pool_map(partial(_pdf_job, out=out), jobs, lambda done: _progress(done, len(jobs), "typeset"))
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def _pdf_job(job, out: Path) -> str:
+    """One PDF, in a worker; a LaTeX error names the file as the user will see it, with its log lines."""
+    tex, staging, name, timeout = job
+    try:
+        compile_pdf(tex, staging / name, timeout=timeout)
+    except SymbackError as exc:
+        raise SymbackError(str(out / name), exc.message, exc.fix + log_lines(exc)) from None
+    return name

@@ -18,6 +18,9 @@ from symback.api import SymbackError
 from symback.commands import check_templates, limits, number_text
 
 _DEFAULT = limits.DEFAULTS
+#: the largest value of each option: what Python and the kernel take (a C int of digits, an address space
+#: in bytes); larger ones were reported as a float overflow
+MAXIMA = {"memory": 1 << 24, "digits": 2**31 - 1, "samples": 10**9, "nodes": 10**9, "size": 10**9, "file": 1 << 40}
 
 
 def limit_options(parser: argparse.ArgumentParser, budget: float = _DEFAULT.budget) -> None:
@@ -43,9 +46,11 @@ def limits_from(args: argparse.Namespace) -> "limits.Limits":
         raise SymbackError("--budget", f"{number_text(values['budget'])} s is out of range", "use more than 0 and at most 86400 seconds")
     if values["memory"] < 256:
         raise SymbackError("--memory", f"{values['memory']} MB is too little to run", "use at least 256 MB")
+    if values["memory"] > MAXIMA["memory"]:
+        raise SymbackError("--memory", f"{values['memory']} MB is out of range", f"use at most {MAXIMA['memory']} MB")
     for name in ("digits", "samples", "nodes", "size", "file"):
-        if values[name] < 1:
-            raise SymbackError(f"--max-{name}", f"{values[name]} is out of range", "use a positive number")
+        if not 1 <= values[name] <= MAXIMA[name]:
+            raise SymbackError(f"--max-{name}", f"{values[name]} is out of range", f"use 1 to {MAXIMA[name]}")
     return limits.Limits(**values)
 
 
@@ -97,7 +102,6 @@ def user_error(exc: BaseException, where: str = "") -> SymbackError:
         return exc.located(where) if where and not exc.where.startswith(where) else exc
     if os.environ.get("SYMBACK_DEBUG"):  # for a developer: the traceback instead of the line
         raise exc
-    where = where or "symback"
     digits = limits.current().digits
     if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
         return SymbackError(where, f"an exact number has more than {digits} digits", limits.OPTIONS["digits"][2])

@@ -1,15 +1,22 @@
 """``symback grade``: grade students' answers against ``variants.json``; a gradebook and feedback files.
 
 Exit 0 whatever the grades; 2 on bad input (an unknown variant, a missing column: named with its row),
-and then nothing is written.
+and then nothing is written. The variants are graded in the process pool of ``derive`` (workers share
+the budget and die with the command); the gradebook and its feedback files are written as one set
+(:mod:`symback.cli.outputs`), replacing the gradebook of an earlier run in the same directory.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from symback.api import grade
-from symback.commands import feedback_markdown, feedback_name, gradebook_csv, messages
-from symback.cli.common import write_atomic
+from symback.commands import feedback_markdown, feedback_name, gradebook_csv, messages, write_atomic
+from symback.cli.faults import check_paths, limit_options
+from symback.cli.outputs import output_set
+from symback.cli.pool import pool_map
+
+FEEDBACK = re.compile(r".+\.row\d+\.md")  #: a feedback file's name (feedback/<student>.row<N>.md)
 
 
 def add_arguments(p) -> None:
@@ -19,21 +26,35 @@ def add_arguments(p) -> None:
                    help="one row per student: student, variant, then one column per asked quantity")
     p.add_argument("-o", "--output", default="grades", metavar="DIR", help="output directory (default grades)")
     p.add_argument("--lang", default="en", help="feedback language: en or ko (default en)")
+    limit_options(p)
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
     """Grade every row; write gradebook.csv and feedback/<student>.row<N>.md."""
     messages(args.lang)
-    book = grade(args.manifest, args.submissions)
+    check_paths(args.output)
+    book = grade(args.manifest, args.submissions, _in_pool)
     out = Path(args.output)
-    write_atomic(out / "gradebook.csv", gradebook_csv(book))
+    with output_set(out, _replaced) as staging:
+        write_atomic(staging / "gradebook.csv", gradebook_csv(book))
+        for g in book.grades:
+            write_atomic(staging / "feedback" / feedback_name(g), feedback_markdown(g, args.lang))
     print(f"wrote {out / 'gradebook.csv'}")
-    for g in book.grades:
-        target = out / "feedback" / feedback_name(g)
-        write_atomic(target, feedback_markdown(g, args.lang))
     print(f"wrote {len(book.grades)} feedback files in {out / 'feedback'}")
     right = sum(g.right for g in book.grades)
     total = sum(len(g.marks) for g in book.grades)
     print(f"{len(book.grades)} students, {right} of {total} answers right")
     return 0
+
+
+def _in_pool(work, jobs) -> list:
+    """The variants' jobs: in the pool when there are several."""
+    return [work(job) for job in jobs] if len(jobs) == 1 else pool_map(work, jobs)
+
+
+def _replaced(out: Path, staging: Path) -> list[Path]:
+    """The earlier gradebook and its feedback files (a new grading replaces them all)."""
+    feedback = out / "feedback"
+    old = [p for p in feedback.iterdir() if p.is_file() and FEEDBACK.fullmatch(p.name)] if feedback.is_dir() else []
+    return old + [out / "gradebook.csv"]

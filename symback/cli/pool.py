@@ -1,37 +1,70 @@
-"""Specs in parallel: a process pool whose workers share the command's budget, die with it and clean up on signals.
+"""Jobs in parallel (derive's specs, exercise's variants and PDFs, grade's variants): a process pool whose workers
+share the command's budget, die with it and clean up on signals.
 
-A job that crashes its worker (killed, out of memory) costs only itself: the jobs the broken pool
-did not finish run again, each in a pool of its own. On Ctrl-C or SIGTERM the workers unwind their
-job (temporary directories removed, pdflatex killed) and end; an idle worker ends at once.
+For derive (:func:`run_in_pool`), a job that crashes its worker (killed, out of memory) costs only itself:
+the jobs the broken pool did not finish run again, each in a pool of its own. For exercise and grade
+(:func:`pool_map`), whose jobs stand or fall together, the first failure ends the command. On Ctrl-C or
+SIGTERM the workers unwind their job (temporary directories removed, pdflatex killed) and end; an idle
+worker ends at once.
 """
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import time
-from concurrent.futures import ProcessPoolExecutor, TimeoutError as PoolTimeout, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from typing import Callable, Sequence
 
 from symback.commands import limits
+from symback.cli.faults import user_error
 
 _busy = False    # in a worker: whether a job is running
 _unwinding = 0   # in a worker: the signal being handled by unwinding the job (0: none)
 
 
-def run_in_pool(work: Callable, jobs: Sequence, failed: Callable, report: Callable) -> list:
+def run_in_pool(work: Callable, jobs: Sequence, failed: Callable, report: Callable, alone: bool = True) -> list:
     """``work(job)`` for every job in worker processes; ``report(result, job)`` as each ends, in that order.
 
     ``failed(job, exc)`` makes the result of a job whose worker died or that raised; a job still
-    running when the budget is over gets ``failed(job, budget error)``.
+    running when the budget is over gets ``failed(job, budget error)``. ``alone``: the jobs a broken
+    pool left run again one by one (else each gets ``failed`` at once).
     """
     results: list = []
     broken = _pool_pass(work, jobs, failed, report, results, min(len(jobs), os.cpu_count() or 1))
     for job in broken:  # alone, so a job that kills its worker fails only itself
-        if not _pool_pass(work, [job], failed, report, results, 1):
+        if alone and not _pool_pass(work, [job], failed, report, results, 1):
             continue
         results.append(report(failed(job, BrokenProcessPool("the worker died")), job))
     return results
+
+
+def pool_map(work: Callable, jobs: Sequence, done: Callable[[int], None] | None = None) -> list:
+    """``[work(job) for job in jobs]`` in worker processes, for a command whose jobs stand or fall together.
+
+    The first job that raises, whose worker dies or that the budget stops ends the command with its
+    error (one line), the other workers stopped; ``done(count)`` is called as each job ends.
+    """
+    results: dict[int, object] = {}
+
+    def report(result, job) -> None:
+        results[job[0]] = result
+        if done is not None:
+            done(len(results))
+
+    run_in_pool(partial(_indexed, work), list(enumerate(jobs)), _fail, report, alone=False)
+    return [results[i] for i in range(len(jobs))]
+
+
+def _indexed(work: Callable, job: tuple):
+    return work(job[1])
+
+
+def _fail(job, exc: BaseException):
+    """A job of :func:`pool_map` failed: so does the command."""
+    raise user_error(exc)
 
 
 def _pool_pass(work, jobs, failed, report, results: list, workers: int) -> list:
@@ -39,11 +72,20 @@ def _pool_pass(work, jobs, failed, report, results: list, workers: int) -> list:
     deadline = time.time() + limits.remaining()
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                                initargs=(limits.current(), deadline, os.getpid()))
-    futures = {pool.submit(in_worker, work, job): job for job in jobs}
+    futures: dict = {}
     broken: list = []
     limits.pause_timer()  # the workers keep the clock; this process waits for them (with a margin)
-    try:
-        for future in as_completed(futures, timeout=max(limits.remaining(), 0) + 10):
+    finished: queue.SimpleQueue = queue.SimpleQueue()  # futures as they end (a done callback puts them here)
+    try:  # from the first submission on: a signal meanwhile stops the workers (else exit waits for every job)
+        with limits.held_signals():  # the first submission forks the workers: an exception raised by a signal
+            for job in jobs:         # in the fork's hooks (logging's) is printed and dropped, and the signal lost
+                future = pool.submit(in_worker, work, job)
+                futures[future] = job
+                future.add_done_callback(finished.put)
+        # (not as_completed: it takes every future's lock one by one, and a signal in between left some taken,
+        # so the executor's thread blocked on them and the interpreter's exit waited on that thread for ever)
+        for _ in futures:
+            future = finished.get(timeout=max(limits.remaining(), 0) + 10)
             job = futures[future]
             try:
                 result = future.result()
@@ -53,12 +95,13 @@ def _pool_pass(work, jobs, failed, report, results: list, workers: int) -> list:
             except Exception as exc:  # the job raised past its own handler
                 result = failed(job, exc)
             results.append(report(result, job))
-    except PoolTimeout:
+    except queue.Empty:  # the workers' budget is over and they did not say so: stop them
         for future, job in futures.items():
             if not future.done():
                 results.append(report(failed(job, limits.budget_error()), job))
     finally:
-        _stop_pool(pool, all(f.done() for f in futures))
+        with limits.held_signals():  # the workers are stopped and reaped whole, whatever arrives meanwhile
+            _stop_pool(pool, len(futures) == len(jobs) and all(f.done() for f in futures))
         limits.resume_timer()
     return [job for job in jobs if job in broken]
 

@@ -9,17 +9,18 @@ The answer is the engine's value to the exercise's digits, the tolerance half a 
 """
 from __future__ import annotations
 
-import csv
 import html
-import io
+import re
 import xml.etree.ElementTree as ET
 
 from symback.documents.catalogue import messages
 from symback.documents.exercise_document import EXACT_DIGITS, WORKED_EXTRA, Exercise, given_text, question_latex
 from symback.documents.printing import name_latex
 from symback.engine.numerals import number_text
+from symback.documents.spreadsheet import csv_text
 
 CSV_COLUMNS = ("variant", "quantity", "kind", "answer", "tolerance", "value")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  #: characters XML 1.0 forbids
 ETA, BEGIN, END = r"\eta = ", r"\begin{aligned}", r"\end{aligned}"
 
 
@@ -51,20 +52,18 @@ def moodle_xml(exercise: Exercise, lang: str = "en") -> str:
             units.text = None
             ET.SubElement(question, "unitgradingtype").text = "0"
             ET.SubElement(question, "showunits").text = "3"
+    for element in quiz.iter():  # whatever a title holds: control characters have no place in XML 1.0
+        element.text = element.text and NOT_XML.sub("", element.text)
+        element.attrib.update((k, NOT_XML.sub("", v)) for k, v in element.attrib.items())
     ET.indent(quiz)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
 
 
 def answers_csv(exercise: Exercise) -> str:
     """The answer table: one row per variant and asked quantity (answer, tolerance, value to 15 digits)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for variant in exercise.variants:
-        for item in variant.answers:
-            writer.writerow((variant.id, item.question.label, item.question.kind, item.rounded.text,
-                             format(item.rounded.tolerance, "f"), number_text(item.value, EXACT_DIGITS)))
-    return out.getvalue()
+    return csv_text([CSV_COLUMNS] + [(variant.id, item.question.label, item.question.kind, item.rounded.text,
+                                      format(item.rounded.tolerance, "f"), number_text(item.value, EXACT_DIGITS))
+                                     for variant in exercise.variants for item in variant.answers])
 
 
 def _text(parent: ET.Element, content: str) -> None:

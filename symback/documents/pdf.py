@@ -21,6 +21,7 @@ from pathlib import Path
 from symback.engine import limits
 from symback.engine.errors import SymbackError
 from symback.engine.numerals import number_text
+from symback.engine.files import write_atomic
 
 TEXLIVE_INSTALL = ("apt-get install latexmk texlive-latex-recommended texlive-latex-extra texlive-pictures "
            "texlive-lang-korean texlive-fonts-recommended lmodern graphviz")  #: Debian packages that cover the templates
@@ -95,7 +96,7 @@ def compile_pdf(tex: str, target: Path, *, timeout: float = 60, engine: str = "p
         pdf = folder / "document.pdf"
         if code != 0 or not pdf.is_file():
             raise _latex_error(folder, target)
-        _copy_atomic(pdf, target)
+        write_atomic(target, pdf.read_bytes())
     finally:
         if work is not None:
             with limits.held_signals():  # removed whole, even when Ctrl-C or the budget lands meanwhile
@@ -156,17 +157,3 @@ def _latex_error(folder: Path, target: Path) -> LatexError:
     message = f"LaTeX error{where}: {found.group('message').strip().rstrip('.')}{near}"
     return LatexError(str(target), message, "fix the template or the LaTeX given to it (the log lines follow)",
                       "\n".join(lines[max(first - 2, 0):min(first + TAIL - 2, end)]))
-
-
-def _copy_atomic(source: Path, target: Path) -> None:
-    """Copy ``source`` to ``target`` through a temporary file in its directory and a rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out, open(source, "rb") as data:
-            shutil.copyfileobj(data, out)
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

@@ -122,7 +122,7 @@ class SymbackLatexPrinter(NotationPrinting, LatexPrinter):
     - ``numbers``: ``{name: number}`` (formatted) for symbols shown as numbers: a negative one is
       bracketed, ``w \\cdot \\left(-0.3\\right)``, except as a call's only argument, ``\\sigma\\left(-0.3\\right)``.
     - ``digits``: significant digits for Floats (``None``: the digits they carry, 15 for a float's).
-    - ``euler_e``: print Euler's number as ``e`` and exp(x) as ``e^{x}`` (the default); ``False``
+    - ``euler_e``: print Euler's number as ``\\mathrm{e}`` and exp(x) as ``e^{x}`` (the default); ``False``
       prints ``\\exp\\left(1\\right)`` and ``\\exp\\left(x\\right)``, as it is anyway when the
       expression has a symbol of the user's called ``e``.
 
@@ -167,8 +167,8 @@ class SymbackLatexPrinter(NotationPrinting, LatexPrinter):
         return super().doprint(expr)
 
     def _print(self, expr, **kwargs) -> str:
-        if expr is sp.E:  # before SymPy's E._latex, which would win over a _print_Exp1 method
-            return "e" if self._settings["euler_e"] else r"\exp\left(1\right)"
+        if expr is sp.E:  # before SymPy's E._latex, which would win over a _print_Exp1 method; upright (ISO 80000-2),
+            return r"\mathrm{e}" if self._settings["euler_e"] else r"\exp\left(1\right)"  # never a user's italic e
         return super()._print(expr, **kwargs)
 
     def _print_ExpBase(self, expr: sp.Expr, exp: str | None = None) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Sequence
 
@@ -47,6 +48,15 @@ def _char_tex(char: str) -> str:
         return " "
     if char.isascii():
         return char
+    kind = unicodedata.category(char)
+    if kind == "Cf":  # invisible: zero-width space and joiners, bidi marks, embeddings and isolates (U+202E, U+2067)
+        return ""
+    if kind in ("Zl", "Zp", "Cc"):  # line and paragraph separators (U+2028): a title is one line
+        return " "
+    if kind == "Zs" and char not in "\u00a0\u3000":
+        return r"\," if char in _THIN else " "
+    if "\uff00" <= char <= "\uffef":  # full-width and half-width forms: their ordinary letters (Ａ is A)
+        return "".join(map(_char_tex, unicodedata.normalize("NFKC", char)))
     import latexcodec  # noqa: F401  lazy: start-up time (registers the "ulatex" codec; only non-ASCII text needs it)
 
     try:
@@ -59,7 +69,8 @@ def _char_tex(char: str) -> str:
     return "{%s}" % tex if _ACCENT.match(tex) else char
 
 
-_MATH = re.compile(r"\$(\\[A-Za-z]+|\^\\circ)\$\Z")
+_MATH = re.compile(r"\$(\\[A-Za-z]+(?: [A-Za-z])?|\^\\circ)\$\Z")  #: $\sigma$, $\mathbb N$ (ℕ), $^\circ$
+_THIN = "\u2006\u2008\u2009\u200a\u202f\u205f"  #: thin, hair and narrow spaces: LaTeX's thin space
 #: characters pdflatex typesets as they are: Latin-1 and Latin Extended, punctuation and currency
 #: (inputenc), Hangul and CJK (kotex; render.py loads it for any document that has them)
 _TYPESET = re.compile("[\u00a0-\u024f\u2000-\u20cf\u1100-\u11ff\u3000-\u303f\u3130-\u318f"
@@ -80,15 +91,17 @@ def escape_latex(text: str) -> Tex:
 
     ``\ { } $ & # ^ _ % ~ < > |`` become their escaped forms, control characters spaces, accented
     Latin letters latexcodec's accent commands, Greek letters and math symbols math (σ is
-    ``\ensuremath{\sigma}``); Korean, CJK and punctuation pass through; a character no font has (an
-    emoji) is shown as its code point, ``[U+1F600]``.
+    ``\ensuremath{\sigma}``, ℕ ``\ensuremath{\mathbb N}``); Korean, CJK and punctuation pass through; a
+    character no font has (an emoji) is shown as its code point, ``[U+1F600]``. The text is first
+    normalised to NFC (decomposed Hangul composed); invisible format characters (zero-width spaces,
+    bidi controls) are dropped, line separators and odd spaces made spaces, full-width letters ordinary.
 
     >>> print(escape_latex(r"50% of \input{x} & café"))
     50\% of \textbackslash{}input\{x\} \& caf{\'e}
     """
     if text.isascii():  # (most text: one pass in C over the ASCII part of the table)
         return Tex(text.translate(_ASCII_TABLE))
-    return Tex("".join(map(_char_tex, text)))
+    return Tex("".join(map(_char_tex, unicodedata.normalize("NFC", text))))  # NFC: 신경망 as macOS writes it
 
 
 _ASCII_TABLE = str.maketrans({chr(code): _char_tex(chr(code)) for code in range(128)})

@@ -146,17 +146,22 @@ class NetworkProgram:
     threads: int | None = THREADS
 
     def __call__(self, X, T, weights: Sequence, biases: Sequence):
+        import numpy  # lazy: start-up time
+
+        X, T, sizes = numpy.asarray(X), numpy.asarray(T), self.layers
+        _check_shape("X", "layer 0", X, (None, sizes[0]), "for compiled_network (samples are rows)")
+        _check_shape("T", f"layer {len(sizes) - 1}", T, (X.shape[0], sizes[-1]), "for compiled_network (samples are rows)")
+        if len(weights) != len(sizes) - 1 or len(biases) != len(sizes) - 1:
+            raise SymbackError("weights", f"{len(weights)} weight matrices and {len(biases)} biases for "
+                               f"{len(sizes) - 1} layers", "give one of each per layer")
         args = [X, T]
-        for l, W in enumerate(weights):
-            args.append(W)
+        for l, W in enumerate(weights, 1):
+            args.append(numpy.asarray(W))
+            _check_shape(f"W{l}", f"layer {l}", args[-1], (sizes[l], sizes[l - 1]), "for compiled_network (W is n_l x n_(l-1))")
             if self.bias != "none":
-                args.append(biases[l])
+                args.append(_bias(biases[l - 1], self.bias, sizes[l], l))
         with blas_threads(self.threads):
-            loss, grads = self.function(*args)
-        step = 2 if self.bias != "none" else 1
-        dweights = list(grads[::step])
-        dbiases = list(grads[1::2]) if self.bias != "none" else [None] * len(weights)
-        return loss, dweights, dbiases
+            return self.function(*args)
 
 
 def compile_network(net: NetworkSpec, conventions: Conventions = Conventions(),
@@ -213,10 +218,9 @@ def compile_network(net: NetworkSpec, conventions: Conventions = Conventions(),
             lines.append(f"    db{l} = dZ{l}.sum({axis})")
         if l > 1:
             lines.append(f"    dA{l - 1} = dZ{l} @ W{l}")
-    grads = []
-    for l in range(1, depth + 1):
-        grads += [f"dW{l}"] + ([f"db{l}"] if has_bias else [])
-    lines.append(f"    return loss, ({', '.join(grads)},)")
+    dweights = ", ".join(f"dW{l}" for l in range(1, depth + 1))
+    dbiases = ", ".join(f"db{l}" if has_bias else "None" for l in range(1, depth + 1))
+    lines.append(f"    return loss, [{dweights}], [{dbiases}]")  # what a call returns, as the source says
     source = "\n".join(lines) + "\n"
     function = _load(source, "network")
     return NetworkProgram(net.layers, net.bias, source, function, threads)
@@ -256,9 +260,10 @@ class MatrixProgram:
         row = self.convention == "row"
         X, T = numpy.asarray(X), numpy.asarray(T)
         sizes = self.layers
-        _check_shape("X", "layer 0", X, (None, sizes[0]) if row else (sizes[0], None), self.convention)
+        context = f"in the {self.convention} convention"
+        _check_shape("X", "layer 0", X, (None, sizes[0]) if row else (sizes[0], None), context)
         m = X.shape[0] if row else X.shape[1]
-        _check_shape("T", f"layer {len(sizes) - 1}", T, (m, sizes[-1]) if row else (sizes[-1], m), self.convention)
+        _check_shape("T", f"layer {len(sizes) - 1}", T, (m, sizes[-1]) if row else (sizes[-1], m), context)
         if len(weights) != len(sizes) - 1:
             raise SymbackError("weights", f"{len(weights)} matrices for {len(sizes) - 1} layers", "give one per layer")
         biases = [None] * len(weights) if biases is None else list(biases)
@@ -266,20 +271,21 @@ class MatrixProgram:
         for l, W in enumerate(weights, 1):
             W = numpy.asarray(W)
             want = (sizes[l - 1], sizes[l]) if row else (sizes[l], sizes[l - 1])
-            _check_shape(f"W{l}", f"layer {l}", W, want, self.convention)
+            _check_shape(f"W{l}", f"layer {l}", W, want, context)
             spec_weights.append(W.T if row else W)
             flat_biases.append(_bias(biases[l - 1], self.bias, sizes[l], l))
         loss, dws, dbs = self.program(X if row else X.T, T if row else T.T, spec_weights, flat_biases)
         return loss, [dW.T if row else dW for dW in dws], dbs
 
 
-def _check_shape(name: str, layer: str, array: numpy.ndarray, want: tuple, convention: str) -> None:
+def _check_shape(name: str, layer: str, array: numpy.ndarray, want: tuple, context: str) -> None:
+    """Refuse an array whose shape is not ``want`` (None: any), naming it, its layer and ``context``."""
     got = array.shape
     if len(got) != 2 or any(w is not None and g != w for g, w in zip(got, want)):
         shown = " x ".join("m" if w is None else str(w) for w in want)
         hint = f" ({name}.T: this one is transposed)" if got == tuple(want[::-1]) else ""
-        raise SymbackError(f"{layer}: {name}", f"has shape {' x '.join(map(str, got))}, expected {shown} in the "
-                           f"{convention} convention", f"pass a {shown} array{hint}")
+        raise SymbackError(f"{layer}: {name}", f"has shape {' x '.join(map(str, got))}, expected {shown} {context}",
+                           f"pass a {shown} array{hint}")
 
 
 def _bias(value, mode: str, size: int, l: int):
@@ -290,10 +296,10 @@ def _bias(value, mode: str, size: int, l: int):
             raise SymbackError(f"layer {l}: b{l}", "the network has no biases (bias = \"none\")", "pass None")
         return None
     if mode == "shared":
-        if numpy.ndim(value) != 0:
+        if value is None or numpy.size(value) != 1:
             raise SymbackError(f"layer {l}: b{l}", f"has shape {numpy.shape(value)}, expected a number (shared bias)",
                                "pass one number per layer")
-        return float(value)
+        return float(numpy.reshape(value, -1)[0])
     array = numpy.asarray(value)  # its dtype is kept: float32 stays float32
     if array.size != size or array.ndim > 2 or (array.ndim == 2 and 1 not in array.shape):
         raise SymbackError(f"layer {l}: b{l}", f"has shape {array.shape}, expected {size} values",

@@ -101,8 +101,10 @@ class Derivation:
 
 
 def chain_text(derivation: Derivation, name: str, limit: int = 8) -> str:
-    """``dL/do * do/dl1 * dl1/dw1`` for each path from the loss to ``name``, joined by ``+``."""
+    """``dL/do * do/dl1 * dl1/dw1`` for each path from the loss to ``name``, joined by ``+`` (an unknown name raises,
+    as :meth:`Derivation.gradient` does; ``"0"`` where ``name`` does not reach the loss)."""
     graph = derivation.graph
+    graph.node(name)
     paths: list[list[str]] = []
     stack: list[tuple[str, list[str]]] = [(name, [])]  # depth first, in term order; a stack, not recursion
     while stack and len(paths) <= limit:

@@ -16,6 +16,9 @@ class SymbackError(Exception):
         text = f"{self.where}: {self.message}" if self.where else self.message
         return f"{text}; {self.fix}" if self.fix else text
 
+    def __reduce__(self):  # a pool worker's error reaches the parent whole (the default pickle loses the parts)
+        return type(self), (self.where, self.message, self.fix), self.__dict__
+
     def located(self, prefix: str) -> "SymbackError":
         """The same error with ``prefix`` (a file name or a key) put in front of its place."""
         where = f"{prefix}: {self.where}" if self.where else prefix
@@ -50,8 +53,12 @@ def read_user_file(path, name: str, error: type[SymbackError] = SymbackError,
     try:
         if Path(path).is_dir():
             raise error(name, "is a directory, not a file", "name a file")
-        with open(path, "rb") as handle:
-            raw = handle.read(limit + 1)
+        with open(path, "rb") as handle:  # in pieces: read(n) takes n bytes of memory up front
+            pieces, size = [], 0
+            while size <= limit and (piece := handle.read(min(1 << 20, limit + 1 - size))):
+                pieces.append(piece)
+                size += len(piece)
+            raw = b"".join(pieces)
     except FileNotFoundError:
         raise error(name, "no such file", missing_fix) from None
     except OSError as exc:

@@ -27,6 +27,7 @@ from symback.engine.losses import LOSSES
 MAX_LENGTH = 5000        #: characters in one formula
 MAX_NODES = 1000         #: syntax-tree nodes in one formula
 MAX_DEPTH = 400          #: nesting depth of one formula's syntax tree (SymPy and the builder recurse)
+MAX_BRACKETS = 200       #: nesting of brackets and calls: Python's tokenizer allows no more
 MAX_EXPONENT = 1000      #: |exponent| of a constant power
 MAX_POWER_BITS = 4096    #: log2|base| * |exponent| for a constant base and exponent
 
@@ -124,9 +125,8 @@ def parse_formula(text: str, names: Mapping[str, sp.Symbol] | None, where: str =
     if len(text) > MAX_LENGTH:
         raise FormulaError(where, f"the formula is longer than {MAX_LENGTH} characters",
                            "split it into several nodes")
-    aliases = {}
-    if names is not None:
-        aliases = {f"_kw_{n}": n for n in names if keyword.iskeyword(n)}
+    words = names if names is not None else re.findall(r"(?<![\w.])[A-Za-z]\w*", text)  # free names: the text's
+    aliases = {f"_kw_{n}": n for n in words if keyword.iskeyword(n)}  # lambda, in, is: names, never Python
     source = text.replace("^", "**")
     if aliases:
         back = {v: k for k, v in aliases.items()}
@@ -135,7 +135,8 @@ def parse_formula(text: str, names: Mapping[str, sp.Symbol] | None, where: str =
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
         column = f" at column {exc.offset}" if exc.offset else ""
-        raise FormulaError(where, f"cannot parse '{_quoted(text)}'{column} ({exc.msg})",
+        why = f"brackets nested more than {MAX_BRACKETS} deep" if exc.msg == "too many nested parentheses" else exc.msg
+        raise FormulaError(where, f"cannot parse '{_quoted(text)}'{column} ({why})",
                            "use numbers, names, + - * / ^, parentheses and function calls") from None
     except (RecursionError, MemoryError):
         raise FormulaError(where, "the formula is nested more deeply than Python's parser allows",

@@ -249,6 +249,18 @@ def held_signals():
                 handler(signum, None)
 
 
+def _forget_held() -> None:
+    """In a forked child: nothing is held (the block that held signals is its parent's; a pool's workers,
+    forked inside one, kept every signal and budget alarm for later, that is for ever)."""
+    global _held
+    _held = 0
+    _pending.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_held)
+
+
 def deferred(signum: int) -> bool:
     """In a signal handler: True (and the signal kept for later) while :func:`held_signals` holds signals."""
     if _held:

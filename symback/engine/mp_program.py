@@ -18,6 +18,10 @@ from sympy.printing.pycode import MpmathPrinter
 from symback.engine.functions import MPMATH_NAMESPACE
 from symback.engine.graph import Graph
 
+#: terms of a sum printed in one run: Python's compiler recurses once per ``+`` of a run (a [3500, 1]
+#: layer's 3,500 terms overflowed it); longer sums are printed as sums of parenthesised runs
+SUM_CHUNK = 256
+
 LossProgram = Callable[..., mpmath.mpf]  #: ``program(*leaf_values)`` in the order of :func:`leaf_order`
 
 
@@ -83,10 +87,20 @@ class _ProgramPrinter(MpmathPrinter):
         return super()._print_Mul(expr)
 
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+        if len(expr.args) > SUM_CHUNK:  # a wide sum (a [3500, 1] layer, a 64x64 kernel): bounded nesting
+            return _chunked([self._print(sp.Add(*expr.args[i:i + SUM_CHUNK], evaluate=False))
+                             for i in range(0, len(expr.args), SUM_CHUNK)])
         if all(type(a) is sp.Symbol or type(a) is sp.Mul and all(type(f) is sp.Symbol for f in a.args)
                for a in expr.args):
             return " + ".join(map(self._print, expr.args))
         return super()._print_Add(expr, order)
+
+
+def _chunked(parts: list[str]) -> str:
+    """``(p1) + (p2) + ...``, grouped again in parentheses while there are more than :data:`SUM_CHUNK` parts."""
+    while len(parts) > SUM_CHUNK:
+        parts = [" + ".join(f"({p})" for p in parts[i:i + SUM_CHUNK]) for i in range(0, len(parts), SUM_CHUNK)]
+    return " + ".join(f"({p})" for p in parts)
 
 
 def mp_number(value: sp.Expr) -> mpmath.mpf:

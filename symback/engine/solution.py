@@ -90,6 +90,9 @@ class Solution:
             name: an input, parameter or node.
             form: ``"nodes"`` (textbook form in node symbols, e.g. ``2*(o - t)*o*(1 - o)*i1``) or
                 ``"leaves"`` (every node replaced by its formula: inputs and parameters only).
+
+        Euler's number is SymPy's ``E``, which SymPy prints as ``E`` like a user's name ``E``:
+        ``symback.latex`` prints it upright (``\\mathrm{e}``) and the JSON text as ``exp(1)``.
         """
         expr = self.derivation.gradient(name)
         if form == "nodes":

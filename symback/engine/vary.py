@@ -17,10 +17,13 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from itertools import product
 from typing import Callable, Mapping
 
 import sympy as sp
 
+from symback.engine.conv_names import input_name as conv_input_name, layer_parameter_names
+from symback.engine.conv_spec import ConvNetworkSpec, value_shapes
 from symback.engine.errors import EvaluationError, SpecError, did_you_mean
 from symback.engine.functions import leaky_relu, relu, step
 from symback.engine.graph import build_graph
@@ -64,8 +67,11 @@ def variant_spec(spec: Spec, values: Mapping[str, sp.Rational]) -> Spec:
         pick = lambda pairs: tuple((n, values.get(n, v)) for n, v in pairs)  # noqa: E731
         return replace(spec, inputs=pick(spec.inputs), params=pick(spec.params))
     net = spec.network
-    tables = {"x": [list(r) for r in net.x], "t": [list(r) for r in net.t],
-              "weights": [[list(r) for r in m] for m in net.weights], "biases": [list(b) for b in net.biases]}
+    tables = {"x": [list(r) for r in net.x], "t": [list(r) for r in net.t]}
+    if isinstance(net, ConvNetworkSpec):
+        tables["value"] = {key: list(v) for key, v in net.values}
+    else:
+        tables.update(weights=[[list(r) for r in m] for m in net.weights], biases=[list(b) for b in net.biases])
     for name, slot in _network_slots(spec).items():
         if name in values:
             field, *index = slot
@@ -74,8 +80,12 @@ def variant_spec(spec: Spec, values: Mapping[str, sp.Rational]) -> Spec:
                 target = target[i]
             target[index[-1]] = values[name]
     frozen = lambda rows: tuple(tuple(r) for r in rows)  # noqa: E731
-    network = replace(net, x=frozen(tables["x"]), t=frozen(tables["t"]),
-                      weights=tuple(frozen(m) for m in tables["weights"]), biases=frozen(tables["biases"]))
+    if isinstance(net, ConvNetworkSpec):
+        network = replace(net, x=frozen(tables["x"]), t=frozen(tables["t"]), values=tuple(
+            (key, tuple(v)) for key, v in tables["value"].items()))
+    else:
+        network = replace(net, x=frozen(tables["x"]), t=frozen(tables["t"]),
+                          weights=tuple(frozen(m) for m in tables["weights"]), biases=frozen(tables["biases"]))
     return replace(spec, network=network)
 
 
@@ -214,6 +224,8 @@ def _known(spec: Spec, key: str, name: str, names: list[str]) -> None:
 def _network_slots(spec: Spec) -> dict[str, tuple]:
     """Stable name -> (field, indices) of every input, target, weight and bias of a network spec."""
     net = spec.network
+    if isinstance(net, ConvNetworkSpec):
+        return _conv_slots(net)
     slots: dict[str, tuple] = {}
     m = len(net.x)
     for s in range(m):
@@ -229,6 +241,25 @@ def _network_slots(spec: Spec) -> dict[str, tuple]:
     return slots
 
 
+def _conv_slots(net: ConvNetworkSpec) -> dict[str, tuple]:
+    """The slots of a convolutional network: x and t per sample, then ``("value", key, flat index)`` of
+    every kernel weight and bias (K<l>, b<l>) and dense weight and bias (W<l>, b<l>), by their stable names."""
+    slots: dict[str, tuple] = {}
+    m = len(net.x)
+    for s in range(m):
+        suffix = sample_suffix(m, s)
+        slots.update({conv_input_name(c, tuple(idx), suffix): ("x", s, flat)
+                      for flat, (c, *idx) in enumerate(product(*map(range, net.input_shape)))})
+        slots.update({target_name(j + 1, suffix): ("t", s, j) for j in range(len(net.t[s]))})
+    shapes = value_shapes(net.layers)
+    for l, layer in enumerate(net.layers, 1):
+        names = iter(layer_parameter_names(l, layer))
+        for key in (f"K{l}", f"W{l}", f"b{l}"):
+            if key in shapes:  # the names come in the same order: kernel or weights, then biases
+                slots.update({next(names): ("value", key, i) for i in range(len(net.value[key]))})
+    return slots
+
+
 def _network_get(spec: Spec, slot: tuple) -> sp.Rational:
     field, *index = slot
     target = getattr(spec.network, field)
@@ -240,4 +271,6 @@ def _network_get(spec: Spec, slot: tuple) -> sp.Rational:
 def _table_key(spec: Spec, slot: tuple) -> str:
     """The ``[network.values]`` key holding a slot: x, t, W1, b1."""
     field, layer = slot[0], slot[1]
+    if field == "value":
+        return layer
     return {"x": "x", "t": "t"}.get(field) or (f"W{layer + 1}" if field == "weights" else f"b{layer + 1}")

@@ -70,3 +70,13 @@ def test_a_failing_simplification_does_not_stop_the_next(monkeypatch):
     assert prove_equal(sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.S.One, budget=30)
     monkeypatch.setattr(equivalence, "ATTEMPTS", (refuses,))
     assert not prove_equal(sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.S.One, budget=30)
+
+
+def test_a_tower_of_exponentials_is_undefined_at_once_not_computed_for_minutes():
+    """exp(exp(exp(exp(x)))) at x = 3: the outer exp's argument has 7.6e8 bits; mpmath would reduce it for minutes."""
+    x = sp.Symbol("x", real=True)
+    tower = equivalence.lambdify_mp([x], sp.exp(sp.exp(sp.exp(sp.exp(x)))))
+    start = time.perf_counter()
+    assert equivalence.call(lambda p: tower(p["x"]), {"x": mpmath.mpf(3)}) is None
+    assert time.perf_counter() - start < 1
+    assert equivalence.call(lambda p: tower(p["x"]), {"x": mpmath.mpf(-3)}) is not None  # small arguments: computed

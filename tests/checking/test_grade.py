@@ -88,3 +88,27 @@ def test_an_unreadable_cell_is_wrong_not_an_error(manifest):
     book = symback.grade(manifest, [row(manifest, "frank", o="zero point six")])
     mark = book.grades[0].marks[0]
     assert mark.verdict == "wrong" and mark.written == "zero point six"
+
+
+def test_a_cell_over_the_csv_modules_cap_is_graded_wrong_not_an_error(manifest, tmp_path):
+    """A cell of 131,073 characters (the csv module's cap is 131,072): that cell is wrong, shown cut; the rest graded."""
+    student = row(manifest, "gina", o="1" * 131_073)
+    path = tmp_path / "subs.csv"
+    path.write_text(",".join(student) + "\n" + ",".join(student.values()) + "\n", encoding="utf-8")
+    grade = symback.grade(manifest, path).grades[0]
+    marks = {m.question.label: m for m in grade.marks}
+    assert marks["o"].verdict == "wrong" and len(marks["o"].written) < 300
+    assert all(m.verdict == "correct" for label, m in marks.items() if label != "o")
+
+
+def test_the_variants_are_handed_to_the_mapper_once_each(manifest):
+    rows = [row(manifest, "ana", 0), row(manifest, "ben", 1), row(manifest, "cy", 0)]
+    seen = []
+
+    def mapper(work, jobs):
+        seen.extend(vid for vid, _ in jobs)
+        return [work(job) for job in reversed(jobs)][::-1]
+
+    book = symback.grade(manifest, rows, mapper)
+    assert sorted(seen) == sorted({r["variant"] for r in rows})
+    assert [g.student for g in book.grades] == ["ana", "ben", "cy"] and [g.row for g in book.grades] == [2, 3, 4]

@@ -165,3 +165,14 @@ def test_true_steps_with_tiny_or_large_constants_still_hold(text):
 def test_a_logarithm_of_base_0_or_1_is_refused_not_proved(text):
     with pytest.raises(SymbackError, match="base"):
         verify_steps(text, latex=True)
+
+
+def test_a_30_deep_abstract_composition_is_checked_within_its_timeout():
+    """diff(f(f(...f(x)...)), x) then f(x), --timeout 2: the probes took minutes (the concrete f composed 30 times)."""
+    nested = "x"
+    for _ in range(30):
+        nested = f"f({nested})"
+    start = time.perf_counter()
+    report = verify_steps(f"# functions: f\ndiff({nested}, x)\n= f(x)\n", budget=2)
+    assert time.perf_counter() - start < 2 + 8
+    assert report.first_wrong == 3  # line 1 declares f

@@ -137,6 +137,10 @@ def test_spec_claims_table_is_the_default(neuron):
     ("o = ().__class__", "not allowed"),
     ("o = 9**9**9**9", "too large"),
     ("o 0.8", "not 'name = value'"),
+    ("o = sqrt(-1)", "'sqrt(-1)' is not a real number"),
+    ("o = log(-1)", "'log(-1)' is not a real number"),
+    ("o = (-1)^(1/3)", "is not a real number"),
+    ("o = exp(exp(exp(exp(3))))", "too large to compare"),  # SymPy's evalf worked on it for minutes
 ])
 def test_bad_claims_exit_2_with_one_line(claim, message, capsys):
     start = time.perf_counter()
@@ -144,6 +148,14 @@ def test_bad_claims_exit_2_with_one_line(claim, message, capsys):
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and message in err and len(err.strip().splitlines()) == 1
     assert "Traceback" not in err and time.perf_counter() - start < 5
+
+
+def test_a_constant_claim_is_compared_by_its_value(neuron):
+    """exp(1)/4 and exp(1000000) are numbers to compare with o (SymPy's Float() refused them: internal errors)."""
+    exact = seed_000()["o"]
+    report = verify_claims(neuron, [("o", "exp(1)/4"), ("o", "exp(1000000)"), ("o", "1/(1 + exp(-3/2))")])
+    assert [r.verdict for r in report.results] == ["wrong", "wrong", CORRECT]
+    assert abs(exact - 1 / (1 + mpmath.exp(-1.5))) < 1e-25  # the last claim is o itself, by hand
 
 
 def test_no_claims_is_bad_input(capsys):

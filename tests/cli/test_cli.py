@@ -59,6 +59,8 @@ def test_grad(capsys):
     assert out.splitlines() == ["d/dw = x = 5", "d/dx = w = -2", "d/db = 1"]
     code, out, _ = run(["grad", "sigmoid(w*x)", "--wrt", "w", "--at", "w=0.5,x=2", "--digits", "4"], capsys)
     assert out.strip().endswith("= 0.3932")  # 2*s*(1-s), s = sigma(1): 0.39322386...
+    code, out, err = run(["grad", "lambda*x^2 + E", "--wrt", "lambda,x", "--at", "lambda=0.1,x=3,E=1"], capsys)
+    assert code == 0 and out.splitlines() == ["d/dlambda = x**2 = 9", "d/dx = 2*lambda*x = 3/5"], err  # 2 (1/10) 3
 
 
 def test_identity_lists_and_derives(tmp_path, capsys):

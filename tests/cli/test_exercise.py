@@ -1,10 +1,16 @@
 """``symback exercise`` and ``symback grade`` in process: files, byte-identical reruns, exit codes."""
 import csv
 import json
+import os
+import signal
+import stat
 import subprocess
+import sys
+import time
 
 import pytest
 
+from processes import live_processes
 from symback.api import example_path
 from symback.cli import main
 
@@ -98,3 +104,180 @@ def test_grade_gradebook_feedback_and_exit_codes(tmp_path, capsys):
     bad.write_text("student,variant," + ",".join(labels) + "\nana,v7," + ",".join("1" for _ in labels) + "\n", encoding="utf-8")
     code, _, err = run(["grade", tmp_path / "variants.json", bad, "-o", tmp_path / "g2"], capsys)
     assert code == 2 and "row 2: unknown variant 'v7'" in err and not (tmp_path / "g2").exists()
+
+
+# -- bounded and orphan-free: the pool of derive, the budget, signals ------------------------------------------
+
+def _group(pgid: int) -> set[int]:
+    """Live (not zombie) processes of the process group ``pgid`` (from /proc)."""
+    return {pid for pid, (_, group) in live_processes().items() if group == pgid}
+
+
+def _gone(pgid: int, seconds: float = 15) -> bool:
+    end = time.monotonic() + seconds
+    while _group(pgid) and time.monotonic() < end:
+        time.sleep(0.1)
+    return not _group(pgid)
+
+
+def _start(argv, **options) -> subprocess.Popen:
+    """``symback argv`` in a process group of its own (its workers join it)."""
+    return subprocess.Popen([sys.executable, "-m", "symback.cli", *map(str, argv)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True, **options)
+
+
+LONG = ["exercise", "--example", "exercise_mazur", "--variants", 10000, "--format", "md"]
+
+
+def test_the_budget_ends_exercise_and_every_worker(tmp_path):
+    """10,000 variants, --budget 3: one line and exit 2 soon after; the parent and its workers all gone."""
+    start = time.monotonic()
+    proc = _start(LONG + ["--budget", 3, "-o", tmp_path / "out"])
+    try:
+        _, err = proc.communicate(timeout=60)  # returns once every holder of the pipes (the workers too) is gone
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 2 and err.count("\n") == 1 and "--budget: the command did not finish" in err, err
+    assert time.monotonic() - start < 3 + 25
+    assert _gone(proc.pid) and not (tmp_path / "out").exists()
+
+
+def test_sigterm_to_exercise_leaves_no_worker(tmp_path):
+    proc = _start(LONG + ["-o", tmp_path / "out"])
+    try:
+        deadline = time.monotonic() + 60
+        while len(_group(proc.pid)) < 2 and time.monotonic() < deadline:  # the pool's workers have started
+            time.sleep(0.05)
+        assert len(_group(proc.pid)) >= 2
+        proc.send_signal(signal.SIGTERM)  # to the parent alone
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 143 and err.startswith("symback: terminated") and "Traceback" not in err, err
+    assert _gone(proc.pid) and not (tmp_path / "out").exists()
+
+
+def test_exercise_and_grade_take_the_limit_options(tmp_path, capsys):
+    code, _, err = run(["exercise", "--example", "exercise_mazur", "--variants", 1, "--format", "md", "--max-nodes", 5,
+                        "-o", tmp_path / "a"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "--max-nodes" in err and not (tmp_path / "a").exists()
+    assert run(["exercise", "--example", "exercise_neuron", "--variants", 2, "--format", "md", "-o", tmp_path], capsys)[0] == 0
+    code, _, err = run(["grade", tmp_path / "variants.json", tmp_path / "variants.json", "--max-file", 100,
+                        "-o", tmp_path / "g"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "--max-file" in err and not (tmp_path / "g").exists()
+
+
+def test_output_and_templates_are_checked_before_any_work(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("symback.cli.exercise.exercise_spec", lambda *a: pytest.fail("the spec was read"))
+    monkeypatch.setattr("symback.cli.grade.grade", lambda *a: pytest.fail("the answers were graded"))
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    for argv, words in ((["exercise", "--example", "exercise_neuron", "-o", a_file], "is not a directory"),
+                        (["exercise", "--example", "exercise_neuron", "--templates", tmp_path / "none", "-o", tmp_path],
+                         "--templates"),
+                        (["grade", a_file, a_file, "-o", a_file / "g"], "is a file, not a directory")):
+        code, _, err = run(argv, capsys)
+        assert code == 2 and err.count("\n") == 1 and words in err, err
+
+
+def _set_of(folder):
+    return {name: data for name, data in files(folder).items() if not name.startswith(".")}
+
+
+def test_two_runs_into_one_directory_leave_one_set(tmp_path, capsys):
+    """Seed 1 with 3 variants, then seed 2 with 2: the directory holds seed 2's set alone, as a fresh run writes it;
+    the same set in Korean adds its files; a run while another holds the directory is refused."""
+    base = ["exercise", "--example", "exercise_neuron", "--format", "md", "--lms", "csv"]
+    assert run(base + ["--seed", 1, "--variants", 3, "-o", tmp_path / "shared"], capsys)[0] == 0
+    (tmp_path / "shared" / "notes.txt").write_text("mine")
+    assert run(base + ["--seed", 2, "--variants", 2, "-o", tmp_path / "shared"], capsys)[0] == 0
+    assert run(base + ["--seed", 2, "--variants", 2, "-o", tmp_path / "fresh"], capsys)[0] == 0
+    assert _set_of(tmp_path / "shared") == {**_set_of(tmp_path / "fresh"), "notes.txt": b"mine"}
+    assert run(base + ["--seed", 2, "--variants", 2, "--lang", "ko", "-o", tmp_path / "shared"], capsys)[0] == 0
+    both = _set_of(tmp_path / "shared")
+    assert {"sheet_v01.md", "sheet_v01.ko.md", "key_v02.md", "key_v02.ko.md"} <= set(both)
+    fcntl = pytest.importorskip("fcntl")
+    handle = os.open(tmp_path / "shared", os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # as a run that is writing holds it
+        code, _, err = run(base + ["--seed", 3, "-o", tmp_path / "shared"], capsys)
+    finally:
+        os.close(handle)
+    assert code == 2 and "another symback run is writing" in err and _set_of(tmp_path / "shared") == both
+
+
+def test_outputs_respect_the_umask(tmp_path):
+    """Under umask 077 nothing is readable by others: answer keys, answers.csv, the gradebook, feedback."""
+    exercise = subprocess.run([sys.executable, "-m", "symback.cli", "exercise", "--example", "exercise_neuron",
+                               "--variants", "2", "--format", "md", "--lms", "csv,moodle", "-o", tmp_path / "ex"],
+                              umask=0o077, capture_output=True, text=True)
+    assert exercise.returncode == 0, exercise.stderr
+    manifest = json.loads((tmp_path / "ex" / "variants.json").read_text(encoding="utf-8"))
+    labels = [q["label"] for q in manifest["questions"]]
+    subs = tmp_path / "subs.csv"
+    subs.write_text("student,variant," + ",".join(labels) + "\nana,v01," + ",".join("1" for _ in labels) + "\n")
+    graded = subprocess.run([sys.executable, "-m", "symback.cli", "grade", tmp_path / "ex" / "variants.json", subs,
+                             "-o", tmp_path / "g"], umask=0o077, capture_output=True, text=True)
+    assert graded.returncode == 0, graded.stderr
+    written = [p for folder in ("ex", "g") for p in (tmp_path / folder).rglob("*")]
+    assert len(written) > 8 and all(stat.S_IMODE(p.stat().st_mode) & 0o077 == 0 for p in written), \
+        {p.name: oct(p.stat().st_mode) for p in written}
+
+
+def test_a_300_character_student_id_is_graded_and_written(tmp_path, capsys):
+    assert run(["exercise", "--example", "exercise_neuron", "--variants", 1, "--format", "md", "-o", tmp_path], capsys)[0] == 0
+    manifest = json.loads((tmp_path / "variants.json").read_text(encoding="utf-8"))
+    labels = [q["label"] for q in manifest["questions"]]
+    subs = tmp_path / "subs.csv"
+    subs.write_text("student,variant," + ",".join(labels) + "\n" + "s" * 300 + ",v01," + ",".join("1" for _ in labels) + "\n")
+    code, out, err = run(["grade", tmp_path / "variants.json", subs, "-o", tmp_path / "g"], capsys)
+    assert code == 0 and err == "" and "1 students" in out
+    assert len(list((tmp_path / "g" / "feedback").iterdir())) == 1
+
+
+def test_grade_runs_its_variants_in_the_pool_and_within_the_budget(tmp_path, capsys):
+    assert run(["exercise", "--example", "exercise_mazur", "--variants", 3, "--format", "md", "-o", tmp_path], capsys)[0] == 0
+    manifest = json.loads((tmp_path / "variants.json").read_text(encoding="utf-8"))
+    labels = [q["label"] for q in manifest["questions"]]
+    rows = [(name, vid, v["answers"]) for name, (vid, v) in zip("abcdef", [(v["id"], v) for v in manifest["variants"]] * 2)]
+    subs = tmp_path / "subs.csv"
+    subs.write_text("student,variant," + ",".join(labels) + "\n" + "".join(
+        f"{name},{vid}," + ",".join(answers[label]["answer"] for label in labels) + "\n" for name, vid, answers in rows))
+    code, out, err = run(["grade", tmp_path / "variants.json", subs, "--budget", 0.2, "-o", tmp_path / "late"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "--budget" in err and not (tmp_path / "late").exists()
+    code, out, err = run(["grade", tmp_path / "variants.json", subs, "-o", tmp_path / "g"], capsys)
+    assert code == 0 and f"6 students, {6 * len(labels)} of {6 * len(labels)} answers right" in out, err
+    book = list(csv.DictReader((tmp_path / "g" / "gradebook.csv").open(encoding="utf-8")))
+    assert [r["student"] for r in book] == list("abcdef")
+
+
+def test_a_worker_that_dies_ends_the_exercise_at_once(tmp_path, capsys, monkeypatch):
+    """Variant 3 kills its worker (as the OOM killer would): one line, exit 2, nothing written, no rerun one by one."""
+    import symback.cli.exercise as exercise
+
+    real = exercise.exercise_variant
+
+    def dying(spec, asked, number, seed, width):
+        if number == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(spec, asked, number, seed, width)
+    monkeypatch.setattr(exercise, "exercise_variant", dying)  # the forked workers inherit it
+    calls = []
+    monkeypatch.setattr("symback.cli.pool._pool_pass", _counting(calls))
+    code, out, err = run(["exercise", "--example", "exercise_neuron", "--variants", 6, "--format", "md",
+                          "-o", tmp_path / "out"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "worker process" in err and out == ""
+    assert not (tmp_path / "out").exists() and len(calls) == 1
+
+
+def _counting(calls):
+    import symback.cli.pool as pool
+
+    real = pool._pool_pass
+
+    def counted(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+    return counted

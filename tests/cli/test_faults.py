@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from processes import live_processes
 from symback.cli import main
+from symback.cli.faults import user_error
 from symback.engine import limits
 
 GOOD = 'loss = "L"\n[inputs]\nx = 2\n[params]\nw = 0.5\n[nodes]\nL = "(w*x - 1)^2"\n'
@@ -169,6 +171,10 @@ def test_read_only_directory(spec, tmp_path, capsys):
     (["derive", "--example", "neuron", "--templates", "/no/such/dir"], ["--templates /no/such/dir", "no such directory"]),
     (["derive", "--example", "neuron", "--budget", "0"], ["--budget"]),
     (["verify", "steps", "--example", "chain_rule", "--memory", "10"], ["--memory"]),
+    (["derive", "--example", "neuron", "--max-digits", "99999999999999999999"], ["--max-digits", "out of range"]),
+    (["derive", "--example", "neuron", "--memory", "99999999999999999999"], ["--memory", "out of range"]),
+    (["derive", "--example", "neuron", "--max-file", "99999999999999999999"], ["--max-file", "out of range"]),
+    (["exercise", "--example", "exercise_neuron", "--max-size", "0"], ["--max-size", "out of range"]),
 ])
 def test_option_faults(argv, words, tmp_path, capsys):
     code, out, err = run(argv, capsys)
@@ -179,6 +185,17 @@ def test_option_faults(argv, words, tmp_path, capsys):
     line = one_error(err)
     for word in words:
         assert word in line, line
+
+
+def test_a_large_max_file_reads_the_file_not_that_much_memory(spec, tmp_path, capsys):
+    code, out, err = run(["derive", spec(GOOD), "--max-file", str(1 << 40), "-o", tmp_path / "out"], capsys)
+    assert code == 0, err
+
+
+def test_an_error_without_a_place_is_not_doubled():
+    """'symback: symback: ...': an error with no spec to name was located at 'symback'."""
+    assert user_error(OverflowError("x")).line().startswith("a number overflowed")
+    assert user_error(MemoryError()).where == ""
 
 
 def test_identity_accepts_all(tmp_path, capsys):
@@ -307,15 +324,7 @@ def test_limit_message_names_the_option():
 
 def _children_of(pid: int) -> set[int]:
     """Pids of every live descendant of ``pid`` (from /proc)."""
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if fields[0] != "Z":
-                parents[int(entry.name)] = int(fields[1])
+    parents = {p: parent for p, (parent, _) in live_processes().items()}
     found, frontier = set(), {pid}
     while frontier:
         frontier = {p for p, parent in parents.items() if parent in frontier} - found

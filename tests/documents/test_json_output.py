@@ -2,8 +2,6 @@
 import json
 
 import mpmath
-import pytest
-import sympy as sp
 
 import symback
 

@@ -1,9 +1,13 @@
-"""moodle: the Moodle XML an LMS imports and the answers.csv table."""
+"""moodle: the Moodle XML an LMS imports and the answers.csv table; the XML is well-formed whatever the
+title holds, and answers.csv cells are safe."""
 import csv
 import io
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
+import pytest
+
+import symback
 from symback.documents.moodle import answers_csv, moodle_xml
 
 
@@ -35,3 +39,18 @@ def test_answers_csv(exercise):
     assert set(rows[0]) == {"variant", "quantity", "kind", "answer", "tolerance", "value"}
     for r in rows:
         assert abs(Decimal(r["value"]) - Decimal(r["answer"])) <= Decimal(r["tolerance"])
+
+
+SPEC = {"title": "", "loss": "L", "inputs": {"x": 2}, "params": {"w": 0.5}, "nodes": {"L": "(w*x - 1)^2"},
+        "vary": {"w": {"choices": [0.25, 0.75]}}}
+
+
+@pytest.mark.parametrize("title", ["\u0001\u000b", "a\u0000b\u001fc", "<q>&amp;]]>\ud800", "\ufffe\uffff x",
+                                   "=cmd|' /C calc'!A0", "신경망 ℕ \u202e"])
+def test_moodle_xml_parses_whatever_the_title(title):
+    exercise = symback.exercise({**SPEC, "title": title}, variants=1, seed=2)
+    text = moodle_xml(exercise)
+    root = ET.fromstring(text.encode("utf-8"))  # well-formed, or this raises
+    names = [q.find("name/text").text for q in root.iter("question") if q.get("type") == "numerical"]
+    kept = "".join(c for c in title if c in "\t\n\r" or (" " <= c and c not in "\ufffe\uffff" and not "\ud800" <= c <= "\udfff"))
+    assert names and all(name.startswith(kept) for name in names)

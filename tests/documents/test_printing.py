@@ -164,7 +164,7 @@ def test_latex_printer_prints_as_latex_does_and_a_users_e_stays_its_own():
     show = latex_printer(mul_symbol="dot", names={"x": r"\xi"})
     for expr in (sp.exp(x), e * sp.exp(x), sp.E * x, x / (1 + x), sp.exp(x)):
         assert show(expr) == latex(expr, mul_symbol="dot", names={"x": r"\xi"})
-    assert show(sp.E * x) == r"e \cdot \xi" and show(e * sp.E).startswith(r"\exp\left(1\right)")
+    assert show(sp.E * x) == r"\mathrm{e} \cdot \xi" and show(e * sp.E).startswith(r"\exp\left(1\right)")
 
 
 def test_a_product_of_symbols_prints_as_sympys_own_product():

@@ -127,3 +127,29 @@ def test_threads_setting_rejects_nonsense(threads):
     net = symback.load_example("mazur_222").network
     with pytest.raises(symback.SymbackError, match="threads"):
         symback.compile_network(net, threads=threads)
+
+
+def test_compiled_network_returns_what_its_source_says(solved):
+    """compiled_network() returned (loss, [dW1, dW2], [db1, db2]) while its source said (dW1, db1, dW2, db2,)."""
+    program = solved("mazur_222").compiled_network()
+    net = solved("mazur_222").graph.network
+    X, T = np.array(net.x, float), np.array(net.t, float)
+    W, b = [np.array(w, float) for w in net.weights], [float(v[0]) for v in net.biases]
+    assert program.source.rstrip().splitlines()[-1] == "    return loss, [dW1, dW2], [db1, db2]"
+    loss, dws, dbs = program(X, T, W, b)
+    assert isinstance(dws, list) and isinstance(dbs, list) and [d.shape for d in dws] == [(2, 2), (2, 2)]
+    # independent: dL/db2 of half_sse with sigmoid outputs, shared bias: sum over the outputs of (y - t) y (1 - y)
+    a = 1 / (1 + np.exp(-(X @ W[0].T + b[0])))
+    y = 1 / (1 + np.exp(-(a @ W[1].T + b[1])))
+    assert dbs[1] == pytest.approx(float(((y - T) * y * (1 - y)).sum() / len(X)), rel=1e-12)
+
+
+def test_compiled_network_names_a_transposed_weight(solved):
+    net = symback.load_example("softmax_233").network
+    program = symback.compile_network(net)
+    X, T = np.array(net.x, float), np.array(net.t, float)
+    W = [np.array(w, float) for w in net.weights]
+    with pytest.raises(symback.SymbackError, match=r"layer 1: W1: has shape 2 x 3, expected 3 x 2 .*W1\.T"):
+        program(X, T, [W[0].T, W[1]], [np.array(v, float) for v in net.biases])
+    with pytest.raises(symback.SymbackError, match="layer 0: X"):
+        program(X.T, T, W, [np.array(v, float) for v in net.biases])

@@ -1,12 +1,13 @@
 """The safe formula parser: what it builds, and what it refuses (quickly)."""
 import time
+from pathlib import Path
 
 import pytest
 import sympy as sp
 
 from symback.engine import functions as fn
 from symback.engine.errors import FormulaError
-from symback.engine.expr import parse_formula, symbol
+from symback.engine.expr import MAX_BRACKETS, MAX_DEPTH, parse_formula, symbol
 
 NAMES = ["x", "y", "w", "b", "t", "o", "y1", "y2", "t1", "t2", "z1", "z2",
          "E", "I", "S", "N", "Q", "O", "pi", "gamma", "beta", "lambda", "in", "is"]
@@ -51,6 +52,24 @@ def test_user_names_are_never_constants_or_keywords():
 
 def test_free_names_mode_makes_symbols():
     assert parse_formula("w*x + lambda_1", None).expr == W * X + symbol("lambda_1")
+
+
+def test_the_nesting_limits_are_the_ones_the_readme_gives():
+    """400 levels in all (4990 unary minuses are refused at 400), 200 of brackets: Python's tokenizer stops there."""
+    assert parse_formula("(" * 199 + "x" + ")" * 199, None).expr == X
+    with pytest.raises(FormulaError, match="brackets nested more than 200 deep"):
+        parse_formula("exp(" * 201 + "x" + ")" * 201, None)
+    assert parse_formula("-" * 390 + "x", None).expr == X
+    with pytest.raises(FormulaError, match="nested 401 levels deep"):
+        parse_formula("-" * 398 + "x", None)  # the tree: Expression, 398 UnaryOp, Name, Load
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"nesting depth is at most {MAX_DEPTH}, of which at most {MAX_BRACKETS} levels of brackets" in readme
+
+
+def test_free_names_mode_takes_keywords_as_names_too():
+    """symback grad "lambda*x^2 + E": specs accepted lambda, the free-names mode refused it (invalid syntax)."""
+    expr = parse_formula("lambda*x^2 + E + in", None).expr
+    assert expr == symbol("lambda") * X**2 + symbol("E") + symbol("in") and not expr.has(sp.E)
 
 
 def test_cross_entropy_declares_its_target_group():

@@ -39,3 +39,13 @@ def test_nothing_held_outside_the_block(caught):
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(0.05)
     assert not limits.deferred(signal.SIGINT)  # (and it keeps nothing)
+
+
+def test_a_child_forked_while_signals_are_held_holds_none():
+    """A pool's workers are forked inside held_signals(); they kept every SIGTERM and budget alarm for later."""
+    with limits.held_signals():
+        pid = os.fork()
+        if pid == 0:  # the child: its own signals are handled at once
+            os._exit(0 if limits._held == 0 and not limits.deferred(signal.SIGTERM) else 1)
+        _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-import mpmath
 import pytest
 import sympy as sp
 
@@ -118,7 +117,10 @@ def test_e_and_pi_are_user_names_and_eulers_number_is_exp_1(tmp_path):
     assert "exp(1)" in data["symbolic"]["nodes"]["L"] and "E" not in data["symbolic"]["nodes"]["L"]
     assert r"\exp\left(1\right)" in data["symbolic"]["latex"]["nodes"]["L"]
     assert plain(sp.E * symbol("E")) == "exp(1)*E"
-    assert latex(sp.E) == "e" and latex(sp.E * symbol("e")) == r"\exp\left(1\right) e"
+    assert latex(sp.E) == r"\mathrm{e}" and latex(sp.E * symbol("e")) == r"\exp\left(1\right) e"
+    # Euler's number without the user's e in sight is upright: it cannot read as a parameter called e
+    assert solution.gradient("e") == 2 * symbol("e") + sp.E and plain(solution.gradient("e")) == "2*e + exp(1)"
+    assert latex(2 * symbol("x") + sp.E) == r"2 x + \mathrm{e}"
 
 
 # -- grad ------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Exercise variants: reading [vary] and [ask], reproducible draws, constraints, rounding, and an oracle."""
 import random
+import tomllib
 from decimal import Decimal
+from fractions import Fraction
 
 import mpmath
 import pytest
@@ -157,3 +159,40 @@ def test_network_variants_against_torch_autograd():
                   "w2_1_1'": float(v["w2_1_1"]) - 0.5 * W2.grad[0, 0].item()}
         for a in variant.answers:
             assert float(a.value) == pytest.approx(oracle[a.question.label], rel=1e-12, abs=1e-15)
+
+
+def _conv1d(vary: dict, ask: dict) -> dict:
+    text = symback.example_path("conv1d").read_text(encoding="utf-8")
+    return {**tomllib.loads(text), "vary": vary, "ask": ask}
+
+
+def test_variant_spec_of_a_conv_network_moves_each_named_entry():
+    """[vary] on the built-in conv specs was an internal error ('PoolLayer' object cannot be interpreted as an integer)."""
+    base = symback.load_example("conv2d_pool")
+    names = list(leaf_values(base))
+    assert {"x_1_1_1", "x_1_4_4", "t1", "k1_1_1_2_2", "b1_1", "w4_1_3", "b4_1"} <= set(names)
+    moved = {name: sp.Rational(i + 1, 7) for i, name in enumerate(names)}
+    graph = symback.build_graph(variant_spec(base, moved))
+    assert all(graph.point[name] == value for name, value in moved.items())
+    assert set(graph.inputs + graph.params) == set(names)
+
+
+def test_conv_variants_against_exact_arithmetic():
+    """A 3-tap kernel over 5 samples with K1, x and b1 drawn: L and the gradients by hand in exact fractions
+    (z_i = Σ k_p x_(i+p) + b, L = ½ Σ (z_i - t_i)²)."""
+    data = _conv1d({"K1": {"from": -1, "to": 1, "step": 0.25}, "x": {"from": -2, "to": 2, "step": 0.5},
+                    "b1": {"choices": [0.1, -0.3]}, "digits": 4},
+                   {"values": ["L"], "gradients": ["k1_1_1_1", "k1_1_1_3", "b1_1"]})
+    check_vary(symback.spec_from_dict(data, source="conv.toml"))
+    ex = symback.exercise(data, variants=3, seed=4)
+    t = [1, 0, 2]
+    for variant in ex.variants:
+        v = {n: Fraction(str(x)) for n, x in variant.values.items()}
+        assert set(v) == {f"x_1_{i}" for i in range(1, 6)} | {f"k1_1_1_{p}" for p in (1, 2, 3)} | {"b1_1"}
+        z = [sum(v[f"k1_1_1_{p + 1}"] * v[f"x_1_{i + p + 1}"] for p in range(3)) + v["b1_1"] for i in range(3)]
+        r = [zi - ti for zi, ti in zip(z, t)]
+        oracle = {"L": sum(ri ** 2 for ri in r) / 2, "dL/db1_1": sum(r),
+                  "dL/dk1_1_1_1": sum(r[i] * v[f"x_1_{i + 1}"] for i in range(3)),
+                  "dL/dk1_1_1_3": sum(r[i] * v[f"x_1_{i + 3}"] for i in range(3))}
+        for a in variant.answers:
+            assert a.value == sp.Rational(oracle[a.question.label].numerator, oracle[a.question.label].denominator)

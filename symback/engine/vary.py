@@ -22,7 +22,7 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
-from symback.engine.conv_names import input_name as conv_input_name, layer_parameter_names
+from symback.engine.conv_names import channel_input_name as conv_input_name, layer_parameter_names
 from symback.engine.conv_spec import ConvNetworkSpec, value_shapes
 from symback.engine.errors import EvaluationError, SpecError, did_you_mean
 from symback.engine.functions import leaky_relu, relu, step

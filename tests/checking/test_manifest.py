@@ -5,7 +5,7 @@ import pytest
 import sympy as sp
 
 import symback
-from symback.api import manifest_json
+from symback.documents.exercise_document import manifest_json
 from symback.checking.manifest import read_manifest
 
 

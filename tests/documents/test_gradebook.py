@@ -6,7 +6,8 @@ import json
 import pytest
 
 import symback
-from symback.api import feedback_markdown, feedback_name, gradebook_csv, manifest_json
+from symback.documents.exercise_document import manifest_json
+from symback.documents.gradebook import feedback_markdown, feedback_name, gradebook_csv
 
 HOSTILE_IDS = ["=cmd|' /C calc'!A0", "+1+1", "@SUM(A1:A2)", "-2+3", "=1+1\n=2+2", "-\tx"]
 

@@ -17,6 +17,7 @@ from symback.checking.sweep import Quantity, mp_value as _mp
 from symback.engine.errors import SymbackError
 
 if TYPE_CHECKING:
+    from symback.checking.mutations import Misconception
     from symback.engine.solution import Solution
 
 CORRECT, NUMERIC, CARRIED, UNDECIDED = "correct", "numeric", "rounding-carried", "undecided"
@@ -46,6 +47,7 @@ class ClaimResult:
     details: tuple[Detail, ...]
     counterexample: Mapping[str, sp.Expr] | None = None  #: leaf values where a formula claim fails
     echo: str | None = None   #: a LaTeX claim as symback read it (plain syntax), to confirm
+    misconception: "Misconception | None" = None  #: the named mistake that explains a wrong claim
 
     @property
     def right(self) -> bool:

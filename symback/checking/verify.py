@@ -34,6 +34,7 @@ from symback.checking.claim import (CARRIED, CARRY_DIGITS, CORRECT, DECIMAL, DER
                                     UPDATED, ClaimResult, ClaimsReport, Detail, expression_unit, show, significant, unit,
                                     within)
 from symback.checking.equivalence import PROBE_DPS
+from symback.checking.misconceptions import Explainer
 from symback.checking.sweep import Quantity, Sweep
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ class _Checker:
         self.solution, self.budget, self.seed = solution, budget, seed
         self.graph = solution.graph
         self.sweep = Sweep(solution.derivation)
+        self.explainer = Explainer(solution, self.sweep)
         self.exact = self._quantities(solution)
         self._carried: dict[int, dict[Quantity, mpmath.mpf]] = {}
         self.latex: dict[str, object] = {}   #: LaTeX claim text -> its parsed LatexFormula
@@ -155,7 +157,7 @@ class _Checker:
         details: list[Detail] = [("wrong_number", shown)]
         if slip := self.number_slip(quantity, actual, claimed, unit):
             details.append(slip)
-        return result(WRONG, *details)
+        return replace(result(WRONG, *details), misconception=self.explainer.number(quantity, claimed, unit))
 
     def carried(self, digits: int) -> dict[Quantity, mpmath.mpf]:
         """Every quantity as a hand computation gets it, rounding stored values to ``digits`` digits."""
@@ -195,7 +197,9 @@ class _Checker:
             if slip := comparison.slip or _factor_slip(claimed, engine):
                 details.append(slip)
             point = {n: comparison.point[n] for n in self.graph.inputs + self.graph.params if n in comparison.point}
-            return ClaimResult(name, text, quantity, WRONG, actual, engine, claimed, tuple(details), point or None)
+            misconception = self.explainer.formula(quantity, claim_at, points[:PROBES], dps)
+            return ClaimResult(name, text, quantity, WRONG, actual, engine, claimed, tuple(details), point or None,
+                               misconception=misconception)
         assumed = self.solution.derivation.by_node.get(quantity.name)
         if self.prove(claimed, engine):
             verdict, detail = CORRECT, ("proved", {})

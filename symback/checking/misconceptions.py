@@ -131,11 +131,13 @@ class Explainer:
         with mpmath.workdps(PROBE_DPS):
             claim, half = mp_value(claimed), mp_value(unit) / 2 * (1 + mpmath.mpf(10) ** -20)
             exact = [v for _, v in self.candidates(quantity)]
-            for digits in (None,) + tuple(CARRY_DIGITS):
+            for digits in (None,) + tuple(CARRY_DIGITS):  # hand-rounded intermediates only when nothing exact fits
+                if found:
+                    break
                 for index, (misconception, value) in enumerate(self.candidates(quantity, digits)):
-                    if index in found or index >= len(exact) or not _finite(value) or not _finite(exact[index]) \
+                    if index >= len(exact) or not _finite(value) or not _finite(exact[index]) \
                             or close(exact[index], right):
-                        continue  # named already, undefined, or the mistake does not change this quantity
+                        continue  # undefined, or the mistake does not change this quantity
                     if (abs(value - claim) <= half) if half else close(value, claim):
                         distance = abs(exact[index] - claim) / max(abs(claim), abs(exact[index]), mpmath.mpf(10) ** -PROBE_DPS)
                         found[index] = (distance if distance > mpmath.mpf(10) ** -9 else 0,

@@ -77,17 +77,41 @@ def mutations(sweep: Sweep, name: str) -> Iterator[Mutation]:
     cone = _cone(graph, name)
     back_map, shapes = _back_map(graph), _shapes(graph)
     count = 0
+    alike: dict[tuple, list[Mutation]] = {}
     for step in reversed(derivation.steps):  # the leaves' steps first: nearest to a parameter
         if step.node not in cone:
             continue
         for found in _step_mutations(sweep, step, back_map, shapes):
             yield found
+            alike.setdefault(_every_sample(found.misconception), []).append(found)
             count += 1
             if count >= MAX_MUTATIONS:
                 return
+    for group in alike.values():  # the same mistake in every sample, as a student repeats it
+        if len(group) > 1:
+            yield _all_samples(group)
     yield from _softmax_shortcut(sweep, cone)
     if graph.learning_rate is not None and any(p in cone for p in graph.params):
         yield Mutation(named("updated_weights_used"), Change(updated_locals=True))
+
+
+_SAMPLE = re.compile(r"_s\d+\b")
+
+
+def _every_sample(misconception: Misconception) -> tuple:
+    """A mistake's code and its parameters with names stripped of their sample suffix (``_s2``): the same
+    mistake made in another sample has the same key."""
+    return misconception.code, tuple((k, _SAMPLE.sub("", str(v))) for k, v in misconception.params.items())
+
+
+def _all_samples(group: list[Mutation]) -> Mutation:
+    """One mutation that makes the mistake of ``group`` in every sample (names without their suffix)."""
+    first = group[0].misconception
+    params = {k: _SAMPLE.sub("", v) if isinstance(v, str) else
+              tuple(_SAMPLE.sub("", x) for x in v) if isinstance(v, tuple) else v for k, v in first.params.items()}
+    return Mutation(Misconception(first.code, MappingProxyType({**params, "samples": len(group)})),
+                    Change(drop=frozenset().union(*(m.change.drop for m in group)),
+                           locals=MappingProxyType({k: v for m in group for k, v in m.change.locals.items()})))
 
 
 def _cone(graph, name: str) -> frozenset[str]:
@@ -153,6 +177,10 @@ def _local_mutations(child, parent: sp.Symbol, engine_local: sp.Expr, back_map, 
             if inner != parent and inner_local != 1:
                 yield (named("missing_inner_derivative", node=child.name, parent=parent.name, inner=inner_local),
                        coefficient * outer)
+            if inner_local.is_Symbol and not engine_local.is_Symbol:  # σ'(w1 i1 + w2 i2)·i1 with i2 for i1
+                for other, code in _slips(inner_local.name, shapes):
+                    yield (named(code, node=child.name, parent=parent.name, used=other, right=inner_local.name),
+                           coefficient * outer * graph.symbols[other])
     if engine_local.is_Symbol:
         for other, code in _slips(engine_local.name, shapes):
             yield (named(code, node=child.name, parent=parent.name, used=other, right=engine_local.name),
@@ -215,10 +243,10 @@ def _slips(name: str, shapes) -> Iterator[tuple[str, str]]:
 
 
 def _softmax_shortcut(sweep: Sweep, cone: frozenset[str]) -> Iterator[Mutation]:
-    """δ_j = y_j − t_j at a softmax's inputs (the shortcut), where the targets do not sum to 1."""
+    """δ_j = y_j − t_j at a softmax's inputs (the shortcut) for every sample whose targets do not sum to 1."""
     graph = sweep.graph
     numbers = sweep.derivation.numbers
-    symbols = graph.symbols
+    overrides, losses = {}, []
     for node in graph.nodes:
         if node.is_leaf or node.name not in graph.ancestors_of_loss:
             continue
@@ -229,15 +257,15 @@ def _softmax_shortcut(sweep: Sweep, cone: frozenset[str]) -> Iterator[Mutation]:
         if sp.Add(*(graph.point.get(t.name, sp.nan) if t.is_Symbol else t for t in targets)) == 1:
             continue
         upstream = numbers.gradients[node.name] if numbers is not None else sp.S.One
-        overrides = {}
         for y, t in pairs:
             softmax = graph.node(y.name).expr if y.is_Symbol else y
             z = softmax.args[1:][softmax.index - 1]
             if z.is_Symbol and z.name in cone and z.name in sweep.derivation.by_node:
                 overrides[z.name] = _local(upstream * (y - t))
-        if overrides:
-            yield Mutation(named("softmax_shortcut", node=node.name, targets=tuple(str(t) for t in targets)),
-                           Change(adjoints=MappingProxyType(overrides)))
+                losses.append(node.name)
+    if overrides:
+        yield Mutation(named("softmax_shortcut", nodes=tuple(dict.fromkeys(losses))),
+                       Change(adjoints=MappingProxyType(overrides)))
 
 
 def _log_terms(expr: sp.Expr, graph) -> list[tuple[sp.Expr, sp.Expr]]:

@@ -142,7 +142,7 @@ def parse_formula(text: str, names: Mapping[str, sp.Symbol] | None, where: str =
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
         column = f" at column {exc.offset}" if exc.offset else ""
-        raise FormulaError(where, f"cannot parse '{_quoted(text)}'{column} ({exc.msg})",
+        raise FormulaError(where, f"cannot parse '{quoted(text)}'{column} ({exc.msg})",
                            "use numbers, names, + - * / ^, parentheses and function calls") from None
     except (RecursionError, MemoryError):
         raise FormulaError(where, "the formula is nested more deeply than Python's parser allows",
@@ -173,7 +173,7 @@ def _depth(tree: ast.AST) -> int:
     return deepest
 
 
-def _quoted(text: str, limit: int = 80) -> str:
+def quoted(text: str, limit: int = 80) -> str:
     """``text`` for an error message: cut in the middle when long, so the message stays one short line."""
     return text if len(text) <= limit else f"{text[:limit // 2]} … {text[-limit // 4:]}"
 

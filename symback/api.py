@@ -52,6 +52,7 @@ _LAZY = {name: module for module, names in {
     "symback.checking.equivalence": ("DEFAULT_BUDGET",),
     "symback.checking.identities": ("IDENTITIES", "derive_identity"),
     "symback.checking.steps": ("StepsReport", "load_steps", "verify_steps"),
+    "symback.checking.homework": ("load_homework", "verify_homework"),
     "symback.checking.claim": ("parse_claim",),
     "symback.checking.verify": ("verify_claims",),
     "symback.checking.grade": ("Gradebook",),
@@ -77,6 +78,7 @@ if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
     from symback.checking.equivalence import DEFAULT_BUDGET
     from symback.checking.grade import Gradebook
     from symback.checking.identities import IDENTITIES, derive_identity
+    from symback.checking.homework import load_homework, verify_homework
     from symback.checking.steps import StepsReport, load_steps, verify_steps
     from symback.checking.verify import verify_claims
     from symback.documents.exercise_document import DETAILS, Exercise, Variant, build_exercise_document, manifest_json
@@ -95,12 +97,18 @@ if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
     from symback.engine.vary import Question, variant_seeds
 
 
+#: report functions handed out so that their reports render in Jupyter (:mod:`symback.documents.verify_view`)
+_SHOWN = frozenset({"verify_claims", "verify_steps", "load_steps", "verify_homework", "load_homework"})
+
+
 def __getattr__(name: str) -> Any:
     """A public name of :data:`_LAZY`, imported from its module on first use and kept here (PEP 562)."""
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)  # lazy: start-up time
+    if name in _SHOWN:
+        value = importlib.import_module("symback.documents.verify_view").showing(value)  # lazy: start-up time
     globals()[name] = value
     return value
 
@@ -114,7 +122,7 @@ __all__ = [
     "exercise", "exercise_spec", "exercise_variant", "grade", "Exercise", "Variant", "Gradebook",
     "build_exercise_document", "manifest_json", "moodle_xml", "answers_csv", "gradebook_csv", "feedback_markdown",
     "feedback_name", "DETAILS", "variant_seeds",
-    "escape_latex", "latex", "verify_steps", "limits", "check_templates",
+    "escape_latex", "latex", "verify_steps", "verify_homework", "load_homework", "limits", "check_templates",
     "backprop", "BackStep", "build_graph", "build_identity_document", "build_matrix_document",
     "build_verify_document", "chain_text", "claims_json", "claims_text", "compile_graph", "compile_network",
     "compile_pdf", "CONVENTIONS", "Conventions", "DEFAULT_BUDGET", "Derivation", "derive_identity",

@@ -259,7 +259,7 @@ class _Reader:
             self.fail("a prime ' must follow a bracketed expression or a declared function",
                       "write (expr)' or diff(expr, x)")
         group = out.pop()
-        if out and out[-1].kind == "name" and self.vocabulary.callable(out[-1].text):
+        if out and out[-1].kind == "name" and not self.vocabulary.known(out[-1].text):  # a call: f(x)', sin(x)'
             group = _Token("group", out.pop().text + group.text)
         for _ in range(order):
             group = _Token("group", f"__prime({group.text})")

@@ -158,8 +158,9 @@ class Explainer:
                 claims.append(({n: point[n] for n in leaves}, value))
         if len(claims) < 2:
             return None
-        found = [m for m, values in self._formula_candidates(quantity, [p for p, _ in claims], dps)
-                 if all(v is not None and close(v, c, dps) for v, (_, c) in zip(values, claims))]
+        with mpmath.workdps(dps):  # a candidate's scalar multiple at the claim's precision, not at 15 digits
+            found = [m for m, values in self._formula_candidates(quantity, [p for p, _ in claims], dps)
+                     if all(v is not None and close(v, c, dps) for v, (_, c) in zip(values, claims))]
         return min(found, key=lambda m: _rank(m.code, quantity)) if found else None
 
     def _formula_candidates(self, quantity: Quantity, points, dps):

@@ -91,7 +91,7 @@ def mutations(sweep: Sweep, name: str) -> Iterator[Mutation]:
         if len(group) > 1:
             yield _all_samples(group)
     yield from _softmax_shortcut(sweep, cone)
-    if graph.learning_rate is not None and any(p in cone for p in graph.params):
+    if graph.learning_rate is not None and any(p in graph.params for n in cone for p in graph.node(n).parents):
         yield Mutation(named("updated_weights_used"), Change(updated_locals=True))
 
 

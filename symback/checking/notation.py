@@ -28,7 +28,8 @@ from symback.engine.losses import LOSSES
 MAX_ORDER = 5  #: highest derivative order ``diff(expr, x, n)``
 
 _REPLACE = {"·": "*", "⋅": "*", "∙": "*", "×": "*", "✕": "*", "−": "-", "–": "-", "—": "-", "÷": "/",
-            "′": "'", "’": "'", "″": "''", "σ": " sigmoid", "∂": "d", "\u200b": ""}
+            "′": "'", "’": "'", "″": "''", "σ": " sigmoid", "∂": "d", "\u200b": "",
+            "½": "(1/2)", "⅓": "(1/3)", "¼": "(1/4)", "¾": "(3/4)"}
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
 _TOKEN = re.compile(r"""(?P<space>\s+)|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_]\w*)
@@ -194,8 +195,9 @@ class _Reader:
         self.placeholders[name] = symbol
         return _Token("ref", name)
 
-    def d_term(self, i: int, end: int) -> tuple[str, int] | None:
-        """``dX`` (X one of the problem's names) or ``d(X)`` at ``i`` (``∂`` is read as d): (X, the index after it)."""
+    def d_term(self, i: int, end: int, loose: bool = False) -> tuple[str, int] | None:
+        """``dX`` (X one of the problem's names, any name when ``loose``) or ``d(X)`` at ``i`` (``∂`` is read
+        as d): (X, the index after it)."""
         tokens = self.tokens
         if i >= end or tokens[i].kind != "name" or not tokens[i].text.startswith("d"):
             return None
@@ -203,7 +205,7 @@ class _Reader:
                 and tokens[i + 3].kind == "close":
             return tokens[i + 2].text, i + 4
         name = tokens[i].text[1:]
-        if self.vocabulary.known(name) and not self.vocabulary.known(tokens[i].text):
+        if (self.vocabulary.known(name) or (loose and name)) and not self.vocabulary.known(tokens[i].text):
             return name, i + 1
         return None
 
@@ -212,7 +214,7 @@ class _Reader:
         top = self.d_term(i, end)
         if top is None or top[1] >= end or self.tokens[top[1]].text != "/":
             return None
-        bottom = self.d_term(top[1] + 1, end)
+        bottom = self.d_term(top[1] + 1, end, loose=self.vocabulary.names is not None)  # dL/dw9: w9 is named
         if bottom is None:
             return None
         if self.vocabulary.quantity is None:
@@ -259,6 +261,11 @@ class _Reader:
             self.fail("a prime ' must follow a bracketed expression or a declared function",
                       "write (expr)' or diff(expr, x)")
         group = out.pop()
+        inner = re.fullmatch(r"\(\s*([A-Za-z]\w*)\s*\)", group.text)
+        if inner and order == 1 and self.vocabulary.quantity is not None and self.vocabulary.known(inner.group(1)):
+            symbol = self.vocabulary.quantity("updated", inner.group(1), "", self.where)  # {w1}': an update
+            if symbol is not None:
+                return out + [self.placeholder(symbol, group)]
         if out and out[-1].kind == "name" and not self.vocabulary.known(out[-1].text):  # a call: f(x)', sin(x)'
             group = _Token("group", out.pop().text + group.text)
         for _ in range(order):

@@ -52,6 +52,7 @@ ACCEPTED = [
     (r"|x|^2", "abs(x)^2"),
     (r"lr\,x", "lr*x"),
     (r"x_{1}^{2}", "x_1^2"),
+    (r"x^{2}_{1}", "x_1^2"),                    # TeX's order too
     (r"e^{\left(x\right)}", "exp(x)"),
     (r"\exp{-x} + \exp x", "exp(-x) + exp(x)"),
     (r"2\left\{x + 1\right\}", "2*(x + 1)"),
@@ -167,7 +168,8 @@ def refused(text, names=NAMES):
     (r"\input{/etc/passwd}", r"\input is not supported"),
     (r"\text{x}", "is text"),
     ("__import__('os').system('true')", "script"),
-    ("x^{2}_{1}", "second script"),
+    (r"w^{(1)}_{1,1}'", "double superscript"),
+    ("(x)^{2}_{1}", "second script"),
     ("a^b^c", "second script"),
     ("x_12", "brace it: x_{12}"),
     ("x_{1}2 + x_ 12", "brace it: x_{12}"),

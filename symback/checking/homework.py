@@ -28,7 +28,7 @@ from symback.checking.equivalence import DEFAULT_BUDGET, WRONG
 from symback.checking.latex_reader import read_latex
 from symback.checking.links import RANK, Link, Links, Student, Written, number_value
 from symback.checking.notation import Vocabulary, derivative_functions, read_formula
-from symback.checking.steps import FOLLOW_ON, GIVEN, MAX_LINES, Step, StepsReport, _read, verify_steps
+from symback.checking.steps import GIVEN, MAX_LINES, Step, StepsReport, _read, verify_steps
 from symback.checking.sweep import Quantity
 from symback.checking.verify import ClaimChecker
 from symback.engine import limits

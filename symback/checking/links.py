@@ -24,7 +24,7 @@ from symback.checking.equivalence import (NUMERIC, PROBE_DPS, PROVED, UNDECIDED,
                                          exact_difference, exactly_different, lambdify_mp, precision, probe, scales)
 from symback.checking.mutations import Misconception, named
 from symback.checking.steps import FOLLOW_ON, GIVEN, ROUNDED
-from symback.checking.sweep import Change, Quantity, mp_value
+from symback.checking.sweep import Change, Quantity, mp_value, round_significant
 from symback.checking.verify import ClaimChecker
 from symback.engine.expr import within_size
 from symback.engine.graph import expand_nodes
@@ -97,8 +97,9 @@ class Links:
         self._runs: dict[tuple, Mapping | None] = {}
 
     # -- values -----------------------------------------------------------------------------------
-    def exact(self, expr: sp.Expr, student: Student | None = None) -> sp.Expr | None:
-        """``expr`` at the problem's point: the student's numbers where written, the engine's elsewhere."""
+    def exact(self, expr: sp.Expr, student: Student | None = None, digits: int | None = None) -> sp.Expr | None:
+        """``expr`` at the problem's point: the student's numbers where written, the engine's elsewhere
+        (rounded to ``digits`` significant digits, as a student substitutes them)."""
         values = {}
         for symbol in expr.free_symbols:
             quantity = self.quantities.get(symbol) or Quantity("value", symbol.name)
@@ -106,6 +107,8 @@ class Links:
             values[symbol] = written.value if written is not None else self.checker.exact.get(quantity)
             if values[symbol] is None:
                 return None
+            if digits is not None and written is None and not values[symbol].is_Integer:
+                values[symbol] = _rounded(values[symbol], digits)
         return number_value(expr.xreplace(values) if values else expr)
 
     def at_point(self, expr: sp.Expr):
@@ -154,7 +157,8 @@ class Links:
             misconception = self.checker.explainer.formula(quantity, at_right, points[:PROBES], dps) \
                 if quantity is not None else None
             details = (("step_counterexample", {"left": show(comparison.right), "right": show(comparison.left)}),)
-            return Link(WRONG, details + ((comparison.slip,) if comparison.slip else ()), misconception, comparison)
+            slip = (comparison.slip,) if comparison.slip and misconception is None else ()  # the named one says more
+            return Link(WRONG, details + slip, misconception, comparison)
         if _expands_equal(a, b) or _expands_equal(*(expand_nodes(self.graph, e) for e in (a, b))) \
                 or self.checker.prove(b, a):
             return Link(PROVED, (("proved", {}),), comparison=comparison)
@@ -166,7 +170,8 @@ class Links:
                      student: Student) -> Link:
         """A formula, then numbers: the formula at the student's numbers, at the right side's digits."""
         mine, engine = self.exact(left, student), self.exact(left)
-        return self._numbers(quantity, (mine, engine), right, right_text, student, substituted=True)
+        rounded = self.exact(left, student, digits=_digits(right_text))  # as the numbers written are rounded
+        return self._numbers(quantity, (mine, engine, rounded), right, right_text, student, substituted=True)
 
     def arithmetic(self, quantity: Quantity | None, left: sp.Expr, right: sp.Expr, right_text: str,
                    student: Student) -> Link:
@@ -246,6 +251,12 @@ def number_value(expr: sp.Expr) -> sp.Expr | None:
     except (ZeroDivisionError, ValueError, TypeError, ArithmeticError):
         return None
     return value if value.is_Float and value.is_finite else None
+
+
+def _rounded(value: sp.Expr, digits: int) -> sp.Rational:
+    """``value`` rounded to ``digits`` significant digits, as an exact decimal."""
+    with mpmath.workdps(PROBE_DPS):
+        return sp.Rational(mpmath.nstr(round_significant(mp_value(value), digits), digits + 5, strip_zeros=False))
 
 
 def written_unit(text: str, value: sp.Expr) -> sp.Expr:

@@ -205,7 +205,8 @@ class StepRow:
     detail: str
     wrong: bool
     misconception: tuple[Segment, ...] = ()
-    text: str = ""
+    text: str = ""          #: a plain homework line as written
+    proved: bool = False    #: proved, or a given line: nothing to explain
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,7 @@ class VerifyDocument:
     claims: tuple[ClaimRow, ...] = ()
     steps: tuple[StepRow, ...] = ()
     functions: tuple[Tex, ...] = ()
+    homework: bool = False  #: the steps are homework about a problem
 
 
 def build_verify_document(report: ClaimsReport | StepsReport, lang: str = "en", digits: int = 4) -> VerifyDocument:
@@ -235,13 +237,14 @@ def build_verify_document(report: ClaimsReport | StepsReport, lang: str = "en", 
     rows = tuple(StepRow(s.line, _step_math(s, report), Tex(_MARKS_TEX[s.mark]), t[f"verify.verdict.{s.verdict}"],
                          step_detail(s, report, lang, sentence=False), s.verdict == WRONG,
                          misconception_segments(s.misconception, lang, loss) if s.misconception is not None else (),
-                         s.text.split("#", 1)[0].strip() if report.solution is not None and not report.latex else "")
+                         s.text.split("#", 1)[0].strip() if report.solution is not None and not report.latex else "",
+                         s.verdict in ("proved", "given"))
                  for s in report.steps)
     homework = report.solution is not None
     return VerifyDocument(t["verify.title_homework" if homework else "verify.title_steps"], lang, MappingProxyType(t),
                           report.source, _steps_summary(report, lang),
                           t["verify.legend_homework" if homework else "verify.legend_steps"], steps=rows,
-                          functions=tuple(name_latex(f) for f in report.functions))
+                          functions=tuple(name_latex(f) for f in report.functions), homework=homework)
 
 
 def _claim_row(result: ClaimResult, report: ClaimsReport, lang: str, digits: int) -> ClaimRow:

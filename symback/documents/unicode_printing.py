@@ -6,8 +6,8 @@ powers as superscripts, the minus sign U+2212, σ for the sigmoid, δ for a name
 of a sum first (y − t, not −t + y).
 
 >>> o, t = sp.symbols("o t")
->>> unicode_formula(2 * (o - t) * o * (1 - o))
-'2o(1 − o)(o − t)'
+>>> unicode_formula(o * (1 - o) * (o - t)), unicode_formula(1 - o**2)
+('o(1 − o)(o − t)', '1 − o²')
 """
 from __future__ import annotations
 

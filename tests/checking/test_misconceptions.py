@@ -603,3 +603,109 @@ def test_planted_mistakes_in_graphs_are_named(seed):
                     misses.append((code, result.misconception and result.misconception.code, "formula", param,
                                    _formula_text(formula)))
     assert counted > 200 and named >= 0.95 * counted, (named, counted, misses[:20])
+
+
+# -- homework: planted lines after right upstream lines, checked by verify_homework -----------------
+def _network_homework(net: Net, solution, param: str, rng: random.Random, size: int = 150):
+    """Homework files as (text, {line number: planted code or None}): the forward values and the param's δ
+    written right at 7 digits (the oracle's), right answers rounded to 3-4 digits, then every planted
+    update and every planted gradient (updates first: a wrong gradient of the same file would carry into
+    them), at most ``size`` planted lines a file."""
+    oracle, extra = net.gradients()
+    lines, expected = [], {}
+    if net.m == 1:
+        for name, value in extra["values"].items():
+            if name != "L" and name[0] in "zay":
+                lines.append(f"{name} = {_written(value, 7)}")
+        neuron = param.split("_")[0][1:], param.split("_")[1] if param.count("_") >= 1 else None
+        if param.startswith(("w", "b")) and neuron[1] is not None:
+            delta = f"z{neuron[0]}_{neuron[1]}"
+            lines.append(f"δ{delta[1:]} = {_written(extra['deltas'][delta], 7)}")
+    expected.update({len(lines) - k: None for k in range(len(lines))})  # right upstream lines: no code
+    gradient, update = f"dL/d{param}", f"{param}'"
+    right_update = net.params[param] - net.rate * oracle[param]
+    for label, value in ((gradient, oracle[param]), (update, right_update)):
+        for digits in (3, 4):
+            lines.append(f"{label} = {_written(value, digits)}")
+            expected[len(lines)] = None
+    plants = sorted(planted_numbers(net, param, rng), key=lambda p: p[1].kind != "updated")
+    for start in range(0, len(plants), size):
+        chunk, marks = list(lines), dict(expected)
+        for code, quantity, value in plants[start:start + size]:
+            chunk.append(f"{gradient if quantity.kind == 'gradient' else update} = {_written(value, 7)}")
+            marks[len(chunk)] = code
+        yield "\n".join(chunk), marks
+
+
+def _homework_share(report, expected):
+    """(named as planted, counted, false namings, misses) of one checked homework."""
+    named = counted = false = 0
+    misses = []
+    for step in report.steps:
+        code = expected[step.line]
+        found = step.misconception.code if step.misconception is not None else None
+        if code is None:  # a right line: a right verdict (numeric: equal at every probe, unproved) and no code
+            assert step.verdict in ("proved", "numeric", "rounded"), (step.verdict, step.text)
+            false += found is not None
+            if found is not None:
+                misses.append(("right", found, step.text))
+            continue
+        counted += 1
+        named += found == code
+        if found != code:
+            misses.append((code, found, step.text))
+    return named, counted, false, misses
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_planted_homework_lines_in_networks_are_named(seed):
+    """40 random networks per seed: homework whose right lines get no code and whose planted gradient and
+    update lines (7 digits, after right upstream lines) are named as planted in 95% of the cases."""
+    from symback.checking.homework import verify_homework
+
+    totals = [0, 0, 0]
+    misses = []
+    with mpmath.workdps(DPS):
+        for rng, net, solution in _networks(5000 + seed, 40):
+            param = rng.choice(sorted(net.params))
+            for text, expected in _network_homework(net, solution, param, rng):
+                named, counted, false, missed = _homework_share(verify_homework(text, solution), expected)
+                totals = [totals[0] + named, totals[1] + counted, totals[2] + false]
+                misses += missed
+    named, counted, false = totals
+    print(f"\nnetwork homework (seed {seed}): {named}/{counted} named as planted "
+          f"({named / counted:.1%}), {false} right or rounded lines named")
+    assert counted > 400 and named >= 0.95 * counted and false == 0, (named, counted, false, misses[:20])
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_planted_homework_formulas_in_graphs_are_named(seed):
+    """40 random graphs per seed: a homework of planted formula lines for dL/dw (each mistake of the
+    oracle, in node symbols) and of planted numbers, after the right formula and its rounded value."""
+    from symback.checking.homework import verify_homework
+
+    totals = [0, 0, 0]
+    misses = []
+    with mpmath.workdps(DPS):
+        for rng, graph, solution in _graphs(6000 + seed, 40):
+            param = rng.choice([f"w{k}" for k in range(1, 7)])
+            right = graph.gradient(param)
+            plants = [(code, graph.gradient(param, hooks)) for code, hooks in graph_mistakes(graph, param)]
+            numbers = [(code, f, graph.number(f)) for code, f in plants]
+            every = [(code, v) for code, _, v in numbers]
+            usable = [(code, f, v) for code, f, v in numbers if _apart(v, graph.number(right))
+                      and all(_apart(v, other) or c == code for c, other in every)]
+            lines = [f"dL/d{param} = {_formula_text(right)} = {_written(graph.number(right), 4)}"]
+            expected = {1: None}
+            for code, formula, value in usable:
+                lines.append(f"dL/d{param} = {_formula_text(formula)}")
+                expected[len(lines)] = code
+                lines.append(f"dL/d{param} = {_written(value, 7)}")
+                expected[len(lines)] = code
+            named, counted, false, missed = _homework_share(verify_homework("\n".join(lines), solution), expected)
+            totals = [totals[0] + named, totals[1] + counted, totals[2] + false]
+            misses += missed
+    named, counted, false = totals
+    print(f"\ngraph homework (seed {seed}): {named}/{counted} named as planted "
+          f"({named / counted:.1%}), {false} right lines named")
+    assert counted > 200 and named >= 0.95 * counted and false == 0, (named, counted, false, misses[:20])

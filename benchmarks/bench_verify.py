@@ -12,6 +12,11 @@ values. Claims are written in its node names (README "Network names").
   inputs and parameters with every sigmoid written with exp (SymPy does not finish: "numeric"
   when the budget runs out). Target: decided within the proof budget + 1 s.
 
+* HOMEWORK: a 12-line homework about seed 000's neuron (``examples/homework/neuron_homework.txt``,
+  every line checked link by link, all right) and the same neuron's homework with its mistakes
+  (``neuron_mistakes.txt``: every wrong line named), each solved and checked from the spec. Target:
+  under 2 s each, in one process, as the best of ``--repeat`` runs.
+
 The SymPy cache is cleared before every timed run, so each run builds its expressions afresh.
 Absolute times depend on the machine and its load; the best of several runs is what the targets
 are about. Every verdict and slip is asserted, so a fast wrong answer cannot pass.
@@ -26,13 +31,21 @@ from sympy.core.cache import clear_cache
 
 import symback
 from symback.checking.equivalence import DEFAULT_BUDGET
+from symback.checking.homework import verify_homework
 from symback.checking.verify import ClaimResult, verify_claims
+from symback.engine.examples import steps_example
 
 SPEC = {"network": {"layers": [2, 2, 1], "activation": "sigmoid", "bias": "neuron", "loss": "mse",
                     "values": {"x": [0.5, -0.25], "t": [0.75], "W1": [[0.5, -0.375], [0.25, 0.625]],
                                "b1": [0.125, 0.25], "W2": [[0.75, -0.5]], "b2": [0.25]}}}
 WRONG_TARGET = 0.5  #: seconds to decide a wrong claim
 SLACK = 1.0         #: seconds over the budget allowed for a right claim (fork, probes, bookkeeping)
+HOMEWORK_TARGET = 2.0  #: seconds to check a 12-line homework, solving its spec included
+#: (built-in homework, its lines, its first wrong line, the misconception codes of its wrong lines)
+HOMEWORK = [("neuron_homework", 12, None, []),
+            ("neuron_mistakes", 13, 7, ["derivative_at_wrong_point", "missing_activation_derivative", "wrong_input",
+                                        "arithmetic", "gradient_ascent", "constant_factor",
+                                        "missing_inner_derivative", "decimal_shift"])]
 
 DELTA = "2*(y1 - t1)*y1*(1 - y1)"  # dL/dz2_1 for mse with one output
 RIGHT = f"{DELTA}*w2_1_1*a1_1*(1 - a1_1)*x2"  # dL/dw1_1_2
@@ -112,6 +125,18 @@ def main() -> None:
         passed.append(ok)
         rows.append([f"right: {label}", quantity, f"{result.verdict} / {again.verdict}", "—", f"{verify_s:.3f}",
                      f"{total_s:.3f}", f"<= budget {args.budget:g} + {SLACK:g} s", "PASS" if ok else "MISS"])
+    for name, count, first_wrong, codes in HOMEWORK:
+        text = steps_example(name).read_text(encoding="utf-8")
+        first_s, _ = best_of(1, lambda: verify_homework(text, symback.load_example("neuron")))  # the process's first
+        total_s, report = best_of(args.repeat, lambda: verify_homework(text, symback.load_example("neuron")))
+        found = [s.misconception.code for s in report.steps if s.misconception is not None]
+        if len(report.steps) != count or report.first_wrong != first_wrong or found != codes:
+            raise AssertionError(f"{name}: {len(report.steps)} lines, first wrong {report.first_wrong}, {found}")
+        ok = max(first_s, total_s) <= HOMEWORK_TARGET
+        passed.append(ok)
+        rows.append([f"homework: {name}", f"{count} lines", f"first wrong {first_wrong}", f"{len(codes)} named", "—",
+                     f"{total_s:.3f} (first {first_s:.3f}: {first_s / HOMEWORK_TARGET:.0%} of the target)",
+                     f"<= {HOMEWORK_TARGET:g} s", "PASS" if ok else "MISS"])
     header = ["claim", "quantity", "verdict", "slip", "verify_s", "solve+verify_s", "target", ""]
     print(f"2-2-1 sigmoid MLP (mse); best of {args.repeat} runs per wrong claim, {runs} per right claim; "
           f"cold SymPy cache; proof budget {args.budget:g} s")
@@ -119,7 +144,8 @@ def main() -> None:
     for line in [header, ["---"] * len(header)] + rows:
         print("| " + " | ".join(line) + " |")
     print(f"\nTargets: {sum(passed)}/{len(passed)} PASS "
-          f"(wrong claims <= {WRONG_TARGET:g} s; right claims <= budget + {SLACK:g} s)")
+          f"(wrong claims <= {WRONG_TARGET:g} s; right claims <= budget + {SLACK:g} s; "
+          f"a 12-line homework <= {HOMEWORK_TARGET:g} s)")
     print(f"Total runtime: {time.perf_counter() - began:.0f} s")
 
 

@@ -14,7 +14,8 @@ __all__ = [
     "example_path", "expand_nodes", "load_example", "forward", "grad", "gradient_check", "load_spec", "matrix_form", "matrix_program", "parse_formula",
     "solve", "spec_from_dict", "substitute", "train",
     "RegressionSolution", "RegressionSpec", "regress",
-    "latex", "escape_latex", "verify_claims", "verify_steps", "load_steps",
+    "latex", "escape_latex", "verify_claims", "verify_steps", "load_steps", "verify_homework", "load_homework",
+    "ClaimsReport", "StepsReport",
     "exercise", "exercise_spec", "exercise_variant", "grade", "Exercise", "Gradebook",
 ]
 

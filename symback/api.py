@@ -42,9 +42,11 @@ from symback.engine.spec_reader import load_spec, spec_from_dict
 from symback.engine.substitute import evaluate, forward, gradient_check, substitute
 
 __getattr__, __dir__ = lazy_names(globals(), {  # public names loaded on first use (lazy: start-up time)
-    "symback.checking.steps": ("load_steps", "verify_steps"),
-    "symback.checking.verify": ("verify_claims",),
+    # the verifier's entry points, handed out so that their reports render in Jupyter (documents.verify_view)
+    "symback.documents.verify_view": ("verify_claims", "verify_steps", "load_steps", "verify_homework", "load_homework"),
     "symback.checking.grade": ("Gradebook",),
+    "symback.checking.claim": ("ClaimsReport",),
+    "symback.checking.steps": ("StepsReport",),
     "symback.documents.printing": ("latex",),
     "symback.documents.tex": ("escape_latex",),
     "symback.documents.exercise_document": ("Exercise",),
@@ -54,9 +56,10 @@ __getattr__, __dir__ = lazy_names(globals(), {  # public names loaded on first u
 })
 
 if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
+    from symback.checking.claim import ClaimsReport
     from symback.checking.grade import Gradebook
-    from symback.checking.steps import load_steps, verify_steps
-    from symback.checking.verify import verify_claims
+    from symback.checking.steps import StepsReport
+    from symback.documents.verify_view import load_homework, load_steps, verify_claims, verify_homework, verify_steps
     from symback.documents.exercise_document import Exercise, Variant
     from symback.documents.printing import latex
     from symback.documents.tex import escape_latex
@@ -75,8 +78,8 @@ __all__ = [
     "parse_formula", "substitute", "forward", "gradient_check", "train", "compile_graph", "compile_network",
     "matrix_form", "MatrixForm", "matrix_program", "MatrixProgram", "conv_arrays", "conv_forward_backward", "regress",
     "latex", "escape_latex",
-    "verify_claims", "verify_steps", "load_steps", "exercise", "exercise_spec", "exercise_variant", "Exercise",
-    "grade", "Gradebook", "SymbackError", "SpecError", "FormulaError", "EvaluationError", "RuleError",
+    "verify_claims", "verify_steps", "load_steps", "verify_homework", "load_homework", "ClaimsReport", "StepsReport",
+    "exercise", "exercise_spec", "exercise_variant", "Exercise", "grade", "Gradebook", "SymbackError", "SpecError", "FormulaError", "EvaluationError", "RuleError",
 ]
 
 

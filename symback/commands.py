@@ -25,7 +25,6 @@ from symback.engine.numerals import number_text
 __getattr__, __dir__ = lazy_names(globals(), {
     "symback.checking.equivalence": ("DEFAULT_BUDGET",),
     "symback.checking.identities": ("IDENTITIES", "derive_identity"),
-    "symback.checking.steps": ("StepsReport",),
     "symback.checking.claim": ("parse_claim",),
     "symback.documents.gallery": ("gallery", "lang_suffix", "matrix_stem"),
     "symback.documents.identity_document": ("build_identity_document",),
@@ -43,7 +42,6 @@ if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
     from symback.checking.claim import parse_claim
     from symback.checking.equivalence import DEFAULT_BUDGET
     from symback.checking.identities import IDENTITIES, derive_identity
-    from symback.checking.steps import StepsReport
     from symback.documents.exercise_document import build_exercise_document, manifest_json
     from symback.documents.gallery import gallery, lang_suffix, matrix_stem
     from symback.documents.gradebook import feedback_markdown, feedback_name, gradebook_csv
@@ -60,7 +58,7 @@ __all__ = [
     "DETAILS", "MATRIX_CONVENTIONS", "check_templates", "compile_pdf", "limits", "messages", "number_text",
     "render_document", "write_atomic",
     "steps_example", "steps_examples",
-    "DEFAULT_BUDGET", "IDENTITIES", "derive_identity", "StepsReport", "parse_claim", "gallery", "lang_suffix",
+    "DEFAULT_BUDGET", "IDENTITIES", "derive_identity", "parse_claim", "gallery", "lang_suffix",
     "matrix_stem", "build_identity_document", "identity_json", "identity_text", "build_matrix_document",
     "build_verify_document", "claims_json", "claims_text", "steps_json", "steps_text", "build_exercise_document",
     "manifest_json", "feedback_markdown", "feedback_name", "gradebook_csv", "answers_csv", "moodle_xml",

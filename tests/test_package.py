@@ -16,6 +16,12 @@ SHARED_NAMES = {
                  "to add the documents, which the engine may not import"),
     "RegressionSolution": ({"api", "engine.regression"},
                            "the facade's subclass of the engine's, with the regression documents, as Solution"),
+    **{name: ({module, "documents.verify_view"},
+              "the facade hands out the checker's function wrapped so that its report shows itself in Jupyter "
+              "(documents.verify_view), which the checking layer, below the documents, cannot do")
+       for name, module in (("verify_claims", "checking.verify"), ("verify_steps", "checking.steps"),
+                            ("load_steps", "checking.steps"), ("verify_homework", "checking.homework"),
+                            ("load_homework", "checking.homework"))},
     "add_arguments": ({"cli.derive", "cli.exercise", "cli.grad", "cli.grade", "cli.identity", "cli.verify"},
                       "the subcommand protocol: symback.cli.COMMANDS names each module's 'module:add_arguments'"),
     "run": ({"cli.derive", "cli.exercise", "cli.grad", "cli.grade", "cli.identity", "cli.verify"},

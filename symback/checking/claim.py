@@ -18,6 +18,7 @@ from symback.engine.errors import SymbackError
 from symback.engine.numerals import number_text
 
 if TYPE_CHECKING:
+    from symback.checking.mutations import Misconception
     from symback.engine.solution import Solution
 
 CORRECT, NUMERIC, CARRIED, UNDECIDED = "correct", "numeric", "rounding-carried", "undecided"
@@ -27,7 +28,7 @@ PROBES = 10                  #: probe points for a formula claim (the problem's 
 
 DERIVATIVE = re.compile(r"(?:d|∂)\s*\(?\s*([A-Za-z]\w*)\s*\)?\s*/\s*(?:d|∂)\s*\(?\s*([A-Za-z]\w*)\s*\)?\Z")
 UPDATED = re.compile(r"([A-Za-z]\w*?)(?:\s*['’⁺]|_new)\Z")
-DIGITS = re.compile(r"\d+")
+DIGIT_RUNS = re.compile(r"\d+")
 DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\Z")
 
 Detail = tuple[str, Mapping[str, str]]   #: a message key of ``[verify]`` and its arguments
@@ -47,6 +48,7 @@ class ClaimResult:
     details: tuple[Detail, ...]
     counterexample: Mapping[str, sp.Expr] | None = None  #: leaf values where a formula claim fails
     echo: str | None = None   #: a LaTeX claim as symback read it (plain syntax), to confirm
+    misconception: "Misconception | None" = None  #: the named mistake that explains a wrong claim
 
     @property
     def right(self) -> bool:

@@ -20,6 +20,7 @@ import signal
 import sys
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from typing import Callable, Iterable, Mapping, Sequence
 
 import mpmath
@@ -92,7 +93,14 @@ def real(value, dps: int = PROBE_DPS) -> mpmath.mpf | None:
 
 def close(a: mpmath.mpf, b: mpmath.mpf, dps: int = PROBE_DPS) -> bool:
     """Equal to within the probes' precision (relative, with an absolute floor near zero)."""
-    return abs(a - b) <= mpmath.mpf(10) ** (-(dps * 2 // 3)) * max(1, abs(a), abs(b))
+    return abs(a - b) <= _tolerance(dps) * max(1, abs(a), abs(b))
+
+
+@lru_cache(maxsize=64)
+def _tolerance(dps: int) -> mpmath.mpf:
+    """10^-(2/3 dps), the relative tolerance of :func:`close` (a power per comparison was most of its time)."""
+    with mpmath.workdps(dps + 10):
+        return mpmath.mpf(10) ** (-(dps * 2 // 3))
 
 
 def call(function: Value, point: Point, dps: int = PROBE_DPS) -> mpmath.mpf | None:

@@ -21,25 +21,21 @@ from typing import Mapping
 
 import sympy as sp
 
-from symback.checking.latex_input import TIMEOUT as LATEX_TIMEOUT, parse_latex_formulas
 from symback.checking.equivalence import (DEFAULT_BUDGET, NUMERIC, PROVED, UNDECIDED, WRONG, Comparison, exact_difference,
                                          exactly_different, lambdify_mp, precision, probe, prove_equal, scales)
 from symback.checking.instances import INSTANCES, concrete, instance_program
+from symback.checking.latex_reader import read_latex
+from symback.checking.notation import Vocabulary, derivative_functions, read_formula
 from symback.engine import limits
-from symback.engine.errors import FormulaError, SymbackError, read_user_file
-from symback.engine.expr import NAME_PATTERN, parse_as_written, parse_formula
+from symback.engine.errors import SymbackError, read_user_file
+from symback.engine.expr import NAME_PATTERN
 
-GIVEN = "given"
-MARKS = {GIVEN: "", PROVED: "⇔", NUMERIC: "≈", WRONG: "✗", UNDECIDED: "?"}
+GIVEN, ROUNDED, FOLLOW_ON = "given", "rounded", "follow-on"
+MARKS = {GIVEN: "", PROVED: "⇔", NUMERIC: "≈", ROUNDED: "~", FOLLOW_ON: "→", WRONG: "✗", UNDECIDED: "?"}
 POINTS = 3             #: probe points per instantiation (12 without abstract functions)
 MAX_LINES = 200        #: lines in one steps file
-MAX_ORDER = 5          #: highest derivative order ``diff(expr, x, n)``
 
-_UNICODE = {"·": "*", "⋅": "*", "×": "*", "−": "-", "σ": "sigmoid", "∂": "d"}
 _HEADER = re.compile(r"#\s*functions\s*:\s*(.*)", re.IGNORECASE)
-_PRIME = re.compile(r"\b([A-Za-z]\w*)('+)\s*\(")
-_D_DX = re.compile(r"\bd\s*/\s*d\s*([A-Za-z]\w*)\s*")
-_OPEN, _CLOSE = "([{", ")]}"
 
 
 @dataclass(frozen=True)
@@ -54,6 +50,8 @@ class Step:
     comparison: Comparison | None  #: the deciding comparison (the failing one for a wrong line)
     instance: Mapping[str, str] | None = None  #: for a wrong line: the concrete f, g it was caught with
     echo: str | None = None        #: a LaTeX line as symback read it (plain syntax), to confirm
+    details: tuple = ()            #: homework: why (message keys of ``[verify]`` and their arguments)
+    misconception: object = None   #: homework: the named mistake a wrong line shows (a ``Misconception``)
 
     @property
     def mark(self) -> str:
@@ -69,6 +67,8 @@ class StepsReport:
     steps: tuple[Step, ...]
     conclusion: Comparison | None  #: first expression vs last, None for a one-expression file
     budget: float
+    solution: object = None        #: homework: the solved problem the lines are about
+    latex: bool = False            #: the lines are LaTeX
 
     @property
     def first_wrong(self) -> int | None:
@@ -84,38 +84,28 @@ def verify_steps(text: str, source: str = "<steps>", budget: float = DEFAULT_BUD
         source: how errors name it (a file name).
         budget: seconds for each proof attempt.
         seed: the seed of the random probe points and instantiations.
-        latex: the lines are LaTeX (:mod:`symback.checking.latex_input`; no derivative notation there).
+        latex: the lines are LaTeX (:mod:`symback.checking.latex_reader`).
     """
     functions, lines = _read(text, source, latex)
     if len(lines) > MAX_LINES:
         raise SymbackError(source, f"{len(lines)} lines (limit {MAX_LINES})", "split the derivation into several files")
-    table = _functions(functions)
+    vocabulary = Vocabulary(None, derivative_functions(functions))
     steps: list[Step] = []
     previous: sp.Expr | None = None
     first: sp.Expr | None = None
     checker = _Checker(functions, budget, seed)
-    parsed = _parse_latex(lines, functions, source, budget) if latex else None
     for number, raw, parts in lines:
         exprs, display, echo = [], [], []
         for column, part in parts:
             where = f"{source}: line {number}" + (f", column {column + 1}" if column else "")
-            if parsed is not None:
-                exprs.append(parsed[where].expr)
-                display.append(exprs[-1])
-                echo.append(parsed[where].echo)
+            if latex:
+                formula = read_latex(part, vocabulary, where)
+                exprs.append(formula.expr)
+                display.append(formula.expr)
+                echo.append(formula.echo)
                 continue
-            rewritten = _rewrite(part, functions, where)
-            try:
-                exprs.append(parse_formula(rewritten, None, where, table).expr)
-            except FormulaError as exc:
-                message = exc.message
-                if rewritten != part:  # quote the line as written, not the parser's form of it (__prime)
-                    message = re.sub(r" \(column \d+\)| at column \d+", "", message.replace(f"'{rewritten}'", f"'{part.strip()}'"))
-                if "unknown function" in exc.message:
-                    raise FormulaError(exc.where, message, exc.fix + "; declare abstract functions with "
-                                       "'# functions: f, g' at the top") from None
-                raise FormulaError(exc.where, message, exc.fix) from None
-            display.append(parse_as_written(_rewrite(part, functions, where), None, table, exprs[-1]))
+            exprs.append(read_formula(part, vocabulary, where))
+            display.append(read_formula(part, vocabulary, where, as_written=True))
         verdict, deciding = GIVEN, None
         for expr in exprs:
             if previous is not None:
@@ -141,17 +131,11 @@ def load_steps(path: str | Path, budget: float = DEFAULT_BUDGET, seed: int = 0, 
 _RANK = {GIVEN: 0, PROVED: 1, NUMERIC: 2, UNDECIDED: 3, WRONG: 4}
 
 
-def _parse_latex(lines, functions: list[str], source: str, budget: float) -> dict:
-    """Every part of every line parsed as LaTeX in one child process: ``{where: LatexFormula}``."""
+def _read(text: str, source: str, latex: bool = False, approx: bool = False):
+    """The declared functions and the expression lines: (number, text, [(column, part), ...]).
 
-    entries = [(f"{source}: line {number}" + (f", column {column + 1}" if column else ""), part)
-               for number, _, parts in lines for column, part in parts]
-    formulas = parse_latex_formulas(entries, None, max(budget, LATEX_TIMEOUT), functions)
-    return {where: formula for (where, _), formula in zip(entries, formulas)}
-
-
-def _read(text: str, source: str, latex: bool = False):
-    """The declared functions and the expression lines: (number, text, [(column, part), ...])."""
+    ``approx``: ``≈`` (``\\approx``) separates parts as ``=`` does (homework rounds).
+    """
     functions: list[str] = []
     lines = []
     for number, raw in enumerate(text.splitlines(), 1):
@@ -162,12 +146,10 @@ def _read(text: str, source: str, latex: bool = False):
                                        "write e.g. # functions: f, g")
                 functions.append(name)
         body = raw.split("#", 1)[0] if not latex else raw.split("%", 1)[0] if not raw.lstrip().startswith("#") else ""
-        for a, b in ({} if latex else _UNICODE).items():
-            body = body.replace(a, b)
         if not body.strip():
             continue
         parts, start = [], 0
-        for match in re.finditer(r"(?<![=<>!])=(?!=)", body):
+        for match in re.finditer(r"(?<![=<>!])=(?!=)" + (r"|≈|\\approx(?![A-Za-z])" if approx else ""), body):
             parts.append((start, body[start:match.start()]))
             start = match.end()
         parts.append((start, body[start:]))
@@ -183,80 +165,6 @@ def _read(text: str, source: str, latex: bool = False):
         raise SymbackError(source, "no expression lines (only comments or blank lines)",
                            "write one expression per line, e.g. diff(sigmoid(x), x)")
     return functions, lines
-
-
-def _rewrite(part: str, functions: list[str], where: str) -> str:
-    """Notation to the parser's calls: f'(u) -> f__d1(u), d/dx(e) -> diff(e, x), (e)' -> __prime(e), {} -> ()."""
-    part = _PRIME.sub(lambda m: f"{m.group(1)}__d{len(m.group(2))}(" if m.group(1) in functions else m.group(0), part)
-    if re.search(r"\b[A-Za-z]\w*'+\s*\(", part):
-        name = re.search(r"\b([A-Za-z]\w*)'", part).group(1)
-        raise FormulaError(where, f"'{name}' is not a declared function", f"declare it: # functions: {name}")
-    while match := _D_DX.search(part):
-        end = _group_end(part, match.end(), where)
-        part = f"{part[:match.start()]}diff({part[match.end():end]}, {match.group(1)}){part[end:]}"
-    while (index := part.find("'")) >= 0:
-        start = _group_start(part, index, where)
-        part = f"{part[:start]}__prime({part[start:index]}){part[index + 1:]}"
-    return part.translate(str.maketrans("[]{}", "()()"))
-
-
-def _group_end(text: str, start: int, where: str) -> int:
-    """The end of the bracketed group (or name followed by one) that begins at ``start``."""
-    match = re.match(r"[A-Za-z]\w*\s*", text[start:])
-    index = start + (match.end() if match else 0)
-    if index >= len(text) or text[index] not in _OPEN:
-        raise FormulaError(where, "d/dx must be followed by a bracketed expression", "write d/dx(expr) or diff(expr, x)")
-    depth = 0
-    for i in range(index, len(text)):
-        depth += (text[i] in _OPEN) - (text[i] in _CLOSE)
-        if depth == 0:
-            return i + 1
-    raise FormulaError(where, "a bracket is never closed", "close every ( [ {")
-
-
-def _group_start(text: str, prime: int, where: str) -> int:
-    """The start of the bracketed group that ends right before the prime at ``prime``."""
-    if prime == 0 or text[prime - 1] not in _CLOSE:
-        raise FormulaError(where, "a prime ' must follow a bracketed expression or a declared function",
-                           "write (expr)' or diff(expr, x)")
-    depth = 0
-    for i in range(prime - 1, -1, -1):
-        depth += (text[i] in _CLOSE) - (text[i] in _OPEN)
-        if depth == 0:  # a call's name belongs to the group: (x^3)'' is the prime of __prime((x^3))
-            name = re.search(r"[A-Za-z_]\w*\Z", text[:i])
-            return name.start() if name else i
-    raise FormulaError(where, "a bracket is never opened", "balance every ) ] }")
-
-
-def _functions(declared: list[str]) -> dict:
-    """The parser's extra calls: ``diff``, ``__prime`` and each abstract function with its derivatives."""
-    table = {"diff": (_diff, (2, 3)), "__prime": (_prime, (1,))}
-    for name in declared:
-        function = sp.Function(name, real=True)
-        table[name] = (function, (1, 2, 3))
-        for order in (1, 2, 3):
-            table[f"{name}__d{order}"] = (lambda u, f=function, n=order: _derivative_at(f, u, n), (1,))
-    return table
-
-
-def _derivative_at(function, argument: sp.Expr, order: int) -> sp.Expr:
-    dummy = sp.Dummy("u", real=True)
-    return sp.Derivative(function(dummy), (dummy, order)).subs(dummy, argument)
-
-
-def _diff(expr: sp.Expr, variable: sp.Expr, order: sp.Expr = sp.S.One) -> sp.Expr:
-    if not variable.is_Symbol:
-        raise ValueError("diff(expr, x) differentiates by a name")
-    if not (order.is_Integer and 1 <= order <= MAX_ORDER):
-        raise ValueError(f"the order of diff must be 1 to {MAX_ORDER}")
-    return sp.Derivative(expr, (variable, int(order)))
-
-
-def _prime(expr: sp.Expr) -> sp.Expr:
-    variables = [s for s in expr.free_symbols if isinstance(s, sp.Symbol)]
-    if len(variables) != 1:
-        raise ValueError(f"(...)' needs exactly one variable, found {len(variables)}")
-    return sp.Derivative(expr, variables[0])
 
 
 class _Checker:

@@ -11,7 +11,9 @@ digits, which is how a rounding-carried number is recognised.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Callable, Mapping
 
 import mpmath
 import sympy as sp
@@ -32,6 +34,32 @@ class Quantity:
     def label(self) -> str:
         """The canonical spelling: ``o``, ``dL/dw1``, ``do/dl1``, ``w1'``."""
         return {"value": self.name, "updated": f"{self.name}'"}.get(self.kind, f"d{self.child}/d{self.name}")
+
+
+Local = tuple[tuple[str, ...], Callable]  #: (argument names, mpmath function of them)
+_EMPTY: Mapping = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Change:
+    """How one run departs from the engine's derivation: a student's mutation of it, or a student's numbers.
+
+    ``drop`` leaves terms (child, node) out of a node's adjoint sum (a fan-out path forgotten);
+    ``locals`` replaces a term's local derivative and ``adjoints`` a node's whole adjoint (a wrong
+    rule); ``updated_locals`` evaluates the local derivatives at the updated parameters (the backward
+    pass run with weights already updated). ``values`` and ``gradients`` carry a student's own numbers
+    forward and backward in place of the computed ones (follow-on: what the student's chain gives).
+    """
+
+    drop: frozenset[tuple[str, str]] = frozenset()
+    locals: Mapping[tuple[str, str], Local] = field(default_factory=lambda: _EMPTY)
+    adjoints: Mapping[str, Local] = field(default_factory=lambda: _EMPTY)
+    updated_locals: bool = False
+    values: Mapping[str, object] = field(default_factory=lambda: _EMPTY)
+    gradients: Mapping[str, object] = field(default_factory=lambda: _EMPTY)
+
+
+NO_CHANGE = Change()
 
 
 class Sweep:
@@ -73,37 +101,47 @@ class Sweep:
             point.update({t: w / sum(weights) for t, w in zip(group, weights)})
         return point
 
-    def evaluate(self, point, dps: int = PROBE_DPS) -> dict[str, mpmath.mpf] | None:
+    def evaluate(self, point, dps: int = PROBE_DPS, change: Change = NO_CHANGE) -> dict[str, mpmath.mpf] | None:
         """Values and adjoints (``d:name``) at ``point`` to ``dps`` digits; None where the problem is undefined there."""
         try:
             with mpmath.workdps(dps):
-                full = self.run(point, None, named=True, dps=dps)
+                full = self.run(point, None, named=True, dps=dps, change=change)
         except (ZeroDivisionError, ValueError, OverflowError, TypeError):
             return None
         return full if all(mpmath.isfinite(v) for v in full.values()) else None
 
-    def run(self, point, digits: int | None, named: bool = False, dps: int = PROBE_DPS):
+    def run(self, point, digits: int | None, named: bool = False, dps: int = PROBE_DPS, change: Change = NO_CHANGE):
         """Forward and backward at ``point``, rounding each stored value to ``digits`` digits (None: none).
 
         Returns the value each quantity has before its own rounding: the number a hand computation
-        writes down for it.
+        writes down for it. ``change`` departs from the engine's derivation (:class:`Change`).
         """
         keep = (lambda v: v) if digits is None else (lambda v: round_significant(v, digits))
+        at_update = self._updated(point, dps) if change.updated_locals else None
         with mpmath.workdps(dps):
             raw = {n: mp_value(v, dps) for n, v in point.items()}
-            stored = {n: keep(v) for n, v in raw.items()}
+            stored = {n: keep(mp_value(change.values[n], dps) if n in change.values else v) for n, v in raw.items()}
             for name, args, function in self.nodes:
                 raw[name] = function(*(stored[a] for a in args))
-                stored[name] = keep(raw[name])
+                stored[name] = keep(mp_value(change.values[name], dps) if name in change.values else raw[name])
+            at = stored if at_update is None else {**stored, **at_update}  # where the locals are evaluated
             grads, kept = {}, {}
             locals_ = {}
             for name, terms in self.steps:
-                total = mpmath.mpf(1) if name == self.graph.loss else mpmath.mpf(0)
-                for child, args, function in terms:
-                    local = function(*(stored[a] for a in args))
-                    locals_[(child, name)] = local
-                    total += kept[child] * local
-                grads[name], kept[name] = total, keep(total)
+                if name in change.adjoints:
+                    args, function = change.adjoints[name]
+                    total = function(*(stored[a] for a in args))
+                else:
+                    total = mpmath.mpf(1) if name == self.graph.loss else mpmath.mpf(0)
+                    for child, args, function in terms:
+                        if (child, name) in change.drop:
+                            continue
+                        args, function = change.locals.get((child, name), (args, function))
+                        local = function(*(at[a] for a in args))
+                        locals_[(child, name)] = local
+                        total += kept[child] * local
+                grads[name] = total
+                kept[name] = keep(mp_value(change.gradients[name], dps) if name in change.gradients else total)
         if named:
             return {**raw, **{f"d:{n}": g for n, g in grads.items()}}
         rate = self.graph.learning_rate
@@ -115,6 +153,16 @@ class Sweep:
                 out.update({Quantity("updated", p): stored[p] - (0 if p in self.graph.frozen else mp_value(rate) * kept.get(p, 0))
                             for p in self.graph.params})
         return out
+
+    def _updated(self, point, dps: int) -> dict[str, mpmath.mpf]:
+        """The parameters after the engine's own update at ``point`` (what a student who updates first then uses)."""
+        rate = self.graph.learning_rate
+        if rate is None:
+            return {}
+        right = self.run(point, None, named=True, dps=dps)
+        with mpmath.workdps(dps):
+            return {p: right[p] - (0 if p in self.graph.frozen else mp_value(rate, dps) * right.get(f"d:{p}", 0))
+                    for p in self.graph.params}
 
     def target(self, quantity: Quantity):
         """The quantity's true value at a full point, from the adjoint sweep (not from a closed form)."""

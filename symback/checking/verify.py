@@ -23,17 +23,19 @@ from typing import TYPE_CHECKING, Iterable
 import mpmath
 import sympy as sp
 
-from symback.checking.latex_input import TIMEOUT as LATEX_TIMEOUT, parse_latex_formulas
+from symback.checking.latex_reader import read_latex
+from symback.checking.notation import Vocabulary
 from symback.checking.equivalence import (DEFAULT_BUDGET, WRONG, call, exact_difference, exactly_different, lambdify_mp, precision,
                                          probe, prove_equal, scales)
 from symback.engine.errors import SymbackError, did_you_mean
 from symback.engine.expr import parse_as_written, parse_formula, within_size
 from symback.engine.graph import expand_nodes
 from symback.engine.literals import LiteralProblem, read_decimal
-from symback.checking.claim import (CARRIED, CARRY_DIGITS, CORRECT, DECIMAL, DERIVATIVE, DIGITS, NUMERIC, PROBES, UNDECIDED,
+from symback.checking.claim import (CARRIED, CARRY_DIGITS, CORRECT, DECIMAL, DERIVATIVE, DIGIT_RUNS, NUMERIC, PROBES, UNDECIDED,
                                     UPDATED, ClaimResult, ClaimsReport, Detail, expression_unit, show, significant, unit,
                                     within)
 from symback.checking.equivalence import PROBE_DPS
+from symback.checking.misconceptions import Explainer
 from symback.checking.sweep import Quantity, Sweep
 from symback.engine.numerals import number_text
 
@@ -53,36 +55,26 @@ def verify_claims(solution: "Solution", claims: Iterable[tuple[str, str]] | None
         claims: pairs such as ``("dL/dw1", "0.488")`` or ``("dL/dw1", "2*(o - t)*o*(1 - o)*i1")``.
         budget: seconds allowed for each proof of a formula claim.
         seed: the seed of the random probe points (results are reproducible).
-        latex: formula claims are LaTeX (:mod:`symback.checking.latex_input`; numbers stay plain decimals).
+        latex: formula claims are LaTeX (:mod:`symback.checking.latex_reader`; numbers stay plain decimals).
     """
     claims = list(solution.spec.claims if claims is None else claims)
     if not claims:
         raise SymbackError(solution.spec.source, "there are no claims to check",
                            'add a [claims] table (e.g. o = "0.8180") or --claim "o = 0.8180"')
-    checker = _Checker(solution, budget, seed)
-    if latex:
-        checker.read_latex(claims)
+    checker = ClaimChecker(solution, budget, seed, latex)
     return ClaimsReport(solution, tuple(checker.check(name, text) for name, text in claims), budget)
 
 
-class _Checker:
+class ClaimChecker:
     """Checks claims about one solution; holds its numeric sweep and the rounded recomputations."""
 
-    def __init__(self, solution: "Solution", budget: float, seed: int) -> None:
-        self.solution, self.budget, self.seed = solution, budget, seed
+    def __init__(self, solution: "Solution", budget: float, seed: int, latex: bool = False) -> None:
+        self.solution, self.budget, self.seed, self.latex = solution, budget, seed, latex
         self.graph = solution.graph
         self.sweep = Sweep(solution.derivation)
+        self.explainer = Explainer(solution, self.sweep)
         self.exact = self._quantities(solution)
         self._carried: dict[int, dict[Quantity, mpmath.mpf]] = {}
-        self.latex: dict[str, object] = {}   #: LaTeX claim text -> its parsed LatexFormula
-
-    def read_latex(self, claims) -> None:
-        """Parse every formula claim as LaTeX, in one child process."""
-
-        entries = [(f"{self.solution.spec.source}: claims.{name}", text) for name, text in claims
-                   if not DECIMAL.match(text.strip())]
-        formulas = parse_latex_formulas(entries, self.graph.symbols, max(self.budget, LATEX_TIMEOUT))
-        self.latex = {text: formula for (_, text), formula in zip(entries, formulas)}
 
     def check(self, name: str, text: str) -> ClaimResult:
         where = f"{self.solution.spec.source}: claims.{name}"
@@ -94,8 +86,9 @@ class _Checker:
             except LiteralProblem as problem:
                 raise SymbackError(where, problem.message, problem.fix) from None
             return self.number(name, text, quantity, actual, claimed, unit(text.strip()))
-        if text in self.latex:
-            formula, echo = self.latex[text].expr, self.latex[text].echo
+        if self.latex:
+            read = read_latex(text, Vocabulary(self.graph.symbols), where)
+            formula, echo = read.expr, read.echo
         else:
             formula, echo = parse_formula(text, self.graph.symbols, where).expr, None
         if not formula.free_symbols:
@@ -112,27 +105,35 @@ class _Checker:
         if text in names:
             return Quantity("value", text)
         if match := DERIVATIVE.match(text):
-            top, bottom = match.groups()
-            for n in (top, bottom):
-                if n not in names:
-                    raise SymbackError(where, f"'{n}' is not in the problem", did_you_mean(n, names))
-            if top == self.graph.loss:
-                return Quantity("gradient", bottom, top)
-            if bottom in names[top].parents:
-                return Quantity("local", bottom, top)
-            raise SymbackError(where, f"'{bottom}' is not an input of node '{top}'",
-                               f"claim d{self.graph.loss}/d{bottom} (a gradient of the loss) or a local "
-                               f"derivative d{top}/d(one of {', '.join(names[top].parents) or 'its inputs'})")
-        if match := UPDATED.match(text):
-            param = match.group(1)
-            if param in self.graph.params and self.graph.learning_rate is not None:
-                return Quantity("updated", param)
-            if param in self.graph.params:
-                raise SymbackError(where, f"the spec has no learning rate, so '{text}' is undefined",
-                                   "add learning_rate = ... to the spec")
+            return self.derivative(*match.groups(), where)
+        if (match := UPDATED.match(text)) and (found := self.updated(match.group(1), where)) is not None:
+            return found
         raise SymbackError(where, f"'{text}' names nothing in the problem",
                            "claim a name (o), a gradient (dL/dw1), a local derivative (do/dl1) or an update (w1')"
                            + (f"; {hint}" if (hint := did_you_mean(text, names)) else ""))
+
+    def derivative(self, top: str, bottom: str, where: str) -> Quantity:
+        """d(top)/d(bottom): a gradient of the loss or a local derivative."""
+        names = self.graph.by_name
+        for n in (top, bottom):
+            if n not in names:
+                raise SymbackError(where, f"'{n}' is not in the problem", did_you_mean(n, names))
+        if top == self.graph.loss:
+            return Quantity("gradient", bottom, top)
+        if bottom in names[top].parents:
+            return Quantity("local", bottom, top)
+        raise SymbackError(where, f"'{bottom}' is not an input of node '{top}'",
+                           f"claim d{self.graph.loss}/d{bottom} (a gradient of the loss) or a local "
+                           f"derivative d{top}/d(one of {', '.join(names[top].parents) or 'its inputs'})")
+
+    def updated(self, param: str, where: str) -> Quantity | None:
+        """``param`` after the update (None when ``param`` is no parameter)."""
+        if param in self.graph.params and self.graph.learning_rate is not None:
+            return Quantity("updated", param)
+        if param in self.graph.params:
+            raise SymbackError(where, f"the spec has no learning rate, so '{param}\'' is undefined",
+                               "add learning_rate = ... to the spec")
+        return None
 
     @staticmethod
     def _quantities(solution) -> dict[Quantity, sp.Expr]:
@@ -159,7 +160,7 @@ class _Checker:
         details: list[Detail] = [("wrong_number", shown)]
         if slip := self.number_slip(quantity, actual, claimed, unit):
             details.append(slip)
-        return result(WRONG, *details)
+        return replace(result(WRONG, *details), misconception=self.explainer.number(quantity, claimed, unit))
 
     def carried(self, digits: int) -> dict[Quantity, mpmath.mpf]:
         """Every quantity as a hand computation gets it, rounding stored values to ``digits`` digits."""
@@ -199,7 +200,9 @@ class _Checker:
             if slip := comparison.slip or _factor_slip(claimed, engine):
                 details.append(slip)
             point = {n: comparison.point[n] for n in self.graph.inputs + self.graph.params if n in comparison.point}
-            return ClaimResult(name, text, quantity, WRONG, actual, engine, claimed, tuple(details), point or None)
+            misconception = self.explainer.formula(quantity, claim_at, points[:PROBES], dps)
+            return ClaimResult(name, text, quantity, WRONG, actual, engine, claimed, tuple(details), point or None,
+                               misconception=misconception)
         assumed = self.solution.derivation.by_node.get(quantity.name)
         if self.prove(claimed, engine):
             verdict, detail = CORRECT, ("proved", {})
@@ -268,7 +271,7 @@ class _Checker:
         used = sorted(s.name for s in claimed.free_symbols)
         for a in used:
             for b in self.graph.by_name:  # index slips: names alike but for their digits (i1/i2, w1_2_1/w1_1_2)
-                if b != a and kinds[b] == kinds[a] and DIGITS.sub("#", a) == DIGITS.sub("#", b):
+                if b != a and kinds[b] == kinds[a] and DIGIT_RUNS.sub("#", a) == DIGIT_RUNS.sub("#", b):
                     swap = {a: b, b: a} if b in used else {a: b}
                     key = "slip.swapped" if b in used else "slip.instead"
                     variants.append(((key, {"a": a, "b": b}), lambda p, s=swap: at(p, s)))

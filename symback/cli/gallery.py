@@ -1,6 +1,8 @@
 """``symback gallery`` and ``symback examples``: the committed gallery, and the list of built-in examples."""
 from __future__ import annotations
 
+import re
+
 from symback.api import example_names, load_example
 from symback.commands import gallery, steps_example, steps_examples
 from symback.cli.common import emit, say
@@ -39,6 +41,7 @@ def run_examples(args) -> int:
 
 
 def _first_comment(path) -> str:
-    """The first comment line of a derivation file (its title), or nothing."""
+    """The first comment line of a derivation or homework file (its title; not a 'spec:' or 'input:' line)."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return next((line.lstrip("#").strip() for line in lines if line.startswith("#")), "")
+    comments = (line.lstrip("#%").strip() for line in lines if line.startswith(("#", "%")))
+    return next((c for c in comments if not re.match(r"(spec|input|functions)\s*:", c, re.IGNORECASE)), "")

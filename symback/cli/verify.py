@@ -5,8 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from symback.api import SymbackError, load_example, load_spec, load_steps, solve, verify_claims
-from symback.commands import (DEFAULT_BUDGET, StepsReport, build_verify_document, claims_json, claims_text, lang_suffix,
+from symback.api import StepsReport, SymbackError, load_example, load_homework, load_spec, solve, verify_claims
+from symback.commands import (DEFAULT_BUDGET, build_verify_document, claims_json, claims_text, lang_suffix,
                               messages, number_text, parse_claim, steps_example, steps_json, steps_text)
 from symback.cli.common import log_lines, report_formats, write_report
 from symback.cli.faults import check_paths, limit_options, refuse_same_stem, user_error
@@ -14,7 +14,7 @@ from symback.cli.faults import check_paths, limit_options, refuse_same_stem, use
 
 def add_arguments(verify) -> None:
     """The arguments of ``verify`` (its name and help: :data:`symback.cli.COMMANDS`)."""
-    verify.description = ("symback verify SPEC [--claim 'dL/dw1 = 0.488']...  |  symback verify steps FILE. "
+    verify.description = ("symback verify SPEC [--claim 'dL/dw1 = 0.488']...  |  symback verify steps FILE [--spec SPEC]. "
                           "Exit code 0 when every claim or step is right, 1 when one is wrong, 2 on bad input.")
     verify.add_argument("targets", nargs="*", metavar="SPEC | steps FILE", help="spec files, or 'steps' and steps files")
     verify.add_argument("--example", action="append", default=[], metavar="NAME",
@@ -27,6 +27,9 @@ def add_arguments(verify) -> None:
     verify.add_argument("--timeout", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
                         help=f"time budget of each proof (default {number_text(DEFAULT_BUDGET)}); unproved within it means 'numeric'; "
                              "all proofs together stay within --budget")
+    verify.add_argument("--spec", default=None, metavar="SPEC",
+                        help="with 'steps': check homework against this problem (a spec file or a built-in example's "
+                             "name; default: the file's '# spec: NAME' line)")
     verify.add_argument("--latex", action="store_true", help="formula claims and derivation lines are LaTeX")
     verify.add_argument("--templates", default=None, metavar="DIR", help="your templates, searched first")
     verify.add_argument("-o", "--output", default="-", metavar="DIR", help="output directory (default: stdout; pdf needs a directory)")
@@ -46,6 +49,9 @@ def run(args: argparse.Namespace) -> int:
     targets = args.targets[1:] if steps else args.targets
     if steps and args.claim:
         raise SymbackError("--claim", "claims go with a spec, not with 'steps'", "drop --claim or the word 'steps'")
+    if args.spec is not None and not steps:
+        raise SymbackError("--spec", "--spec goes with 'steps' (homework against a problem)",
+                           "write symback verify steps FILE --spec SPEC, or name the spec as the target")
     jobs = [(Path(t).stem, t, None) for t in targets]
     for name in args.example:
         jobs.append((name, steps_example(name) if steps else load_example(name), f"example:{name}"))
@@ -72,7 +78,7 @@ def _check_claims(target, args):
 
 
 def _check_steps(target, args, name: str | None):
-    return load_steps(target, budget=args.timeout, name=name, latex=args.latex)
+    return load_homework(target, args.spec, budget=args.timeout, name=name, latex=True if args.latex else None)
 
 
 def _write(report, stem: str, formats, args) -> bool:

@@ -25,8 +25,8 @@ def matrix_stem(stem: str, convention: str) -> str:
 def gallery() -> Iterator[tuple[str, str]]:
     """(file name, text): every built-in example and identity as Markdown and LaTeX, in every language."""
     # lazy: start-up time (derive uses lang_suffix and matrix_stem; only the gallery needs the rest)
+    from symback.checking.homework import load_homework
     from symback.checking.identities import IDENTITIES, derive_identity
-    from symback.checking.steps import load_steps
     from symback.checking.verify import verify_claims
     from symback.documents.identity_document import build_identity_document
     from symback.documents.matrix_document import build_matrix_document
@@ -56,7 +56,7 @@ def gallery() -> Iterator[tuple[str, str]]:
             yield from _both(f"identity_{name}{lang_suffix(lang)}", build_identity_document(identity, lang))
     reports = [(f"{name}.verify", verify_claims(solve_spec(spec), budget=GALLERY_BUDGET))
                for name in example_names() if (spec := load_example(name)).claims]
-    reports += [(f"{name}.steps", load_steps(steps_example(name), GALLERY_BUDGET, name=f"example:{name}"))
+    reports += [(f"{name}.steps", load_homework(steps_example(name), budget=GALLERY_BUDGET, name=f"example:{name}"))
                 for name in steps_examples()]
     for stem, report in reports:
         for lang in LANGUAGES:

@@ -24,11 +24,8 @@ import re
 from functools import lru_cache
 
 from symback.documents.tex import escape_latex
+from symback.engine.names import GREEK
 
-GREEK = frozenset(
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
-    "pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega "
-    "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split())
 
 _SAMPLE = re.compile(r"(?P<base>[A-Za-z]\w*?)_s(?P<sample>\d+)\Z", re.ASCII)
 _LAYER = re.compile(r"(?P<stem>[A-Za-z]+)(?P<layer>\d+)(?P<index>(?:_\d+)+)\Z")

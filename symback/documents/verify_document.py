@@ -13,6 +13,7 @@ from typing import ClassVar, Mapping
 import sympy as sp
 
 from symback.documents.catalogue import messages
+from symback.documents.misconception_text import Segment, misconception_segments, misconception_text
 from symback.documents.tex import format_number
 from symback.checking.equivalence import WRONG
 from symback.documents.printing import name_latex
@@ -45,15 +46,28 @@ def _point_text(point: Mapping, own: Mapping | None, lang: str, instance: Mappin
     return text
 
 
-def claim_detail(result: ClaimResult, report: ClaimsReport, lang: str = "en") -> str:
+def claim_detail(result: ClaimResult, report: ClaimsReport, lang: str = "en", sentence: bool = True) -> str:
+    """Why a claim got its verdict; the misconception's sentence (``sentence``) replaces the generic slip."""
     point = _point_text(result.counterexample, report.solution.graph.point, lang) if result.counterexample else ""
-    details = ((("read_as", {"echo": result.echo}),) if result.echo else ()) + tuple(result.details)
-    return detail_text(details, lang, point)
+    details = ((("read_as", {"echo": result.echo}),) if result.echo else ()) + tuple(
+        d for d in result.details if result.misconception is None or not d[0].startswith("slip."))
+    text = detail_text(details, lang, point)
+    if sentence and result.misconception is not None:
+        text += "; " + misconception_text(result.misconception, lang, report.solution.graph.loss)
+    return text
 
 
-def step_detail(step, budget: float, lang: str = "en") -> str:
-    """Why a line got its verdict (a counterexample for a wrong line)."""
+def step_detail(step, report: StepsReport, lang: str = "en", sentence: bool = True) -> str:
+    """Why a line got its verdict (a counterexample for a wrong line; homework: its checks and misconception)."""
     comparison = step.comparison
+    if report.solution is not None:  # homework
+        solution = report.solution
+        point = _point_text(_leaves(comparison.point, solution), solution.graph.point, lang) \
+            if comparison is not None and comparison.point else ""
+        texts = [detail_text(step.details, lang, point)] if step.details else []
+        if sentence and step.misconception is not None:
+            texts.append(misconception_text(step.misconception, lang, solution.graph.loss))
+        return "; ".join(texts)
     if comparison is None:
         return ""
     if comparison.verdict == WRONG:
@@ -62,7 +76,13 @@ def step_detail(step, budget: float, lang: str = "en") -> str:
         return detail_text(details, lang, _point_text(comparison.point, None, lang, step.instance))
     if comparison.verdict == "proved":
         return detail_text([("proved", {})], lang)
-    return detail_text([(comparison.verdict, {"points": str(comparison.points), "budget": number_text(budget)})], lang)
+    return detail_text([(comparison.verdict, {"points": str(comparison.points), "budget": number_text(report.budget)})], lang)
+
+
+def _leaves(point: Mapping, solution) -> dict:
+    """A probe point's inputs and parameters (it also holds node values and adjoints)."""
+    graph = solution.graph
+    return {n: point[n] for n in graph.inputs + graph.params if n in point}
 
 
 def _short(value) -> str:
@@ -76,7 +96,8 @@ def claims_json(report: ClaimsReport) -> dict:
         row = {"name": result.name, "claimed": result.claimed,
                "actual": sp.sstr(result.formula) if result.formula is not None else json_number(result.actual),
                "verdict": result.verdict, "detail": claim_detail(result, report),
-               "quantity": result.quantity.label, "value": json_number(result.actual)}
+               "quantity": result.quantity.label, "value": json_number(result.actual),
+               "misconception": result.misconception.code if result.misconception is not None else None}
         if result.counterexample:
             row["counterexample"] = {n: json_number(rounded(v, POINT_DIGITS).value)  # (2, not 2.0)
                                      for n, v in result.counterexample.items()}
@@ -90,17 +111,29 @@ def steps_json(report: StepsReport) -> dict:
     """``{"steps": [{"line", "text", "verdict", "detail"}], "first_wrong": line or null, ...}``."""
     steps = []
     for step in report.steps:
-        row = {"line": step.line, "text": step.text, "verdict": step.verdict, "detail": step_detail(step, report.budget)}
+        row = {"line": step.line, "text": step.text, "verdict": step.verdict,
+               "detail": step_detail(step, report),
+               "misconception": step.misconception.code if step.misconception is not None else None}
         if step.echo:
             row["read_as"] = step.echo
-        if step.verdict == WRONG:
-            row["counterexample"] = {n: json_number(v) for n, v in step.comparison.point.items() if n != "@"}
+        if step.verdict == WRONG and step.comparison is not None and step.comparison.point:
+            point = _leaves(step.comparison.point, report.solution) if report.solution is not None \
+                else step.comparison.point
+            row["counterexample"] = {n: json_number(v) for n, v in point.items() if n != "@"}
             if step.instance:
                 row["functions"] = dict(step.instance)
         steps.append(row)
     conclusion = report.conclusion.verdict if report.conclusion else None
-    return {"source": report.source, "functions": list(report.functions), "steps": steps,
+    data = {"source": report.source, "functions": list(report.functions), "steps": steps,
             "first_wrong": report.first_wrong, "conclusion": conclusion, "budget": report.budget}
+    if report.solution is not None:
+        data["spec"] = report.solution.spec.source
+    return data
+
+
+def _loss(report) -> str | None:
+    solution = getattr(report, "solution", None)
+    return solution.graph.loss if solution is not None else None
 
 
 def claims_text(report: ClaimsReport, lang: str = "en") -> str:
@@ -123,7 +156,7 @@ def steps_text(report: StepsReport, lang: str = "en") -> str:
         if step.echo:
             lines.append(f"        {messages(lang)['verify.detail.read_as'].format(echo=step.echo)}")
         if step.verdict not in ("given", "proved"):
-            lines.append(f"        {step_detail(step, report.budget, lang)}")
+            lines.append(f"        {step_detail(step, report, lang)}")
     return "\n".join(lines) + "\n"
 
 
@@ -153,11 +186,12 @@ class ClaimRow:
     verdict: str
     detail: str
     right: bool
+    misconception: tuple[Segment, ...] = ()  #: the misconception's sentence: words and LaTeX math
 
 
 @dataclass(frozen=True)
 class StepRow:
-    """One line of a derivation, ready to print."""
+    """One line of a derivation, ready to print (homework: the line as written in ``text``, not ``math``)."""
 
     line: int
     math: Tex
@@ -165,6 +199,9 @@ class StepRow:
     verdict: str
     detail: str
     wrong: bool
+    misconception: tuple[Segment, ...] = ()
+    text: str = ""          #: a plain homework line as written
+    proved: bool = False    #: proved, or a given line: nothing to explain
 
 
 @dataclass(frozen=True)
@@ -181,6 +218,7 @@ class VerifyDocument:
     claims: tuple[ClaimRow, ...] = ()
     steps: tuple[StepRow, ...] = ()
     functions: tuple[Tex, ...] = ()
+    homework: bool = False  #: the steps are homework about a problem
 
 
 def build_verify_document(report: ClaimsReport | StepsReport, lang: str = "en", digits: int = 4) -> VerifyDocument:
@@ -190,13 +228,18 @@ def build_verify_document(report: ClaimsReport | StepsReport, lang: str = "en", 
         rows = tuple(_claim_row(r, report, lang, digits) for r in report.results)
         return VerifyDocument(t["verify.title_claims"], lang, MappingProxyType(t), report.solution.title,
                               _summary(report, lang), t["verify.legend_claims"], claims=rows)
-    rows = tuple(StepRow(s.line, _step_math(s), Tex({"⇔": r"\Leftrightarrow", "≈": r"\approx", "✗": r"\times",
-                                                      "?": "?", "": ""}[s.mark]),
-                         t[f"verify.verdict.{s.verdict}"], step_detail(s, report.budget, lang), s.verdict == WRONG)
+    loss = _loss(report)
+    rows = tuple(StepRow(s.line, _step_math(s, report), Tex(_MARKS_TEX[s.mark]), t[f"verify.verdict.{s.verdict}"],
+                         step_detail(s, report, lang, sentence=False), s.verdict == WRONG,
+                         misconception_segments(s.misconception, lang, loss) if s.misconception is not None else (),
+                         s.text.split("#", 1)[0].strip() if report.solution is not None and not report.latex else "",
+                         s.verdict in ("proved", "given"))
                  for s in report.steps)
-    return VerifyDocument(t["verify.title_steps"], lang, MappingProxyType(t), report.source,
-                          _steps_summary(report, lang), t["verify.legend_steps"], steps=rows,
-                          functions=tuple(name_latex(f) for f in report.functions))
+    homework = report.solution is not None
+    return VerifyDocument(t["verify.title_homework" if homework else "verify.title_steps"], lang, MappingProxyType(t),
+                          report.source, _steps_summary(report, lang),
+                          t["verify.legend_homework" if homework else "verify.legend_steps"], steps=rows,
+                          functions=tuple(name_latex(f) for f in report.functions), homework=homework)
 
 
 def _claim_row(result: ClaimResult, report: ClaimsReport, lang: str, digits: int) -> ClaimRow:
@@ -212,9 +255,19 @@ def _claim_row(result: ClaimResult, report: ClaimsReport, lang: str, digits: int
         claimed, actual = print_latex(result.claimed_expr, order="none"), print_latex(result.formula)
     else:
         claimed, actual = escape_latex(result.claimed), Tex(format_number(result.actual, digits))
+    misconception = misconception_segments(result.misconception, lang, report.solution.graph.loss) \
+        if result.misconception is not None else ()
     return ClaimRow(name, claimed, actual, CLAIM_MARKS[result.verdict], t[f"verify.verdict.{result.verdict}"],
-                    claim_detail(result, report, lang), result.right)
+                    claim_detail(result, report, lang, sentence=False), result.right, misconception)
 
 
-def _step_math(step) -> Tex:
+_MARKS_TEX = {"⇔": r"\Leftrightarrow", "≈": r"\approx", "~": r"\sim", "→": r"\rightarrow", "✗": r"\times", "?": "?",
+              "": ""}
+
+
+def _step_math(step, report) -> Tex:
+    """A line's math: a LaTeX homework line as the student wrote it (read and accepted by the reader, so
+    only whitelisted commands), a plain homework line none (shown as text), a derivation as printed."""
+    if report.solution is not None:
+        return Tex(step.text.split("%", 1)[0].replace("&", "").replace("\\\\", "").strip()) if report.latex else Tex("")
     return Tex(" = ".join(print_latex(e, order="none") for e in step.display))

@@ -1,4 +1,5 @@
-"""The built-in examples: specs in ``symback/examples/*.toml``, derivations in ``symback/examples/steps/*.txt``."""
+"""The built-in examples: specs in ``symback/examples/*.toml``, derivations in ``symback/examples/steps/*.txt``,
+homework about the specs in ``symback/examples/homework/*.txt``."""
 from __future__ import annotations
 
 from importlib import resources
@@ -10,6 +11,7 @@ from symback.engine.spec_reader import load_spec
 
 EXAMPLES_DIR = Path(str(resources.files("symback"))) / "examples"
 STEPS_DIR = EXAMPLES_DIR / "steps"
+HOMEWORK_DIR = EXAMPLES_DIR / "homework"
 
 
 def example_names() -> list[str]:
@@ -31,13 +33,13 @@ def example_path(name: str) -> Path:
 
 
 def steps_examples() -> list[str]:
-    """The built-in derivations (``symback verify steps --example NAME``)."""
-    return sorted(p.stem for p in STEPS_DIR.glob("*.txt"))
+    """The built-in derivations and homework (``symback verify steps --example NAME``)."""
+    return sorted(p.stem for folder in (STEPS_DIR, HOMEWORK_DIR) for p in folder.glob("*.txt"))
 
 
 def steps_example(name: str) -> Path:
-    """The file of a built-in derivation."""
-    path = STEPS_DIR / f"{name}.txt"
-    if not path.is_file():
+    """The file of a built-in derivation or homework."""
+    path = next((p for p in (STEPS_DIR / f"{name}.txt", HOMEWORK_DIR / f"{name}.txt") if p.is_file()), None)
+    if path is None:
         raise SymbackError(f"example '{name}'", "no such derivation", did_you_mean(name, steps_examples()))
     return path

@@ -136,7 +136,7 @@ def parse_formula(text: str, names: Mapping[str, sp.Symbol] | None, where: str =
     except SyntaxError as exc:
         column = f" at column {exc.offset}" if exc.offset else ""
         why = f"brackets nested more than {MAX_BRACKETS} deep" if exc.msg == "too many nested parentheses" else exc.msg
-        raise FormulaError(where, f"cannot parse '{_quoted(text)}'{column} ({why})",
+        raise FormulaError(where, f"cannot parse '{quoted(text)}'{column} ({why})",
                            "use numbers, names, + - * / ^, parentheses and function calls") from None
     except (RecursionError, MemoryError):
         raise FormulaError(where, "the formula is nested more deeply than Python's parser allows",
@@ -167,7 +167,7 @@ def _depth(tree: ast.AST) -> int:
     return deepest
 
 
-def _quoted(text: str, limit: int = 80) -> str:
+def quoted(text: str, limit: int = 80) -> str:
     """``text`` for an error message: cut in the middle when long, so the message stays one short line."""
     return text if len(text) <= limit else f"{text[:limit // 2]} … {text[-limit // 4:]}"
 

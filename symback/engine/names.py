@@ -5,6 +5,13 @@ A network spec (``symback.engine.spec.NetworkSpec``) is read only through its ``
 """
 from __future__ import annotations
 
+#: the Greek letters a name may be (``eta``, ``delta1``) and LaTeX writes as ``\eta``: the documents print
+#: them so, and the LaTeX reader reads ``\eta`` back as the name ``eta``
+GREEK = frozenset(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
+    "pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega "
+    "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split())
+
 
 def sample_suffix(m: int, s: int) -> str:
     """The name suffix of sample ``s`` (0-based) of ``m``: none for a single sample, else ``_s1``, ``_s2``, ..."""

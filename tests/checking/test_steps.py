@@ -27,7 +27,6 @@ def test_seed_001_equation_3_fails_with_a_real_counterexample():
     step = report.steps[0]
     # recompute both sides at the counterexample with the concrete f, g it names (mpmath, by hand)
     x = mpmath.mpf(str(step.comparison.point["x"]))
-    u = mpmath.mpf(0)
     f_body, g_body = step.instance["f"], step.instance["g"]
     env = {"exp": mpmath.exp, "sin": mpmath.sin}
 

@@ -245,7 +245,7 @@ def test_grade_runs_its_variants_in_the_pool_and_within_the_budget(tmp_path, cap
     subs = tmp_path / "subs.csv"
     subs.write_text("student,variant," + ",".join(labels) + "\n" + "".join(
         f"{name},{vid}," + ",".join(answers[label]["answer"] for label in labels) + "\n" for name, vid, answers in rows))
-    code, out, err = run(["grade", tmp_path / "variants.json", subs, "--budget", 0.2, "-o", tmp_path / "late"], capsys)
+    code, out, err = run(["grade", tmp_path / "variants.json", subs, "--budget", 0.001, "-o", tmp_path / "late"], capsys)
     assert code == 2 and err.count("\n") == 1 and "--budget" in err and not (tmp_path / "late").exists()
     code, out, err = run(["grade", tmp_path / "variants.json", subs, "-o", tmp_path / "g"], capsys)
     assert code == 0 and f"6 students, {6 * len(labels)} of {6 * len(labels)} answers right" in out, err

@@ -16,7 +16,7 @@ import pytest
 #: the exercise and grading modules, the identity documents, and the other subcommands
 NOT_FOR_DERIVE = (
     "symback.checking.verify", "symback.checking.equivalence", "symback.checking.steps", "symback.checking.identities",
-    "symback.checking.grade", "symback.checking.latex_input", "symback.documents.identity_document",
+    "symback.checking.grade", "symback.checking.latex_reader", "symback.documents.identity_document",
     "symback.documents.verify_document", "symback.documents.exercise_document", "symback.documents.moodle",
     "symback.documents.gradebook", "symback.engine.vary", "symback.engine.conv", "symback.engine.conv_identities",
     "symback.cli.verify", "symback.cli.identity", "symback.cli.gallery", "symback.cli.exercise", "symback.cli.grade",

@@ -41,7 +41,7 @@ def test_a_cell_cannot_end_its_code_span_and_become_html(manifest):
     for written in (cell, "`` ` 1 ```", "0.5`\n<script>alert(1)</script>"):
         grade = symback.grade(manifest, [_row(manifest, "eve", **{label: written})]).grades[0]
         text = feedback_markdown(grade)
-        item = next(line for line in text.splitlines() if line.startswith(f"- `"))
+        item = next(line for line in text.splitlines() if line.startswith("- `"))
         assert "<img" not in text.replace(item, "") and "<script" not in text.replace(item, "")
         fence = item[2:item.index(label)].strip()
         assert set(fence) == {"`"} and item.count(fence) == 2  # one code span, opened and closed on its line

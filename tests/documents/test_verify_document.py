@@ -34,8 +34,9 @@ def test_catalogue_has_every_key_in_both_languages():
     keys = list(walk(tomllib.loads((TEMPLATES_DIR / "verify.toml").read_text())))
     assert len(keys) > 40
     checking = TEMPLATES_DIR.parent / "symback" / "checking"
-    source = "".join((checking / name).read_text() for name in ("verify.py", "claim.py"))
-    used = set(re.findall(r'"(slip\.\w+|[a-z_]+)", \{', source))
+    source = "".join((checking / name).read_text() for name in ("verify.py", "claim.py", "links.py", "homework.py"))
+    used = set(re.findall(r'"(slip\.\w+|hw\.\w+|[a-z_]+)", \{', source))
+    assert {"hw.follow_on", "hw.as_computed", "hw.rounds_from"} <= used
     assert {f"detail.{k}" for k in used if k not in ("value",)} <= set(keys) | {"detail.value"}
 
 

@@ -1,0 +1,20 @@
+"""Verify reports in Jupyter: the facade's reports show themselves as their Markdown documents."""
+import symback
+import symback.api
+from symback.checking.homework import verify_homework as checking_verify_homework
+
+
+def test_the_facades_reports_render_as_markdown():
+    neuron = symback.solve(symback.load_example("neuron"))
+    claims = symback.verify_claims(neuron, [("dL/dw1", "2*(o - t)*o*(1 - o)*i2")])
+    markdown = claims._repr_markdown_()
+    assert markdown.startswith("# Checking the claims") and "**wrong**" in markdown
+    assert "you used $i_{2}$ where $i_{1}$ belongs" in markdown  # the misconception, in the printer's LaTeX
+    homework = symback.verify_homework("o = σ(1.5) = 0.8176\ndL/dw1 = dL/dl1 · i2", symback.load_example("neuron"))
+    markdown = homework._repr_markdown_()
+    assert "| 1 | $\\sim$ | o = σ(1.5) = 0.8176 | rounded" in markdown
+    assert "**The first wrong step is on line 2.**" in markdown
+    steps = symback.verify_steps("diff(x^3, x)\n= 3*x^2")
+    assert "$\\Leftrightarrow$" in steps._repr_markdown_()
+    assert symback.verify_homework.__doc__ == checking_verify_homework.__doc__  # the same function, shown
+    assert isinstance(homework, symback.api.StepsReport) and homework.first_wrong == 2

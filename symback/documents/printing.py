@@ -230,10 +230,10 @@ class SymbackLatexPrinter(LatexPrinter):
         printed numbers. Anything else (a coefficient, a power, a fraction, a non-commutative or
         twice-named symbol) goes to SymPy.
         """
-        args = expr.args
+        args, ordered = expr.args, self.order not in ("old", "none")  # (unordered: as stored, as SymPy prints)
         if _symbol_product(expr):
-            factors = sorted(args, key=_symbol_name)
-        elif self.order not in ("old", "none") and _product_of_sums(expr):
+            factors = sorted(args, key=_symbol_name) if ordered else args
+        elif ordered and _product_of_sums(expr):
             factors = sorted(args, key=_sort_key)  # (as_ordered_factors: symbols by name, then the sums)
         else:
             return super()._print_Mul(expr)
@@ -389,7 +389,8 @@ class _PlainPrinter(StrPrinter):
     def _print_Mul(self, expr: sp.Mul) -> str:
         """A product of plain symbols as SymPy's ``_print_Mul`` writes it (``a1_15*w2_9_15``), without its general path."""
         if _symbol_product(expr):
-            return "*".join(self._print(a) for a in sorted(expr.args, key=_symbol_name))
+            factors = sorted(expr.args, key=_symbol_name) if self.order not in ("old", "none") else expr.args
+            return "*".join(self._print(a) for a in factors)
         return super()._print_Mul(expr)
 
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:

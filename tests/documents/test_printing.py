@@ -426,3 +426,17 @@ def test_term_order_of_symbol_sums_is_sympys():
         computed += _monomial_names(expr) is not None
         assert _ordered_terms(expr, None) == tuple(expr.as_ordered_terms()), expr
     assert computed > 800
+
+def test_an_unordered_product_of_symbols_keeps_its_stored_order():
+    """With order "none" (or "old") SymPy prints a product's factors as stored, which is not name order
+    when their assumptions differ (an adjoint symbol has none): the short paths do the same."""
+    from sympy.printing.latex import LatexPrinter
+
+    from symback.documents.printing import plain
+
+    expr = sym("a") * sp.Symbol("\u2202z2_9")
+    for order in ("none", "old"):
+        printer = SymbackLatexPrinter({"order": order})
+        assert printer.doprint(expr) == LatexPrinter._print_Mul(printer, expr)
+        assert plain(expr, order=order) == sp.sstr(expr, order=order)
+    assert latex(expr) == r"a \text{\ensuremath{\partial}z2\_9}"  # name order otherwise, as SymPy sorts

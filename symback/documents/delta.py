@@ -16,7 +16,6 @@ built from the engine's steps (:func:`is_direct`); :func:`check_form` evaluates 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Mapping
 
 import sympy as sp
@@ -24,9 +23,9 @@ import sympy as sp
 from symback.documents.printing import name_latex
 from symback.documents.tex import Tex
 from symback.engine.derivation import Derivation
-from symback.engine.expr import times
 from symback.engine.rule import Conventions
 from symback.engine.rules import differentiate, partial, rule_name, symbols_in
+from symback.engine.sums import only_sums_and_products, times
 
 _PRE_ACTIVATION = re.compile(r"z(?P<rest>\d+_\d+(?:_s\d+)?)\Z")
 ADJOINT = "\u2202"  #: adjoint symbols are named "∂<node>": no user name can start so; printed last
@@ -115,22 +114,6 @@ def check_form(expr: sp.Expr, derivation: Derivation, node: str) -> bool:
     return error <= 1e-20 * scale
 
 
-@lru_cache(maxsize=1 << 12)
-def _sums_of_atoms(expr: sp.Expr) -> bool:
-    """Whether ``expr`` is atoms joined by ``+`` and ``*`` only: then no parent has an inner function.
-
-    Kept per node formula: a neuron's sum is asked about once for each of its inputs.
-    """
-    stack = [expr]
-    while stack:
-        e = stack.pop()
-        if isinstance(e, (sp.Add, sp.Mul)):
-            stack.extend(e.args)
-        elif not e.is_Atom:
-            return False
-    return True
-
-
 def textbook_local(expr: sp.Expr, parent: sp.Symbol, engine_local: sp.Expr, back_map: Mapping[sp.Expr, sp.Expr],
                    conventions: Conventions) -> tuple[tuple[sp.Expr, ...], sp.Expr, tuple[str, ...]] | None:
     """A local derivative by the chain rule, one level deep: (factors, final form, rule names), or None.
@@ -143,7 +126,7 @@ def textbook_local(expr: sp.Expr, parent: sp.Symbol, engine_local: sp.Expr, back
     >>> textbook_local((t - o)**2, o, 2*o - 2*t, {}, Conventions())[:2]
     ((2*(-o + t), -1), 2*(o - t))
     """
-    if _sums_of_atoms(expr):  # (w a + b: the descent below ends at the parent itself, for every parent)
+    if only_sums_and_products(expr):  # (w a + b: the descent below ends at the parent itself, for every parent)
         return None
     rules: list[str] = []
     coefficient = sp.S.One

@@ -18,13 +18,14 @@ from __future__ import annotations
 import sympy as sp
 
 import symback.engine.functions as fn
-from symback.engine.expr import symbol, times
+from symback.engine.expr import symbol
 from symback.engine.losses import LOSSES
 from symback.engine.rules import Conventions
 from symback.engine.names import (activation_name, bias_name, input_name, pre_activation_name, sample_suffix,
                                   target_name, weight_name)
 from symback.engine.node import INPUT, PARAM, GraphBuilder
 from symback.engine.spec import NetworkSpec
+from symback.engine.sums import times
 
 _ACTIVATION = {
     "sigmoid": fn.sigmoid,

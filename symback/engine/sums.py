@@ -29,6 +29,7 @@ are used here and nowhere else, each with a comment on the SymPy (1.14) behaviou
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 import mpmath.libmp as mlib
@@ -138,8 +139,13 @@ def neuron_terms(expr: sp.Expr) -> tuple[Pair, ...] | None:
     return terms
 
 
+@lru_cache(maxsize=1 << 12)
 def only_sums_and_products(expr: sp.Expr) -> bool:
-    """Whether ``expr`` is atoms joined by ``+`` and ``*`` only (at any depth): no power, no function."""
+    """Whether ``expr`` is atoms joined by ``+`` and ``*`` only (at any depth): no power, no function.
+
+    Kept per formula: the documents ask it of a neuron's sum once for each of its inputs (without it, a
+    16-16-16 network's worked solution takes 0.8% more instructions).
+    """
     stack = [expr]
     while stack:
         e = stack.pop()

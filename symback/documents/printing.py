@@ -173,7 +173,7 @@ class SymbackLatexPrinter(LatexPrinter):
         printed numbers. Anything else (a coefficient, a power, a fraction, a non-commutative or
         twice-named symbol) goes to SymPy.
         """
-        args, ordered = expr.args, self.order not in ("old", "none")  # (unordered: as stored, as SymPy prints)
+        args, ordered = expr.args, self._settings["order"] not in ("old", "none")  # (else as stored, as SymPy)
         if is_symbol_product(expr):
             factors = sorted(args, key=_symbol_name) if ordered else args
         elif ordered and is_product_of_sums(expr):
@@ -332,7 +332,8 @@ class _PlainPrinter(StrPrinter):
     def _print_Mul(self, expr: sp.Mul) -> str:
         """A product of plain symbols as SymPy's ``_print_Mul`` writes it (``a1_15*w2_9_15``), without its general path."""
         if is_symbol_product(expr):
-            factors = sorted(expr.args, key=_symbol_name) if self.order not in ("old", "none") else expr.args
+            factors = sorted(expr.args, key=_symbol_name) if self._settings["order"] not in ("old", "none") \
+                else expr.args
             return "*".join(self._print(a) for a in factors)
         return super()._print_Mul(expr)
 

@@ -44,12 +44,13 @@ def is_symbol_product(expr: sp.Expr) -> bool:
     """Whether ``expr`` is a product of distinct, commutative plain symbols (``a_{1} \\delta_{2}``).
 
     Distinct by name: two symbols of one name and different assumptions print alike, and the
-    printers' order by name could not tell them apart.
+    printers' order by name could not tell them apart. (A product is commutative when all its factors
+    are: ``Mul`` stores that once, so no factor is asked.)
     """
-    if type(expr) is not sp.Mul:
+    if type(expr) is not sp.Mul or not expr.is_commutative:
         return False
     args = expr.args
-    return all(type(a) is sp.Symbol and a.is_commutative for a in args) and len({a.name for a in args}) == len(args)
+    return all(type(a) is sp.Symbol for a in args) and len({a.name for a in args}) == len(args)
 
 
 def symbols_and_products(terms: Iterable[sp.Expr]) -> bool:
@@ -67,6 +68,8 @@ def is_product_of_sums(expr: sp.Mul) -> bool:
     The sums' terms are limited so that nothing in them asks the printer for more than brackets (a
     ``Mod`` or an ``Integral`` inside would, in ``_needs_mul_brackets``).
     """
+    if not expr.is_commutative:
+        return False
     args = expr.args
     sums = 0
     for a in args:
@@ -76,8 +79,6 @@ def is_product_of_sums(expr: sp.Mul) -> bool:
                 return False
             sums += 1
         elif type(a) is not sp.Symbol:
-            return False
-        if not a.is_commutative:
             return False
     return sums > 0 and len(set(args)) == len(args)
 
@@ -119,11 +120,12 @@ def pair_terms(expr: sp.Expr) -> tuple[Pair, ...] | None:
     for term in expr.args:
         if type(term) is sp.Symbol:
             terms.append((term,))
-        elif type(term) is sp.Mul and len(term.args) == 2 and type(term.args[0]) is sp.Symbol \
-                and type(term.args[1]) is sp.Symbol:
-            terms.append(term.args)
-        else:
+            continue
+        factors = term.args
+        if type(term) is not sp.Mul or len(factors) != 2 or type(factors[0]) is not sp.Symbol \
+                or type(factors[1]) is not sp.Symbol:
             return None
+        terms.append(factors)
     return tuple(terms)
 
 
@@ -211,13 +213,14 @@ def sum_value(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr | N
         return None
     added = []
     for term in terms:
-        numbers = [values.get(s) for s in term]
-        if not all(isinstance(x, _NUMBERS) for x in numbers):
-            return None
-        if len(numbers) == 1:
-            value = numbers[0]
+        if len(term) == 1:
+            value = values.get(term[0])
+            if not isinstance(value, _NUMBERS):
+                return None
         else:
-            x, y = numbers
+            x, y = values.get(term[0]), values.get(term[1])
+            if not (isinstance(x, _NUMBERS) and isinstance(y, _NUMBERS)):
+                return None
             value = y if x is _ONE else x if y is _ONE else x * y
         if value is not _ZERO:
             added.append(value)

@@ -15,7 +15,6 @@ built from the engine's steps (:func:`is_direct`); the tests evaluate such a for
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Mapping
 
 import sympy as sp
@@ -24,9 +23,9 @@ from symback.documents.notation import Delta
 from symback.documents.printing import latex
 from symback.documents.tex import Tex
 from symback.engine.derivation import Derivation
-from symback.engine.expr import times
 from symback.engine.rule import Conventions
 from symback.engine.rules import differentiate, partial, rule_name, symbols_in
+from symback.engine.sums import only_sums_and_products, times
 
 ADJOINT = "\u2202"  #: adjoint symbols are named "∂<node>": no user name can start so; printed last
 
@@ -95,22 +94,6 @@ def uses_adjoints(expr: sp.Expr) -> bool:
     return any(s.name.startswith(ADJOINT) for s in symbols_in(expr))
 
 
-@lru_cache(maxsize=1 << 12)
-def _sums_of_atoms(expr: sp.Expr) -> bool:
-    """Whether ``expr`` is atoms joined by ``+`` and ``*`` only: then no parent has an inner function.
-
-    Kept per node formula: a neuron's sum is asked about once for each of its inputs.
-    """
-    stack = [expr]
-    while stack:
-        e = stack.pop()
-        if isinstance(e, (sp.Add, sp.Mul)):
-            stack.extend(e.args)
-        elif not e.is_Atom:
-            return False
-    return True
-
-
 def textbook_local(expr: sp.Expr, parent: sp.Symbol, engine_local: sp.Expr, back_map: Mapping[sp.Expr, sp.Expr],
                    conventions: Conventions) -> tuple[tuple[sp.Expr, ...], sp.Expr, tuple[str, ...]] | None:
     """A local derivative by the chain rule, one level deep: (factors, final form, rule names), or None.
@@ -123,7 +106,7 @@ def textbook_local(expr: sp.Expr, parent: sp.Symbol, engine_local: sp.Expr, back
     >>> textbook_local((t - o)**2, o, 2*o - 2*t, {}, Conventions())[:2]
     ((2*(-o + t), -1), 2*(o - t))
     """
-    if _sums_of_atoms(expr):  # (w a + b: the descent below ends at the parent itself, for every parent)
+    if only_sums_and_products(expr):  # (w a + b: the descent below ends at the parent itself, for every parent)
         return None
     rules: list[str] = []
     coefficient = sp.S.One

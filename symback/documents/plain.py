@@ -1,7 +1,7 @@
 """Expressions as plain text (the JSON's formulas, messages): SymPy's ``sstr`` with Euler's number unambiguous.
 
 The short paths for sums and products of symbols use the shape tests the LaTeX printer uses
-(:mod:`symback.documents.printing`), so both printers agree on which expressions take them.
+(:mod:`symback.engine.sums`), so both printers agree on which expressions take them.
 """
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from typing import Any
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
-from symback.documents.printing import _ordered_terms, _symbol_name, _symbol_product, _symbols_and_products
+from symback.documents.printing import _ordered_terms, _symbol_name
+from symback.engine.sums import is_symbol_product, symbols_and_products
 
 
 class _PlainPrinter(StrPrinter):
@@ -22,8 +23,10 @@ class _PlainPrinter(StrPrinter):
 
     def _print_Mul(self, expr: sp.Mul) -> str:
         """A product of plain symbols as SymPy's ``_print_Mul`` writes it (``a1_15*w2_9_15``), without its general path."""
-        if _symbol_product(expr):
-            return "*".join(self._print(a) for a in sorted(expr.args, key=_symbol_name))
+        if is_symbol_product(expr):
+            factors = sorted(expr.args, key=_symbol_name) if self._settings["order"] not in ("old", "none") \
+                else expr.args
+            return "*".join(self._print(a) for a in factors)
         return super()._print_Mul(expr)
 
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
@@ -31,7 +34,7 @@ class _PlainPrinter(StrPrinter):
         chosen = order or self.order
         if chosen not in ("old", "none"):
             terms = _ordered_terms(expr, chosen)
-            if _symbols_and_products(terms):
+            if symbols_and_products(terms):
                 return " + ".join(self._print(t) for t in terms)
         return super()._print_Add(expr, order=order)
 

@@ -30,6 +30,7 @@ from symback.documents.notation_printing import NotationPrinting
 from symback.documents.tex import Tex
 from symback.engine.errors import did_you_mean
 from symback.engine.numerals import carried_digits, exact_decimal, number_latex
+from symback.engine.sums import is_product_of_sums, is_symbol_product, lex_ordered, symbols_and_products
 
 
 class SettingError(TypeError, ValueError):
@@ -44,40 +45,6 @@ def _symbol_name(symbol: sp.Symbol) -> str:
     return symbol.name
 
 
-def _symbols_and_products(terms) -> bool:
-    """Whether every term of a sum is a plain symbol or a :func:`_symbol_product`: SymPy prints such a
-    sum as its terms joined by `` + `` (none has a sign to pull out or needs brackets)."""
-    return all(type(t) is sp.Symbol or _symbol_product(t) for t in terms)
-
-
-def _symbol_product(expr: sp.Expr) -> bool:
-    """Whether ``expr`` is a product of distinct, commutative plain symbols (``a_{1} \\delta_{2}``)."""
-    if type(expr) is not sp.Mul:
-        return False
-    args = expr.args
-    return all(type(a) is sp.Symbol and a.is_commutative for a in args) and len({a.name for a in args}) == len(args)
-
-
-def _product_of_sums(expr: sp.Mul) -> bool:
-    r"""Whether ``expr`` is a product of distinct commutative plain symbols and sums of symbols, numbers and
-    products of them, one sum at least and no number factor (``a_{k} y_{j} \left(1 - y_{j}\right)``, a
-    graph's closed forms): SymPy prints it as its factors in ``sort_key`` order, each sum in brackets,
-    with no sign pulled out (no number leads) and no fraction (no negative power)."""
-    args = expr.args
-    sums = 0
-    for a in args:
-        if type(a) is sp.Add:
-            if not all(type(t) is sp.Symbol or t.is_Rational or (type(t) is sp.Mul and all(
-                    type(f) is sp.Symbol or f.is_Rational for f in t.args)) for t in a.args):
-                return False
-            sums += 1
-        elif type(a) is not sp.Symbol:
-            return False
-        if not a.is_commutative:
-            return False
-    return sums > 0 and len(set(args)) == len(args)
-
-
 def _sort_key(expr: sp.Expr):
     return expr.sort_key()
 
@@ -86,33 +53,9 @@ def _sort_key(expr: sp.Expr):
 def _ordered_terms(expr: sp.Add, order: str | None) -> tuple[sp.Expr, ...]:
     """``expr.as_ordered_terms(order)`` (what ``Printer._as_ordered_terms`` returns), kept: a document
     prints each sum twice (in symbols and with numbers), and ordering is most of printing a sum."""
-    if order is None and (names := _monomial_names(expr)) is not None:
-        return tuple(term for _, term in sorted(zip(names, expr.args)))
+    if order is None and (terms := lex_ordered(expr)) is not None:
+        return terms
     return tuple(expr.as_ordered_terms(order=order))
-
-
-_AFTER_EVERY_NAME = (1,)  #: sorts after every (0, name): a product comes before the product it begins
-
-
-def _monomial_names(expr: sp.Add) -> list[tuple] | None:
-    """Sort keys that put a sum of symbols and symbol products in SymPy's default (lex) term order, or None.
-
-    SymPy orders such terms by their exponent vectors over all the sum's symbols in name order,
-    greatest first: at the first symbol where two terms differ, the term that has it comes first,
-    so ``a b`` before ``a`` before ``b c`` (the names of a term in order, then a mark after every name).
-    None where that does not apply: a number, a power or a coefficient in a term, two symbols of one name.
-    """
-    keys, symbols = [], {}
-    for term in expr.args:
-        factors = term.args if _symbol_product(term) else (term,) if type(term) is sp.Symbol and term.is_commutative \
-            else None
-        if factors is None:
-            return None
-        for f in factors:
-            if symbols.setdefault(f.name, f) is not f:
-                return None
-        keys.append((*sorted((0, f.name) for f in factors), _AFTER_EVERY_NAME))
-    return keys
 
 
 class SymbackLatexPrinter(NotationPrinting, LatexPrinter):
@@ -178,17 +121,17 @@ class SymbackLatexPrinter(NotationPrinting, LatexPrinter):
 
     def _print_Mul(self, expr: sp.Mul) -> str:
         """A product of plain symbols (``a_{1} \\delta_{2}``, every weight's gradient), or of symbols and sums
-        (:func:`_product_of_sums`, a graph's closed forms), without SymPy's general path.
+        (:func:`~symback.engine.sums.is_product_of_sums`, a graph's closed forms), without SymPy's general path.
 
         What SymPy's ``_print_Mul`` does for such a product, step for step: factors in ``sort_key`` order
         (symbols by name, then the sums), each sum in brackets, ``mul_symbol_latex_numbers`` between two
         printed numbers. Anything else (a coefficient, a power, a fraction, a non-commutative or
         twice-named symbol) goes to SymPy.
         """
-        args = expr.args
-        if _symbol_product(expr):
-            factors = sorted(args, key=_symbol_name)
-        elif self.order not in ("old", "none") and _product_of_sums(expr):
+        args, ordered = expr.args, self._settings["order"] not in ("old", "none")  # (else as stored, as SymPy)
+        if is_symbol_product(expr):
+            factors = sorted(args, key=_symbol_name) if ordered else args
+        elif ordered and is_product_of_sums(expr):
             factors = sorted(args, key=_sort_key)  # (as_ordered_factors: symbols by name, then the sums)
         else:
             return super()._print_Mul(expr)
@@ -209,7 +152,7 @@ class SymbackLatexPrinter(NotationPrinting, LatexPrinter):
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
         chosen = order or self.order
         terms = self._as_ordered_terms(expr, order=order) if chosen in ("old", "none") else _ordered_terms(expr, chosen)
-        if _symbols_and_products(terms):
+        if symbols_and_products(terms):
             return " + ".join(self._print(t) for t in terms)
         if chosen != "none":
             terms = sorted(terms, key=lambda term: term.could_extract_minus_sign())  # stable

@@ -10,10 +10,11 @@ from __future__ import annotations
 import sympy as sp
 
 from symback.engine.derivation import BackStep, Derivation, SumToOne, Term
-from symback.engine.expr import times, within_size
+from symback.engine.expr import within_size
 from symback.engine.graph import Graph
 from symback.engine.rule import RuleNote
 from symback.engine.rules import differentiate, neuron_locals, notes_for
+from symback.engine.sums import times
 
 #: closed forms with more tree nodes than this are kept as built (nested), not simplified
 TIDY_NODES = 120

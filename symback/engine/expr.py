@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 import sympy as sp
-from sympy.core.basic import _args_sortkey
 from sympy.core.parameters import global_parameters
 
 import symback.engine.functions as fn
@@ -23,6 +22,7 @@ from symback.engine import limits
 from symback.engine.errors import FormulaError, did_you_mean
 from symback.engine.literals import MAX_LITERAL_DIGITS, LiteralProblem, is_decimal, read_decimal
 from symback.engine.losses import LOSSES
+from symback.engine.sums import times
 
 MAX_LENGTH = 5000        #: characters in one formula
 MAX_NODES = 1000         #: syntax-tree nodes in one formula
@@ -54,29 +54,6 @@ FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], tuple[int, ...] | None]] = {
     "max": (_extremum(sp.Max), None),
     "min": (_extremum(sp.Min), None),
 }
-
-def times(adjoint: sp.Expr, local: sp.Expr) -> sp.Expr:
-    """``adjoint * local``, the product ``Mul`` builds, without its general pass where the answer is plain.
-
-    Any product of two expressions (a formula's ``w*x``, a network's ``w a``); named for its main
-    user, the backward pass (an adjoint times a local derivative), and the worked solution's forms.
-
-    A local of 1 leaves the adjoint itself (``Mul`` drops the factor). A symbol times another symbol
-    (a weight's ``a δ``) or times a product of distinct symbols and sums (``a1_k * y_j*(1 - y_j)*(y_j
-    - t_j)``) is the product of all the factors in SymPy's canonical order: ``Mul`` would gather each
-    factor's base and exponent (all 1, all bases distinct), find no number, and sort them the same way.
-    """
-    if not global_parameters.evaluate or not isinstance(adjoint, sp.Basic):  # (unevaluated: two factors kept)
-        return adjoint * local
-    if local is sp.S.One and not adjoint.is_Number:
-        return adjoint
-    if type(local) is sp.Symbol and local.is_commutative and adjoint.is_commutative:
-        factors = (adjoint,) if type(adjoint) is sp.Symbol else adjoint.args if type(adjoint) is sp.Mul and all(
-            type(f) is sp.Symbol or type(f) is sp.Add for f in adjoint.args) else None
-        if factors is not None and local not in factors and len(set(factors)) == len(factors):
-            product = sp.Mul._from_args(sorted(factors + (local,), key=_args_sortkey), True)
-            return sp.Mul._exec_constructor_postprocessors(product)
-    return adjoint * local
 
 
 CONSTANTS = {"e": sp.E, "pi": sp.pi}

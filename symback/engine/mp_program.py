@@ -17,6 +17,7 @@ from sympy.printing.pycode import MpmathPrinter
 
 from symback.engine.functions import MPMATH_NAMESPACE
 from symback.engine.graph import Graph
+from symback.engine.sums import is_symbol_product, symbols_and_products
 
 #: terms of a sum printed in one run: Python's compiler recurses once per ``+`` of a run (a [3500, 1]
 #: layer's 3,500 terms overflowed it); longer sums are printed as sums of parenthesised runs
@@ -68,7 +69,8 @@ def mpmath_loss(graph: Graph) -> LossProgram:
 
 
 class _ProgramPrinter(MpmathPrinter):
-    """lambdify's mpmath printer, with products and sums of plain symbols written directly (``_v1*_v2 + _v3``):
+    """lambdify's mpmath printer, with products and sums of plain symbols written directly (``_v1*_v2 + _v3``,
+    :func:`symback.engine.sums.symbols_and_products`, in the order stored):
     most of a network's program, and the general path asks of each factor whether it is a fraction
     or negative. The arithmetic is the same; only the printing is shorter. Each graph symbol is printed
     as its name in the program (``names``)."""
@@ -82,7 +84,7 @@ class _ProgramPrinter(MpmathPrinter):
         return super()._print_Symbol(expr) if name is None else name
 
     def _print_Mul(self, expr: sp.Mul) -> str:
-        if all(type(a) is sp.Symbol for a in expr.args):
+        if is_symbol_product(expr):
             return "*".join(map(self._print, expr.args))
         return super()._print_Mul(expr)
 
@@ -90,8 +92,7 @@ class _ProgramPrinter(MpmathPrinter):
         if len(expr.args) > SUM_CHUNK:  # a wide sum (a [3500, 1] layer, a 64x64 kernel): bounded nesting
             return _chunked([self._print(sp.Add(*expr.args[i:i + SUM_CHUNK], evaluate=False))
                              for i in range(0, len(expr.args), SUM_CHUNK)])
-        if all(type(a) is sp.Symbol or type(a) is sp.Mul and all(type(f) is sp.Symbol for f in a.args)
-               for a in expr.args):
+        if symbols_and_products(expr.args):
             return " + ".join(map(self._print, expr.args))
         return super()._print_Add(expr, order)
 

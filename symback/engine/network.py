@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symback.engine.expr import symbol, times
+from symback.engine.expr import symbol
 from symback.engine.activations import ACTIVATIONS
 from symback.engine.losses import LOSSES
 from symback.engine.rules import Conventions
@@ -25,6 +25,7 @@ from symback.engine.names import (activation_name, bias_name, input_name, pre_ac
                                   target_name, weight_name)
 from symback.engine.node import INPUT, PARAM, GraphBuilder, Neuron
 from symback.engine.spec import NetworkSpec
+from symback.engine.sums import times
 
 def activation_expr(name: str, z: sp.Expr, zs: list[sp.Expr] | None = None, j: int = 1) -> sp.Expr:
     """The activation ``name`` (of :data:`~symback.engine.activations.ACTIVATIONS`) applied to ``z``, the

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -115,7 +114,7 @@ class RegressionSolution:
     def converges(self) -> bool:
         return self.descent.converges
 
-    @cached_property
+    @property
     def flops(self) -> dict[str, int]:
         """Multiply-adds of each method (naive algorithms): the closed form and gradient descent."""
         n, p = self.X.shape

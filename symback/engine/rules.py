@@ -18,6 +18,7 @@ from sympy import S
 import symback.engine.functions as fn
 from symback.engine.errors import RuleError
 from symback.engine.rule import DEFAULT_CONVENTIONS, Conventions, Rule, RuleNote
+from symback.engine.sums import neuron_terms
 
 
 def _others(expr: sp.Expr, i: int) -> sp.Expr:
@@ -145,27 +146,23 @@ _SUM_PRODUCT_RULES = (RULES[sp.Add].name, RULES[sp.Mul].name)
 def neuron_locals(expr: sp.Expr) -> dict[sp.Symbol, tuple[sp.Expr, tuple[str, ...]]] | None:
     """Each symbol's (local derivative, rules) in a neuron's sum ``w1*a1 + ... + b``, as
     :func:`differentiate` gives them: ``None`` unless ``expr`` is a sum of symbols and products of two
-    symbols in which each symbol occurs once.
+    symbols in which each symbol occurs once (:func:`symback.engine.sums.neuron_terms`).
 
     The walk (:func:`differentiate`) would visit every term of the sum once per symbol (quadratic in the
     fan-in) to find what the table says at once: d/db of the sum is 1 (sum rule), d/dw of its term w*a is a (sum and
     product rule).
     """
-    if type(expr) is not sp.Add:
+    terms = neuron_terms(expr)
+    if terms is None:
         return None
     found: dict[sp.Symbol, tuple[sp.Expr, tuple[str, ...]]] = {}
-    for term in expr.args:
-        if type(term) is sp.Symbol:
-            pairs: tuple = ((term, (sp.S.One, _SUM_RULE)),)
-        elif type(term) is sp.Mul and len(term.args) == 2 and all(type(f) is sp.Symbol for f in term.args):
-            a, b = term.args
-            pairs = ((a, (b, _SUM_PRODUCT_RULES)), (b, (a, _SUM_PRODUCT_RULES)))
+    for term in terms:
+        if len(term) == 1:
+            found[term[0]] = (sp.S.One, _SUM_RULE)
         else:
-            return None
-        for symbol, entry in pairs:
-            if symbol in found:  # w*x + w*y: the local of w is a sum, for the walk
-                return None
-            found[symbol] = entry
+            a, b = term
+            found[a] = (b, _SUM_PRODUCT_RULES)
+            found[b] = (a, _SUM_PRODUCT_RULES)
     return found
 
 

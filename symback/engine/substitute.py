@@ -13,19 +13,19 @@ from dataclasses import dataclass
 from typing import Mapping
 
 import mpmath
-import mpmath.libmp as mlib
 import sympy as sp
-from sympy.core.parameters import global_parameters
 
 from symback.engine.derivation import PRECISION, Check, Derivation, Numbers
 from symback.engine.errors import EvaluationError
 from symback.engine.graph import Graph
 from symback.engine.mp_program import LossProgram, central_difference, leaf_order, mp_number, mp_point, mpmath_loss
+from symback.engine.sums import sum_value
+
 
 def evaluate(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr], where: str,
              precision: int = PRECISION) -> sp.Expr:
     """``expr`` at ``values``: an exact number when possible, else a Float of ``precision`` digits."""
-    result = _plain_value(expr, values)
+    result = sum_value(expr, values)  # (a symbol or a neuron's sum: the fast path)
     if result is not None:
         return result
     result = expr.xreplace(values)
@@ -44,56 +44,6 @@ def evaluate(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr], where: str,
         raise EvaluationError(where, "the value is not a real number at the given point (log or sqrt of a negative?)",
                               "change the values so the formula stays real")
     return result
-
-
-def _plain_value(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr | None:
-    """The value of a symbol, or of a neuron's sum ``w1*a1 + ... + b`` (symbols and products of two
-    symbols), at finite numbers: ``None`` for any other formula or value.
-
-    The same number ``expr.xreplace(values)`` builds, by the same operations: ``Mul`` of two numbers
-    drops a factor that is ``S.One`` and multiplies the two (``x*y``), ``Add`` drops terms that are
-    ``S.Zero`` and adds the rest in the order of its arguments (Floats round in that order). Without
-    the ``Mul``, ``Add`` and their cache, and the assumption queries ``Mul`` asks of each new number,
-    which cost most of a network's forward pass. A non-finite result (an infinite leaf) is left to the
-    general path.
-    """
-    if type(expr) is sp.Symbol:
-        value = values.get(expr)
-        return value if isinstance(value, _NUMBERS) else None
-    if type(expr) is not sp.Add or not global_parameters.evaluate:
-        return None
-    terms = []
-    for term in expr.args:
-        if type(term) is sp.Symbol:
-            value = values.get(term)
-            if not isinstance(value, _NUMBERS):
-                return None
-        elif type(term) is sp.Mul and len(term.args) == 2:
-            f, g = term.args
-            if type(f) is not sp.Symbol or type(g) is not sp.Symbol:
-                return None
-            x, y = values.get(f), values.get(g)
-            if not (isinstance(x, _NUMBERS) and isinstance(y, _NUMBERS)):
-                return None
-            value = y if x is _ONE else x if y is _ONE else x * y
-        else:
-            return None
-        if value is not _ZERO:
-            terms.append(value)
-    if len(terms) < 2:
-        total = terms[0] if terms else _ZERO
-    else:
-        total = _ZERO
-        for value in terms:
-            total += value
-    if total.is_Float and total._mpf_ in _NOT_FINITE:
-        return None
-    return total
-
-
-_ONE, _ZERO = sp.S.One, sp.S.Zero
-_NUMBERS = (sp.Rational, sp.Float)  #: the values a sum is added up from here (Integer is a Rational)
-_NOT_FINITE = (mlib.finf, mlib.fninf, mlib.fnan)
 
 
 def forward(graph: Graph, point: Mapping[str, sp.Expr] | None = None,

@@ -165,49 +165,6 @@ def test_a_long_sum_is_one_add_and_an_unevaluated_one_keeps_its_grouping():
     assert sp.srepr(kept) == sp.srepr(expected) and len(kept.args) == 2
 
 
-
-@pytest.mark.parametrize("seed", range(30))
-def test_products_of_adjoints_and_locals_are_muls(seed, tree):
-    """:func:`times` against ``adjoint * local``, on random products (also unevaluated, as tidied)."""
-    import random
-
-    from symback.engine.expr import times
-
-    rng = random.Random(seed)
-    names = [sp.Symbol(f"s{i}", real=True) for i in range(12)]
-    rng.shuffle(names)
-    factors = []
-    for _ in range(rng.randint(2, 4)):  # mostly what the short cut takes: distinct symbols and sums
-        kind = rng.choices(range(5), weights=(8, 5, 4, 1, 1))[0]
-        if kind == 0:
-            factors.append(names.pop())
-        elif kind == 1:
-            factors.append(1 - names.pop())
-        elif kind == 2:
-            factors.append(names.pop() - names.pop())
-        elif kind == 3:
-            factors.append(rng.choice(names) ** 2)
-        else:
-            factors.append(sp.Rational(rng.randint(-3, 3), rng.randint(1, 3)))
-    for evaluate in (True, False):
-        with sp.evaluate(evaluate):
-            adjoint = sp.Mul(*factors)
-        for local in (rng.choice(names), sp.S.One, rng.choice(names) * rng.choice(names), sp.Integer(2)):
-            fast, general = times(adjoint, local), adjoint * local
-            assert tree(fast) == tree(general) and str(fast) == str(general)
-    for adjoint, local in ((names[0], names[1]), (names[1], names[0]), (names[0], names[0])):
-        fast, general = times(adjoint, local), adjoint * local  # a weight's a δ in the document
-        assert tree(fast) == tree(general) and str(fast) == str(general)
-
-
-def test_unevaluated_products_stay_two_factors(tree):
-    from symback.engine.expr import times
-
-    x, y, z = sp.symbols("x y z", real=True)
-    with sp.evaluate(False):
-        assert tree(times(x * (1 - y), z)) == tree(x * (1 - y) * z)
-
-
 def test_a_parsed_product_is_sympys_product(tree):
     """Formulas multiply through times: each parsed sum of products has the structure SymPy's * builds."""
     import random

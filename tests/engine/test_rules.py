@@ -151,40 +151,6 @@ def test_the_walk_gives_what_adding_each_partial_to_zero_gives():
         assert differentiate(e, s) == _walk_by_accumulation(e, s), (e, s)
 
 
-def _random_neuron(rng, names):
-    """A random sum of symbols and products of two of them, as network builders and formulas give."""
-    pool = list(names)
-    rng.shuffle(pool)
-    terms = []
-    while len(pool) >= 2 and len(terms) < 6:
-        terms.append(pool.pop() * pool.pop() if rng.random() < 0.7 else pool.pop())
-    if rng.random() < 0.2:  # a symbol used twice: the short cut must step aside
-        terms.append(rng.choice(names) * rng.choice(pool or names))
-    return sp.Add(*terms)
-
-
-@pytest.mark.parametrize("seed", range(30))
-def test_neuron_locals_are_the_walks(seed, tree):
-    """The short cut for a neuron's sum against :func:`differentiate`, on random sums."""
-    import random
-
-    from symback.engine.rules import neuron_locals
-
-    rng = random.Random(seed)
-    names = [sp.Symbol(f"s{i}", real=True) for i in range(10)]
-    expr = _random_neuron(rng, names)
-    found = neuron_locals(expr)
-    counts = {s: sum(1 for t in expr.args if s in t.free_symbols) for s in expr.free_symbols}
-    if not expr.is_Add or any(c > 1 for c in counts.values()) or \
-            any(t.is_Mul and len(t.args) != 2 or t.is_Pow for t in expr.args):
-        assert found is None
-        return
-    assert set(found) == expr.free_symbols
-    for symbol, (local, rules) in found.items():
-        walked, walked_rules = differentiate(expr, symbol)
-        assert tree(local) == tree(walked) and rules == walked_rules
-
-
 def test_notes_are_objects_that_name_their_rule():
     """A derivation's notes carry the rule's name and its note; their text is what the JSON states."""
     notes = notes_for(fn.relu(x) + sp.Abs(y) + fn.relu(z))

@@ -271,13 +271,16 @@ def exercise(spec: Mapping | str | Path, variants: int = 10, seed: int = 0, name
 
 
 def grade(manifest: Mapping | str | Path, submissions: str | Path | Sequence[Mapping[str, str]],
-          map_variants: Callable[[Callable, list], list] | None = None) -> Gradebook:
+          map_variants: Callable[[Callable, list], list] | None = None, follow_on_credit: float = 1.0) -> Gradebook:
     """Grade students' answers (one row each: student, variant, then one column per asked quantity).
 
     ``manifest`` is ``variants.json`` (a path, or its parsed dictionary); ``submissions`` a CSV path
-    or rows as dictionaries. Verdicts are the verifier's (:func:`verify_claims`): correct,
-    rounding-carried or wrong with the likely slip; an empty cell is ``blank``. ``map_variants(work,
-    jobs)`` runs the variants' jobs (default: one after the other; ``symback grade``: its process pool).
+    or rows as dictionaries. Each cell's verdict (one acceptance rule, :mod:`symback.checking.acceptance`):
+    ``correct``, ``rounding-carried``, ``follow-on`` (right from the student's own wrong answers upstream,
+    worth ``follow_on_credit`` of a mark), ``wrong`` (with its misconception where one explains it),
+    ``too few digits``, ``not a number`` or ``blank``. Rows of unknown variants are listed in
+    ``.ungraded``. ``map_variants(work, jobs)`` runs the variants' jobs (default: one after the other;
+    ``symback grade``: its process pool).
     """
     from symback.checking.grade import grade_submissions, read_submissions  # lazy: start-up time
     from symback.checking.manifest import load_manifest
@@ -292,4 +295,4 @@ def grade(manifest: Mapping | str | Path, submissions: str | Path | Sequence[Map
         columns = list(rows[0]) if rows else []
     if not rows:
         raise SymbackError(where, "no submissions", "one row per student: student, variant, then the answers")
-    return grade_submissions(manifest, rows, columns, where, name, map_variants)
+    return grade_submissions(manifest, rows, columns, where, name, map_variants, follow_on_credit)

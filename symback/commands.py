@@ -33,7 +33,7 @@ __getattr__, __dir__ = lazy_names(globals(), {
     "symback.documents.verify_document": ("build_verify_document", "claims_json", "claims_text", "steps_json",
                                           "steps_text"),
     "symback.documents.exercise_document": ("build_exercise_document", "manifest_json"),
-    "symback.documents.gradebook": ("feedback_markdown", "feedback_name", "gradebook_csv"),
+    "symback.documents.gradebook": ("feedback_markdown", "feedback_name", "gradebook_csv", "misconceptions_csv"),
     "symback.documents.moodle": ("answers_csv", "moodle_xml"),
     "symback.engine.vary": ("variant_seeds",),
 })
@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
     from symback.checking.identities import IDENTITIES, derive_identity
     from symback.documents.exercise_document import build_exercise_document, manifest_json
     from symback.documents.gallery import gallery, lang_suffix, matrix_stem
-    from symback.documents.gradebook import feedback_markdown, feedback_name, gradebook_csv
+    from symback.documents.gradebook import feedback_markdown, feedback_name, gradebook_csv, misconceptions_csv
     from symback.documents.identity_document import build_identity_document
     from symback.documents.json_output import identity_json, identity_text
     from symback.documents.matrix_document import build_matrix_document
@@ -61,6 +61,6 @@ __all__ = [
     "DEFAULT_BUDGET", "IDENTITIES", "derive_identity", "parse_claim", "gallery", "lang_suffix",
     "matrix_stem", "build_identity_document", "identity_json", "identity_text", "build_matrix_document",
     "build_verify_document", "claims_json", "claims_text", "steps_json", "steps_text", "build_exercise_document",
-    "manifest_json", "feedback_markdown", "feedback_name", "gradebook_csv", "answers_csv", "moodle_xml",
+    "manifest_json", "feedback_markdown", "feedback_name", "gradebook_csv", "misconceptions_csv", "answers_csv", "moodle_xml",
     "variant_seeds",
 ]

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from symback.engine.solution import Solution
 
 CORRECT, NUMERIC, CARRIED, UNDECIDED = "correct", "numeric", "rounding-carried", "undecided"
+UNPROVED = "unproved"   #: equal at every probe, but a kink's other side never probed and no proof: not right
 RIGHT = frozenset({CORRECT, NUMERIC, CARRIED})   #: verdicts that count as right (exit code 0)
 CARRY_DIGITS = range(2, 7)   #: significant digits a hand computation may round its intermediates to
 PROBES = 10                  #: probe points for a formula claim (the problem's own point first)
@@ -41,7 +42,7 @@ class ClaimResult:
     name: str                 #: the left side as written
     claimed: str              #: the right side as written
     quantity: Quantity
-    verdict: str              #: correct, numeric, rounding-carried, wrong (or undecided: too few defined probes)
+    verdict: str              #: correct, numeric, rounding-carried, wrong, unproved (a kink unprobed), undecided
     actual: sp.Expr           #: the exact (or 50-digit) value at the problem's point
     formula: sp.Expr | None   #: the engine's formula, for a formula claim
     claimed_expr: sp.Expr | None  #: the claim as written (unevaluated), for printing

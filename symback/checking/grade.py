@@ -1,30 +1,43 @@
-"""Batch grading: every student's answers to their variant, with the verifier's rounding-aware verdicts.
+"""Batch grading: every student's answers to their variant, judged by one acceptance rule, with follow-on credit.
 
 ``variants.json`` (written by ``symback exercise``) holds the problem and each variant's drawn values;
-each variant is solved again by the engine and every submitted answer is a claim checked by
-:func:`symback.checking.verify.verify_claims`: correct, rounding-carried (what a hand computation that
-rounds its intermediates gives) or wrong, with the likely slip where one is found. A blank answer is
-wrong ("no answer"). Before grading, the re-solved answers are compared with the manifest's.
+each variant is solved again by the engine (once per run, its claim checker shared by the variant's
+rows) and every cell is judged by the acceptance rule of :mod:`symback.checking.acceptance` (``blank``,
+``not a number``, ``too few digits``, ``correct``). A number outside the key's window is
+``rounding-carried`` when a hand computation that rounds its intermediates gives it, ``follow-on`` when
+it is right from the student's own wrong answers upstream (:mod:`symback.checking.follow_on`, worth
+``follow_on_credit`` of a mark), else ``wrong``, with the misconception that explains it where one does.
+A row of an unknown variant is not graded and is listed with its reason; the others are.
+Before grading, the re-solved answers are compared with the manifest's.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
-from symback.checking.claim import RIGHT, ClaimResult, ClaimsReport
+import sympy as sp
+
+from symback.checking.acceptance import BLANK, CORRECT, NOT_A_NUMBER, TOO_FEW_DIGITS, judge
+from symback.checking.claim import CARRIED, ClaimResult
+from symback.checking.equivalence import WRONG
+from symback.checking.follow_on import carried_from
 from symback.checking.manifest import REGENERATE, Manifest, read_manifest
-from symback.checking.verify import verify_claims
+from symback.checking.steps import FOLLOW_ON
+from symback.checking.verify import ClaimChecker
 from symback.engine import limits
 from symback.engine.errors import SymbackError, read_user_file
 from symback.engine.solution import solve_spec
 from symback.engine.vary import Question, answer, round_answer, variant_spec
 
-BLANK = "blank"      #: the verdict of an empty cell (counted as not right)
+#: every verdict a gradebook cell can hold, best first
+VERDICTS = (CORRECT, CARRIED, FOLLOW_ON, WRONG, TOO_FEW_DIGITS, NOT_A_NUMBER, BLANK)
+FULL_MARKS = frozenset({CORRECT, CARRIED})  #: verdicts worth a full mark
 FIXED_COLUMNS = ("student", "variant")
 MAX_CELL = 5000      #: characters of one answer (a formula's limit): a longer cell is wrong, and not read
 SHOWN = 200          #: characters of such a cell shown in the gradebook's feedback
@@ -32,17 +45,25 @@ SHOWN = 200          #: characters of such a cell shown in the gradebook's feedb
 
 @dataclass(frozen=True)
 class Mark:
-    """One answer of one student: the cell as written, its verdict and the verifier's result (None if blank)."""
+    """One answer of one student: the cell as written, its verdict, and why."""
 
     question: Question
     written: str
-    verdict: str
-    result: ClaimResult | None
+    verdict: str                  #: one of :data:`VERDICTS`
+    result: ClaimResult | None    #: the verifier's result for a number outside the window (else None)
     expected: str                 #: the key's answer (rounded)
+    hint: str | None = None       #: for ``not a number``: ``decimal_comma`` when it reads as 0,406
+    upstream: tuple[str, ...] = ()  #: for ``follow-on``: the wrong answers it follows from
 
     @property
     def right(self) -> bool:
-        return self.verdict in RIGHT
+        return self.verdict in FULL_MARKS
+
+    @property
+    def misconception(self) -> str | None:
+        """The code of the misconception that explains a wrong answer, or None."""
+        found = self.result.misconception if self.result is not None and self.verdict == WRONG else None
+        return found.code if found is not None else None
 
 
 @dataclass(frozen=True)
@@ -53,19 +74,47 @@ class Grade:
     student: str
     variant: str
     marks: tuple[Mark, ...]
-    report: ClaimsReport | None   #: the verifier's report (for the detail sentences), None if every cell is blank
+    loss: str = "L"               #: the problem's loss name (the detail sentences name it)
+    follow_on_credit: float = 1.0
 
     @property
     def right(self) -> int:
         return sum(m.right for m in self.marks)
 
+    @property
+    def follow_on(self) -> int:
+        return sum(m.verdict == FOLLOW_ON for m in self.marks)
+
+    @property
+    def score(self) -> float:
+        """Full marks for right answers, ``follow_on_credit`` of one for each follow-on answer."""
+        return self.right + self.follow_on_credit * self.follow_on
+
+
+@dataclass(frozen=True)
+class Ungraded:
+    """A row that could not be graded, and why (it is listed; the other rows are graded)."""
+
+    row: int
+    student: str
+    variant: str
+    reason: str
+
 
 @dataclass(frozen=True)
 class Gradebook:
-    """Every graded row, in the order of the submissions."""
+    """Every graded row, in the order of the submissions, and the rows that could not be graded."""
 
     questions: tuple[Question, ...]
     grades: tuple[Grade, ...]
+    ungraded: tuple[Ungraded, ...] = ()
+    digits: int | None = None     #: the significant digits every answer is asked to
+
+    def misconceptions(self) -> list[tuple[str, str, int]]:
+        """(question, misconception code, number of students) for every misconception named, most frequent first."""
+        counted = Counter((m.question.label, m.misconception) for g in self.grades for m in g.marks if m.misconception)
+        order = {q.label: i for i, q in enumerate(self.questions)}
+        return [(q, code, n) for (q, code), n in sorted(counted.items(), key=lambda kv: (order[kv[0][0]], -kv[1], kv[0][1]))]
 
 
 def read_submissions(path: str | Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -90,13 +139,18 @@ def read_submissions(path: str | Path) -> tuple[list[str], list[dict[str, str]]]
 
 def grade_submissions(manifest: Mapping[str, Any] | Manifest, rows: Sequence[Mapping[str, str]], columns: Sequence[str],
                       where: str = "submissions", manifest_name: str = "variants.json",
-                      map_variants: Callable[[Callable, list], list] | None = None) -> Gradebook:
+                      map_variants: Callable[[Callable, list], list] | None = None,
+                      follow_on_credit: float = 1.0) -> Gradebook:
     """Grade ``rows`` (CSV rows as dicts, ``columns`` the header) against ``manifest``.
 
-    Raises :class:`SymbackError` naming the file, row and column for an unknown variant, a missing
-    column or a manifest that does not rebuild; nothing is graded then. ``map_variants(work, jobs)``
-    runs :func:`grade_variant` over the variants (``symback grade``: in its process pool).
+    Raises :class:`SymbackError` naming the file and column for a missing column or a manifest that does
+    not rebuild (nothing is graded then); a row of an unknown variant is listed in ``ungraded``.
+    ``map_variants(work, jobs)`` runs :func:`grade_variant` over the variants (``symback grade``: in its
+    process pool). ``follow_on_credit`` (0 to 1) is what a follow-on answer is worth.
     """
+    if not 0 <= follow_on_credit <= 1:
+        raise SymbackError("--follow-on-credit", f"{follow_on_credit} is not between 0 and 1",
+                           "give the share of a mark a follow-on answer earns: 1 (full), 0.5, or 0 (none)")
     plan = manifest if isinstance(manifest, Manifest) else read_manifest(manifest, manifest_name)
     for column in FIXED_COLUMNS + tuple(q.label for q in plan.questions):
         if column not in columns:
@@ -105,27 +159,31 @@ def grade_submissions(manifest: Mapping[str, Any] | Manifest, rows: Sequence[Map
                                + ", ".join(q.label for q in plan.questions))
     ids = [v.id for v in plan.variants]
     groups: dict[str, list] = {}
+    ungraded = []
     for number, row in enumerate(rows, 2):
         vid = _cell(row, "variant")
         if vid not in ids:
-            raise SymbackError(f"{where}: row {number}", f"unknown variant {_quoted(vid)}",
-                               f"use an id of {plan.name} ({ids[0]} .. {ids[-1]})")
+            ungraded.append(Ungraded(number, _cell(row, "student"), vid, f"unknown variant {_quoted(vid)}: use an id of "
+                                     f"{plan.name} ({ids[0]} .. {ids[-1]})"))
+            continue
         groups.setdefault(vid, []).append((number, {k: _cell(row, k) for k in row if isinstance(k, str)}))
-    graded = (map_variants or _in_turn)(partial(grade_variant, plan), list(groups.items()))
-    return Gradebook(plan.questions, tuple(sorted((g for batch in graded for g in batch), key=lambda g: g.row)))
+    graded = (map_variants or _in_turn)(partial(grade_variant, plan, follow_on_credit), list(groups.items()))
+    return Gradebook(plan.questions, tuple(sorted((g for batch in graded for g in batch), key=lambda g: g.row)),
+                     tuple(ungraded), plan.digits)
 
 
-def grade_variant(manifest: Manifest, job: tuple[str, list]) -> tuple[Grade, ...]:
+def grade_variant(manifest: Manifest, follow_on_credit: float, job: tuple[str, list]) -> tuple[Grade, ...]:
     """Solve one variant again, check the key's answers are still the engine's, and grade its rows."""
     vid, rows = job
     entry = next(v for v in manifest.variants if v.id == vid)
     solution = solve_spec(variant_spec(manifest.spec, dict(entry.values)))
-    expected = dict(entry.answers)
-    for q in manifest.questions:
-        if round_answer(answer(solution, q), manifest.digits).text != expected[q.label]:
-            raise SymbackError(f"{manifest.name}: variant {vid}", f"the answer to {q.label} is not "
-                               f"{_quoted(expected[q.label])} any more", REGENERATE)
-    return tuple(_grade_row(number, row, vid, solution, manifest.questions, expected) for number, row in rows)
+    keys = {q.label: round_answer(answer(solution, q), manifest.digits) for q in manifest.questions}
+    for label, written in entry.answers:
+        if keys[label].text != written:
+            raise SymbackError(f"{manifest.name}: variant {vid}", f"the answer to {label} is not "
+                               f"{_quoted(written)} any more", REGENERATE)
+    checker = ClaimChecker(solution, limits.current().budget, 0)
+    return tuple(_grade_row(checker, manifest, number, row, vid, keys, follow_on_credit) for number, row in rows)
 
 
 def _in_turn(work: Callable, jobs: list) -> list:
@@ -144,32 +202,36 @@ def _quoted(text: str) -> str:
     return shown if len(shown) <= 40 else shown[:30] + "…" + shown[-1]
 
 
-def _grade_row(number: int, row: Mapping[str, str], vid: str, solution, questions, expected: Mapping[str, str]) -> Grade:
-    cells = [(q, row.get(q.label, "")) for q in questions]
-    claims = [(q.label, text) for q, text in cells if text and len(text) <= MAX_CELL]
-    report = None
-    results: dict[str, ClaimResult] = {}
-    if claims:
-        try:
-            report = verify_claims(solution, claims)
-            results = {r.name: r for r in report.results}
-        except SymbackError:  # a cell that is neither a number nor a formula: check the cells one by one
-            report, results = _one_by_one(solution, claims)
-    marks = []
-    for q, text in cells:
-        result = results.get(q.label)
-        verdict = BLANK if not text else (result.verdict if result else "wrong")
-        shown = text if len(text) <= MAX_CELL else text[:SHOWN] + "…"  # too long to read: wrong, shown cut
-        marks.append(Mark(q, shown, verdict, result, expected[q.label]))
-    return Grade(number, row.get("student", ""), vid, tuple(marks), report)
-
-
-def _one_by_one(solution, claims: Iterable[tuple[str, str]]):
-    results, report = {}, None
-    for label, text in claims:
-        try:
-            report = verify_claims(solution, [(label, text)])
-            results[label] = report.results[0]
-        except SymbackError:
-            continue  # unreadable: graded wrong, shown as written
-    return report, results
+def _grade_row(checker: ClaimChecker, manifest: Manifest, number: int, row: Mapping[str, str], vid: str,
+               keys: Mapping, credit: float) -> Grade:
+    """One row: each cell judged by the rule, a number outside its window checked by the verifier, then follow-on."""
+    marks, numbers, units = [], {}, {}
+    for q in manifest.questions:
+        text = row.get(q.label, "")
+        shown = text if len(text) <= MAX_CELL else text[:SHOWN] + "…"
+        if len(text) > MAX_CELL:  # too long to read: not a number, shown cut
+            marks.append(Mark(q, shown, NOT_A_NUMBER, None, keys[q.label].text))
+            continue
+        judged = judge(text, keys[q.label], manifest.digits)
+        result = None
+        verdict = judged.verdict
+        if verdict is None:
+            quantity = checker.quantity(q.label, f"{manifest.name}: {q.label}")
+            result = checker.number(q.label, judged.number.text, quantity, checker.exact[quantity],
+                                    sp.Rational(judged.number.value.numerator, judged.number.value.denominator),
+                                    judged.number.unit)
+            verdict = CORRECT if result.verdict == CORRECT else CARRIED if result.verdict == CARRIED else WRONG
+        if judged.number is not None and judged.number.value != 0:
+            quantity = checker.quantity(q.label, manifest.name)
+            numbers[quantity] = (sp.Rational(judged.number.value.numerator, judged.number.value.denominator),
+                                 verdict in FULL_MARKS)
+            units[quantity] = judged.number.unit
+        marks.append(Mark(q, shown, verdict, result, keys[q.label].text, judged.hint))
+    for i, mark in enumerate(marks):
+        if mark.verdict == WRONG:
+            quantity = checker.quantity(mark.question.label, manifest.name)
+            upstream = carried_from(checker, quantity, numbers[quantity][0], units[quantity], numbers) \
+                if quantity in numbers else None
+            if upstream:
+                marks[i] = Mark(mark.question, mark.written, FOLLOW_ON, mark.result, mark.expected, None, upstream)
+    return Grade(number, row.get("student", ""), vid, tuple(marks), checker.graph.loss, credit)

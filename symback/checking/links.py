@@ -22,6 +22,7 @@ import sympy as sp
 from symback.checking.claim import CARRY_DIGITS, DECIMAL, PROBES, Detail, expression_unit, show, unit, within
 from symback.checking.equivalence import (NUMERIC, PROBE_DPS, PROVED, UNDECIDED, WRONG, Comparison, close,
                                          exact_difference, exactly_different, lambdify_mp, precision, probe, scales)
+from symback.checking.kinks import crossing_points, kinks, uncovered
 from symback.checking.mutations import Misconception, named
 from symback.checking.steps import FOLLOW_ON, GIVEN, ROUNDED
 from symback.checking.sweep import Change, Quantity, mp_value, round_significant
@@ -146,6 +147,10 @@ class Links:
         at_left, at_right = self.at_point(left), self.at_point(right)
         dps = precision(a, b)
         points = self.points(dps, tuple(scales(a, b)))
+        symbols, folds = list(self.graph.symbols.values()), kinks(a, b)  # both sides of every kink, or no belief
+        if folds:
+            points = points + crossing_points(folds, symbols, points,
+                                              lambda rng, size: self.checker.candidate(rng, size, dps), self.checker.seed)
         comparison = probe(at_right, at_left, points, (), dps)
         if comparison.verdict != WRONG and (difference := exact_difference(b, a)) is not None:
             comparison = exactly_different(difference, at_right, at_left, points, dps, comparison.points)
@@ -162,6 +167,9 @@ class Links:
         if _expands_equal(a, b) or _expands_equal(*(expand_nodes(self.graph, e) for e in (a, b))) \
                 or self.checker.prove(b, a):
             return Link(PROVED, (("proved", {}),), comparison=comparison)
+        if comparison.verdict != UNDECIDED and (missing := uncovered(folds, symbols, points)):
+            return Link(UNDECIDED, (("unproved_kink", {"kink": sp.sstr(missing[0]), "budget": f"{self.checker.budget:g}"}),),
+                        comparison=comparison)
         key = UNDECIDED if comparison.verdict == UNDECIDED else NUMERIC
         return Link(key, ((key, {"points": str(comparison.points), "budget": f"{self.checker.budget:g}"}),),
                     comparison=comparison)

@@ -49,6 +49,9 @@ class Misconception:
     code: str
     params: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
 
+    def __reduce__(self):  # (a mapping proxy does not pickle: a graded row comes back from a pool worker)
+        return (_rebuilt, (self.code, dict(self.params)))
+
 
 @dataclass(frozen=True)
 class Mutation:
@@ -56,6 +59,10 @@ class Mutation:
 
     misconception: Misconception
     change: Change
+
+
+def _rebuilt(code: str, params: dict) -> Misconception:
+    return Misconception(code, MappingProxyType(params))
 
 
 def named(code: str, **params) -> Misconception:

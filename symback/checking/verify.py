@@ -31,10 +31,11 @@ from symback.engine.errors import SymbackError, did_you_mean
 from symback.engine.expr import parse_as_written, parse_formula, within_size
 from symback.engine.graph import expand_nodes
 from symback.engine.literals import LiteralProblem, read_decimal
-from symback.checking.claim import (CARRIED, CARRY_DIGITS, CORRECT, DECIMAL, DERIVATIVE, DIGIT_RUNS, NUMERIC, PROBES, UNDECIDED,
+from symback.checking.claim import (CARRIED, CARRY_DIGITS, CORRECT, DECIMAL, DERIVATIVE, DIGIT_RUNS, NUMERIC, PROBES, UNDECIDED, UNPROVED,
                                     UPDATED, ClaimResult, ClaimsReport, Detail, expression_unit, show, significant, unit,
                                     within)
 from symback.checking.equivalence import PROBE_DPS
+from symback.checking.kinks import crossing_points, kinks, uncovered
 from symback.checking.misconceptions import Explainer
 from symback.checking.sweep import Quantity, Sweep
 from symback.engine.numerals import number_text
@@ -190,6 +191,9 @@ class ClaimChecker:
         claim_at = lambda p: left(*(p[s.name] for s in symbols))  # noqa: E731
         target, dps = self.sweep.target(quantity), precision(claimed, engine)  # 10^-30 in the claim: 70 digits
         points = self.points(dps, scales(claimed, engine))
+        folds = kinks(claimed, engine)  # both sides of every kink probed, or no belief in "equal"
+        if folds:
+            points += crossing_points(folds, symbols, points, lambda rng, size: self.candidate(rng, size, dps), self.seed)
         comparison = probe(claim_at, target, points, self.variants(left, symbols, claimed), dps)
         if comparison.verdict != WRONG and (difference := exact_difference(claimed, engine)) is not None:
             comparison = exactly_different(difference, claim_at, target, points, dps, comparison.points)
@@ -208,6 +212,8 @@ class ClaimChecker:
             verdict, detail = CORRECT, ("proved", {})
         elif comparison.verdict == UNDECIDED:  # too few points where the problem is defined to believe it
             verdict, detail = UNDECIDED, ("undecided", {"points": str(comparison.points), "budget": number_text(self.budget)})
+        elif missing := uncovered(folds, symbols, points):  # equal where probed, but one side of a kink never was
+            verdict, detail = UNPROVED, ("unproved_kink", {"kink": sp.sstr(missing[0]), "budget": number_text(self.budget)})
         else:
             verdict, detail = NUMERIC, ("numeric", {"points": str(comparison.points), "budget": number_text(self.budget)})
         details.append(detail)
@@ -243,20 +249,27 @@ class ClaimChecker:
         """The problem's own point, then random points (targets kept summing to 1 where assumed), then
         fewer at each of ``sizes`` (leaves scaled to the claim's constants: thresholds like step(x - 1000))."""
         rng = random.Random(self.seed)
-        fixed = {t for group in self.sweep.groups for t in group}
         points = []
         for size, wanted in [(sp.S.One, PROBES)] + [(size, PROBES // 2) for size in sizes]:
             candidates = ([self.graph.point] if size == 1 else []) + [self.sweep.random_point(rng) for _ in range(4 * wanted)]
             found = 0
             for candidate in candidates:
-                scaled = {n: v if n in fixed else v * size for n, v in candidate.items()}
-                full = self.sweep.evaluate(scaled, dps)
+                full = self._scaled(candidate, size, dps)
                 if full is not None:
                     points.append(full)
                     found += 1
                 if found == wanted:
                     break
         return points
+
+    def candidate(self, rng: random.Random, size, dps: int) -> dict[str, mpmath.mpf] | None:
+        """A random full point with the leaves scaled by ``size``; None where the problem is undefined."""
+        return self._scaled(self.sweep.random_point(rng), size, dps)
+
+    def _scaled(self, point, size, dps: int) -> dict[str, mpmath.mpf] | None:
+        """``point``'s leaves times ``size`` (targets that sum to 1 kept), evaluated in full; None if undefined."""
+        fixed = {t for group in self.sweep.groups for t in group}
+        return self.sweep.evaluate({n: v if n in fixed else v * size for n, v in point.items()}, dps)
 
     def variants(self, left, symbols, claimed) -> list[tuple[Detail, object]]:
         """The claim with one slip undone: a factor of the chain restored or dropped, a name swapped."""

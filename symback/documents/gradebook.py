@@ -1,41 +1,83 @@
-"""The gradebook of ``symback grade``: one CSV row per student, and one short feedback file per student."""
+"""The gradebook of ``symback grade``: one CSV row per student, one short feedback file per student, and the
+instructor's table of misconceptions (question × misconception: how many students)."""
 from __future__ import annotations
 
 import re
 
-from symback.checking.grade import BLANK, Grade, Gradebook
+from symback.checking.acceptance import BLANK, CORRECT, NOT_A_NUMBER, TOO_FEW_DIGITS
+from symback.checking.grade import Grade, Gradebook
+from symback.checking.steps import FOLLOW_ON
 from symback.documents.catalogue import messages
 from symback.documents.spreadsheet import csv_text
-from symback.documents.verify_document import claim_detail
+from symback.documents.verify_document import result_detail
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 NAME_BYTES = 120  #: bytes of the student's id in a feedback file's name
 
 
 def gradebook_csv(book: Gradebook) -> str:
-    """student, variant, score, total, then each asked quantity's verdict (correct, rounding-carried, wrong, blank).
+    """student, variant, score, total, each asked quantity's verdict, and a note (why a row was not graded).
 
-    A student id a spreadsheet would run as a formula is written as text (:mod:`symback.documents.spreadsheet`).
+    Verdicts: correct, rounding-carried, follow-on, wrong, too few digits, not a number, blank. A row that
+    could not be graded keeps its place (by row) with empty cells and its reason. A student id a spreadsheet
+    would run as a formula is written as text (:mod:`symback.documents.spreadsheet`).
     """
-    header = ("student", "variant", "score", "total", *(q.label for q in book.questions))
-    return csv_text([header] + [(g.student, g.variant, g.right, len(g.marks), *(m.verdict for m in g.marks))
-                                for g in book.grades])
+    header = ("student", "variant", "score", "total", *(q.label for q in book.questions), "note")
+    rows = [(g.row, (g.student, g.variant, _score(g.score), len(g.marks), *(m.verdict for m in g.marks), ""))
+            for g in book.grades]
+    rows += [(u.row, (u.student, u.variant, "", len(book.questions), *("" for _ in book.questions), u.reason))
+             for u in book.ungraded]
+    return csv_text([header] + [cells for _, cells in sorted(rows, key=lambda r: r[0])])
 
 
-def feedback_markdown(grade: Grade, lang: str = "en") -> str:
-    """A student's feedback: the score, then each answer with its verdict and why (the likely slip)."""
+def misconceptions_csv(book: Gradebook) -> str:
+    """question, misconception (its code), students: every misconception named in the gradebook, with how many
+    students' answers it explains, most frequent first within a question (the instructor's table)."""
+    return csv_text([("question", "misconception", "students")] + book.misconceptions())
+
+
+def feedback_markdown(grade: Grade, lang: str = "en", digits: int | None = None) -> str:
+    """A student's feedback: the score, then each answer with its verdict and why (the likely slip);
+    ``digits``: the significant digits asked (the gradebook's), named when too few were given."""
     t = messages(lang)
+    total = len(grade.marks)
+    score = t["exercise.score_follow_on"].format(right=grade.right, total=total, follow_on=grade.follow_on,
+                                                 score=_score(grade.score)) if grade.follow_on \
+        else t["exercise.score"].format(right=grade.right, total=total)
     lines = [f"# {t['exercise.feedback_title']}: {_md(grade.student)} ({t['exercise.variant']} {grade.variant})", "",
-             t["exercise.score"].format(right=grade.right, total=len(grade.marks)), ""]
+             score, ""]
     for mark in grade.marks:
         if mark.verdict == BLANK:
             lines.append(f"- `{mark.question.label}`: {t['exercise.blank']}; {t['exercise.expected'].format(answer=mark.expected)}")
             continue
         verdict = t.get(f"verify.verdict.{mark.verdict}", mark.verdict)
-        why = claim_detail(mark.result, grade.report, lang) if mark.result is not None and grade.report is not None \
-            else t["exercise.expected"].format(answer=mark.expected)
-        lines.append(f"- {_code(f'{mark.question.label} = {mark.written}')}: {verdict} ({_md(why)})")
+        why = "" if mark.verdict == CORRECT else f" ({_md(_why(mark, grade, t, lang, digits))})"
+        lines.append(f"- {_code(f'{mark.question.label} = {mark.written}')}: {verdict}{why}")
     return "\n".join(lines) + "\n"
+
+
+def _why(mark, grade: Grade, t, lang: str, digits: int | None) -> str:
+    """The reason shown beside a verdict."""
+    if mark.verdict == NOT_A_NUMBER:
+        return t["exercise.decimal_comma" if mark.hint == "decimal_comma" else "exercise.not_a_number"].format(
+            answer=mark.expected, point=mark.written.replace(",", "."))
+    if mark.verdict == TOO_FEW_DIGITS:
+        return t["exercise.too_few_digits"].format(digits=digits, answer=mark.expected)
+    if mark.verdict == FOLLOW_ON:
+        return t["exercise.follow_on"].format(upstream=_listed(mark.upstream, t), answer=mark.expected)
+    if mark.result is not None:
+        return result_detail(mark.result, grade.loss, lang)
+    return t["exercise.expected"].format(answer=mark.expected)
+
+
+def _listed(labels: tuple[str, ...], t) -> str:
+    """``o``, ``o and dL/dw1``, ``o, L and dL/dw1`` (the catalogue's last joint)."""
+    return labels[0] if len(labels) < 2 else ", ".join(labels[:-1]) + t["exercise.list_and"] + labels[-1]
+
+
+def _score(score: float) -> str:
+    """A score as people write it: 5, 4.5, 4.25."""
+    return format(score, "g") if score != int(score) else str(int(score))
 
 
 def feedback_name(grade: Grade) -> str:

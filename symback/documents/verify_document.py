@@ -25,7 +25,7 @@ from symback.checking.claim import ClaimResult, ClaimsReport
 from symback.engine.numerals import json_number, number_text, rounded
 
 POINT_DIGITS = 30  #: a probe point's values are exact numbers carried at 40 digits: their first 30 are the number
-CLAIM_MARKS = {"correct": "✓", "numeric": "≈", "rounding-carried": "~", "wrong": "✗", "undecided": "?"}
+CLAIM_MARKS = {"correct": "✓", "numeric": "≈", "rounding-carried": "~", "wrong": "✗", "undecided": "?", "unproved": "?"}
 
 
 def detail_text(details, lang: str = "en", point: str = "") -> str:
@@ -48,12 +48,18 @@ def _point_text(point: Mapping, own: Mapping | None, lang: str, instance: Mappin
 
 def claim_detail(result: ClaimResult, report: ClaimsReport, lang: str = "en", sentence: bool = True) -> str:
     """Why a claim got its verdict; the misconception's sentence (``sentence``) replaces the generic slip."""
-    point = _point_text(result.counterexample, report.solution.graph.point, lang) if result.counterexample else ""
+    graph = report.solution.graph
+    return result_detail(result, graph.loss, lang, graph.point, sentence)
+
+
+def result_detail(result: ClaimResult, loss: str, lang: str = "en", point=None, sentence: bool = True) -> str:
+    """:func:`claim_detail` from the loss's name and the problem's point (``point``: for a counterexample)."""
+    shown = _point_text(result.counterexample, point, lang) if result.counterexample and point is not None else ""
     details = ((("read_as", {"echo": result.echo}),) if result.echo else ()) + tuple(
         d for d in result.details if result.misconception is None or not d[0].startswith("slip."))
-    text = detail_text(details, lang, point)
+    text = detail_text(details, lang, shown)
     if sentence and result.misconception is not None:
-        text += "; " + misconception_text(result.misconception, lang, report.solution.graph.loss)
+        text += "; " + misconception_text(result.misconception, lang, loss)
     return text
 
 

@@ -66,11 +66,13 @@ def test_an_answer_carried_through_rounded_intermediates_is_rounding_carried(man
     pytest.skip("no variant of this seed differs by rounding")  # pragma: no cover
 
 
-def test_unknown_variant_and_missing_column_name_the_row(manifest, tmp_path):
-    bad = row(manifest, "dave", variant="v99")
-    with pytest.raises(symback.SymbackError) as exc:
-        symback.grade(manifest, [row(manifest, "alice"), bad])
-    assert exc.value.where == "submissions: row 3" and "unknown variant 'v99'" in exc.value.message
+def test_an_unknown_variant_is_listed_and_the_other_rows_graded_a_missing_column_refused(manifest, tmp_path):
+    """Issue 26: a row that cannot be graded is listed with its reason; the others are graded."""
+    book = symback.grade(manifest, [row(manifest, "alice"), row(manifest, "dave", variant="v99")])
+    assert [g.student for g in book.grades] == ["alice"] and all(m.verdict == "correct" for m in book.grades[0].marks)
+    (ungraded,) = book.ungraded
+    assert (ungraded.row, ungraded.student, ungraded.variant) == (3, "dave", "v99")
+    assert "unknown variant 'v99'" in ungraded.reason and "v01" in ungraded.reason
     missing = row(manifest, "erin")
     del missing["dL/dw2"]
     with pytest.raises(symback.SymbackError, match="missing column 'dL/dw2'"):
@@ -84,20 +86,20 @@ def test_a_tampered_manifest_is_refused(manifest):
         symback.grade(edited, [row(manifest, "alice")])
 
 
-def test_an_unreadable_cell_is_wrong_not_an_error(manifest):
+def test_an_unreadable_cell_is_not_a_number_not_an_error(manifest):
     book = symback.grade(manifest, [row(manifest, "frank", o="zero point six")])
     mark = book.grades[0].marks[0]
-    assert mark.verdict == "wrong" and mark.written == "zero point six"
+    assert mark.verdict == "not a number" and mark.written == "zero point six"
 
 
-def test_a_cell_over_the_csv_modules_cap_is_graded_wrong_not_an_error(manifest, tmp_path):
-    """A cell of 131,073 characters (the csv module's cap is 131,072): that cell is wrong, shown cut; the rest graded."""
+def test_a_cell_over_the_csv_modules_cap_is_graded_not_a_number_not_an_error(manifest, tmp_path):
+    """A cell of 131,073 characters (the csv module's cap is 131,072): that cell is not read, shown cut; the rest graded."""
     student = row(manifest, "gina", o="1" * 131_073)
     path = tmp_path / "subs.csv"
     path.write_text(",".join(student) + "\n" + ",".join(student.values()) + "\n", encoding="utf-8")
     grade = symback.grade(manifest, path).grades[0]
     marks = {m.question.label: m for m in grade.marks}
-    assert marks["o"].verdict == "wrong" and len(marks["o"].written) < 300
+    assert marks["o"].verdict == "not a number" and len(marks["o"].written) < 300
     assert all(m.verdict == "correct" for label, m in marks.items() if label != "o")
 
 

@@ -7,6 +7,7 @@ import stat
 import subprocess
 import sys
 import time
+from decimal import Decimal
 
 import pytest
 
@@ -103,7 +104,9 @@ def test_grade_gradebook_feedback_and_exit_codes(tmp_path, capsys):
     assert code == 2 and "row 1: missing column 'L'" in err and not (tmp_path / "g2").exists()
     bad.write_text("student,variant," + ",".join(labels) + "\nana,v7," + ",".join("1" for _ in labels) + "\n", encoding="utf-8")
     code, _, err = run(["grade", tmp_path / "variants.json", bad, "-o", tmp_path / "g2"], capsys)
-    assert code == 2 and "row 2: unknown variant 'v7'" in err and not (tmp_path / "g2").exists()
+    assert code == 1 and "row 2: not graded: unknown variant 'v7'" in err  # listed, the other rows (none) graded
+    listed = list(csv.DictReader((tmp_path / "g2" / "gradebook.csv").open(encoding="utf-8")))
+    assert [(r["student"], r["score"], r["note"][:19]) for r in listed] == [("ana", "", "unknown variant 'v7")]
 
 
 # -- bounded and orphan-free: the pool of derive, the budget, signals ------------------------------------------
@@ -281,3 +284,31 @@ def _counting(calls):
         calls.append(args[1])
         return real(*args, **kwargs)
     return counted
+
+
+def test_grade_follow_on_credit_and_the_misconceptions_table(tmp_path, capsys):
+    """--follow-on-credit sets what a follow-on answer earns; misconceptions.csv counts the named mistakes."""
+    assert run(["exercise", "--example", "exercise_neuron", "--variants", 1, "--format", "md", "-o", tmp_path], capsys)[0] == 0
+    manifest = json.loads((tmp_path / "variants.json").read_text(encoding="utf-8"))
+    variant = manifest["variants"][0]
+    values = {"i1": 2, "i2": 5, "t": 0, **variant["values"]}
+    o = Decimal(variant["answers"]["o"]["answer"]) / 2  # a wrong o, and L computed from it (by hand, exactly)
+    loss = (Decimal(values["t"]) - o) ** 2
+    labels = [q["label"] for q in manifest["questions"]]
+    cells = {label: variant["answers"][label]["answer"] for label in labels}
+    cells.update(o=str(o), L=str(loss))
+    key = cells["dL/dw1"]
+    cells["dL/dw1"] = key[1:] if key.startswith("-") else "-" + key
+    subs = tmp_path / "subs.csv"
+    subs.write_text("student,variant," + ",".join(labels) + "\nann," + variant["id"] + ","
+                    + ",".join(cells[label] for label in labels) + "\n", encoding="utf-8")
+    code, out, err = run(["grade", tmp_path / "variants.json", subs, "--follow-on-credit", 0.5, "-o", tmp_path / "g"], capsys)
+    assert code == 0 and err == "" and "1 follow-on" in out
+    (row,) = csv.DictReader((tmp_path / "g" / "gradebook.csv").open(encoding="utf-8"))
+    assert (row["o"], row["L"], row["dL/dw1"]) == ("wrong", "follow-on", "wrong")
+    right = sum(row[label] == "correct" for label in labels)
+    assert float(row["score"]) == right + 0.5
+    table = list(csv.DictReader((tmp_path / "g" / "misconceptions.csv").open(encoding="utf-8")))
+    assert [(r["question"], int(r["students"])) for r in table if r["question"] == "dL/dw1"] == [("dL/dw1", 1)]
+    code, _, err = run(["grade", tmp_path / "variants.json", subs, "--follow-on-credit", 2, "-o", tmp_path / "g3"], capsys)
+    assert code == 2 and "--follow-on-credit" in err and err.count("\n") == 1

@@ -295,4 +295,6 @@ def grade(manifest: Mapping | str | Path, submissions: str | Path | Sequence[Map
         columns = list(rows[0]) if rows else []
     if not rows:
         raise SymbackError(where, "no submissions", "one row per student: student, variant, then the answers")
-    return grade_submissions(manifest, rows, columns, where, name, map_variants, follow_on_credit)
+    from symback.documents.gradebook import shown_gradebook  # lazy: start-up time
+
+    return shown_gradebook(grade_submissions(manifest, rows, columns, where, name, map_variants, follow_on_credit))

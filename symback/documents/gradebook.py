@@ -3,6 +3,7 @@ instructor's table of misconceptions (question × misconception: how many studen
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, fields
 
 from symback.checking.acceptance import BLANK, CORRECT, NOT_A_NUMBER, TOO_FEW_DIGITS
 from symback.checking.grade import Grade, Gradebook
@@ -28,6 +29,35 @@ def gradebook_csv(book: Gradebook) -> str:
     rows += [(u.row, (u.student, u.variant, "", len(book.questions), *("" for _ in book.questions), u.reason))
              for u in book.ungraded]
     return csv_text([header] + [cells for _, cells in sorted(rows, key=lambda r: r[0])])
+
+
+@dataclass(frozen=True)
+class ShownGradebook(Gradebook):
+    """A :class:`Gradebook` that Jupyter shows as its Markdown table (what :func:`symback.grade` returns)."""
+
+    def _repr_markdown_(self) -> str:
+        return gradebook_markdown(self)
+
+
+def shown_gradebook(book: Gradebook) -> ShownGradebook:
+    return ShownGradebook(**{f.name: getattr(book, f.name) for f in fields(book)})
+
+
+def gradebook_markdown(book: Gradebook, lang: str = "en") -> str:
+    """The gradebook as a Markdown table (a row per student: score, each verdict), then the misconceptions."""
+    t = messages(lang)
+    labels = [q.label for q in book.questions]
+    lines = ["| student | variant | score | " + " | ".join(_code(label) for label in labels) + " |",
+             "|---|---|---:|" + "---|" * len(labels)]
+    for g in book.grades:
+        cells = [t.get(f"verify.verdict.{m.verdict}", m.verdict) + (f" ({m.misconception})" if m.misconception else "")
+                 for m in g.marks]
+        lines.append(f"| {_md(g.student)} | {_md(g.variant)} | {_score(g.score)}/{len(g.marks)} | " + " | ".join(cells) + " |")
+    for u in book.ungraded:
+        lines.append(f"| {_md(u.student)} | {_md(u.variant)} | | " + " | ".join("" for _ in labels) + " |")
+    notes = [f"- row {u.row}: {_md(u.reason)}" for u in book.ungraded]
+    counted = [f"- {_code(q)}: {code} × {n}" for q, code, n in book.misconceptions()]
+    return "\n".join(lines + ([""] + notes if notes else []) + ([""] + counted if counted else [])) + "\n"
 
 
 def misconceptions_csv(book: Gradebook) -> str:

@@ -57,3 +57,17 @@ def test_a_long_or_odd_student_id_makes_a_short_file_name(manifest):
         name = feedback_name(grade)
         assert len(name.encode("utf-8")) <= 255 and "/" not in name and not name.startswith(".")
         assert name.endswith(".row2.md")
+
+
+def test_the_gradebook_shows_itself_in_jupyter_as_a_table():
+    ex = symback.exercise(symback.example_path("exercise_neuron"), variants=2, seed=3, name="example:exercise_neuron")
+    manifest = json.loads(json.dumps(manifest_json(ex)))
+    variant = manifest["variants"][0]
+    answers = {label: a["answer"] for label, a in variant["answers"].items()}
+    book = symback.grade(manifest, [{"student": "ann", "variant": variant["id"], **answers, "o": "x"},
+                                    {"student": "bo", "variant": "v99", **answers}])
+    markdown = book._repr_markdown_()
+    header, rule, ann, bo, _, note = markdown.splitlines()[:6]
+    assert header.startswith("| student | variant | score | `o` |") and ann.startswith(f"| ann | {variant['id']} | ")
+    assert f"| {len(answers) - 1}/{len(answers)} | not a number |" in ann and bo.startswith("| bo | v99 | |")
+    assert note == "- row 3: unknown variant 'v99': use an id of variants.json (v01 .. v02)"

@@ -55,7 +55,7 @@ class Explainer:
     def computed(self, digits: int | None, mutation: Mutation | None = None) -> Mapping[Quantity, mpmath.mpf] | None:
         """Every quantity at the problem's point, with ``mutation``, as a hand computation that rounds each
         stored value to ``digits`` significant digits gets it (None: exact); None where it is undefined."""
-        key = (id(mutation), digits)
+        key = (mutation, digits)
         if key not in self._runs:
             try:
                 self._runs[key] = self.sweep.run(self.graph.point, digits,

@@ -53,9 +53,10 @@ class Misconception:
         return (_rebuilt, (self.code, dict(self.params)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Mutation:
-    """One mutation of the derivation: its misconception and the change the sweep runs it with."""
+    """One mutation of the derivation: its misconception and the change the sweep runs it with (compared and
+    hashed by identity: an explainer keeps its runs per mutation object)."""
 
     misconception: Misconception
     change: Change

@@ -17,14 +17,14 @@ from pathlib import Path
 
 from symback.api import Exercise, SymbackError, example_path, exercise_spec, exercise_variant
 from symback.commands import (DETAILS, answers_csv, build_exercise_document, compile_pdf, lang_suffix, manifest_json,
-                              messages, moodle_xml, render_document, variant_seeds, write_atomic)
+                              messages, moodle_cloze_xml, moodle_xml, render_document, variant_seeds, write_atomic)
 from symback.cli.common import json_text, log_lines
 from symback.cli.faults import check_paths, limit_options
 from symback.cli.outputs import output_set
 from symback.cli.pool import pool_map
 
 SHEET_FORMATS = ("md", "tex", "pdf")  #: the sheets' and keys' formats (derive's are symback.cli.derive.FORMATS)
-LMS = ("moodle", "csv")
+LMS = ("moodle", "moodle-cloze", "csv")
 MAX_VARIANTS = 10_000
 PDF_TIMEOUT = 120  #: seconds for one variant's PDF; a combined PDF gets 20 more per variant
 PDF_EPOCH = "0"   #: SOURCE_DATE_EPOCH for pdflatex: no clock in the PDFs, so reruns are byte-identical
@@ -37,7 +37,8 @@ def add_arguments(p) -> None:
     p.add_argument("--variants", type=int, default=10, metavar="N", help="how many variants (default 10)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="the random seed (default 0; same seed, same variants)")
     p.add_argument("-o", "--output", default="exercise", metavar="DIR", help="output directory (default exercise)")
-    p.add_argument("--lms", default="", metavar="KIND", help="also write moodle (moodle.xml) and/or csv (answers.csv)")
+    p.add_argument("--lms", default="", metavar="KIND",
+                   help=f"also write, comma-separated: {', '.join(LMS)} (files: README, Exercises for a course)")
     p.add_argument("--lang", default="en", help="document language: en or ko (default en)")
     p.add_argument("--detail", default="full", choices=DETAILS, help="the key's worked solution: full or compact")
     p.add_argument("--format", default="md,tex,pdf", help="sheet and key formats, comma-separated: md, tex, pdf")
@@ -55,7 +56,7 @@ def run(args) -> int:
             raise SymbackError("--format", f"unknown format '{f}'", "use md, tex or pdf")
     for k in lms:
         if k not in LMS:
-            raise SymbackError("--lms", f"unknown kind '{k}'", "use moodle or csv")
+            raise SymbackError("--lms", f"unknown kind '{k}'", f"use {', '.join(LMS)}")
     if not 1 <= args.variants <= MAX_VARIANTS:
         raise SymbackError("--variants", f"{args.variants} is out of range", f"use 1 to {MAX_VARIANTS}")
     if args.output == "-":
@@ -93,7 +94,7 @@ def _progress(done: int, total: int, what: str) -> None:
 
 
 #: the files of an exercise set (any language): what a set that replaces it removes
-SET_FILES = re.compile(r"variants\.json|answers\.csv|moodle(\.\w+)?\.xml|(sheet|key)_v\d+(\.\w+)?\.(md|tex|pdf)"
+SET_FILES = re.compile(r"variants\.json|answers\.csv|moodle(_cloze)?(\.\w+)?\.xml|(sheet|key)_v\d+(\.\w+)?\.(md|tex|pdf)"
                        r"|(sheets|keys)(\.\w+)?\.(tex|pdf)")
 
 
@@ -111,6 +112,8 @@ def _write(exercise: Exercise, args, formats, lms) -> None:
         pdfs = _documents(exercise, args, formats, write)
         if "moodle" in lms:
             write(moodle_xml(exercise, args.lang), f"moodle{suffix}.xml")
+        if "moodle-cloze" in lms:
+            write(moodle_cloze_xml(exercise, args.lang), f"moodle_cloze{suffix}.xml")
         if "csv" in lms:
             write(answers_csv(exercise), "answers.csv")
         names += _typeset([(tex, staging, name, timeout) for tex, name, timeout in pdfs], out)

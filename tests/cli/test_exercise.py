@@ -312,3 +312,12 @@ def test_grade_follow_on_credit_and_the_misconceptions_table(tmp_path, capsys):
     assert [(r["question"], int(r["students"])) for r in table if r["question"] == "dL/dw1"] == [("dL/dw1", 1)]
     code, _, err = run(["grade", tmp_path / "variants.json", subs, "--follow-on-credit", 2, "-o", tmp_path / "g3"], capsys)
     assert code == 2 and "--follow-on-credit" in err and err.count("\n") == 1
+
+
+def test_lms_kinds_write_their_files_and_an_unknown_kind_is_refused(tmp_path, capsys):
+    base = ["exercise", "--example", "exercise_neuron", "--variants", 2, "--format", "md"]
+    code, out, err = run(base + ["--lms", "moodle,moodle-cloze", "-o", tmp_path / "a"], capsys)
+    assert code == 0 and err == "", err
+    assert {"moodle.xml", "moodle_cloze.xml"} <= set(files(tmp_path / "a")) and "moodle_cloze.xml" in out
+    code, _, err = run(base + ["--lms", "blackboard", "-o", tmp_path / "b"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "moodle-cloze" in err and not (tmp_path / "b").exists()

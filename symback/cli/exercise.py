@@ -16,15 +16,16 @@ from functools import partial
 from pathlib import Path
 
 from symback.api import Exercise, SymbackError, example_path, exercise_spec, exercise_variant
-from symback.commands import (DETAILS, answers_csv, build_exercise_document, compile_pdf, lang_suffix, manifest_json,
-                              messages, moodle_cloze_xml, moodle_xml, render_document, variant_seeds, write_atomic)
+from symback.commands import (DETAILS, answers_csv, build_exercise_document, canvas_qti_zip, canvas_warning,
+                              compile_pdf, lang_suffix, manifest_json, messages, moodle_cloze_xml, moodle_xml,
+                              render_document, variant_seeds, write_atomic)
 from symback.cli.common import json_text, log_lines
 from symback.cli.faults import check_paths, limit_options
 from symback.cli.outputs import output_set
 from symback.cli.pool import pool_map
 
 SHEET_FORMATS = ("md", "tex", "pdf")  #: the sheets' and keys' formats (derive's are symback.cli.derive.FORMATS)
-LMS = ("moodle", "moodle-cloze", "csv")
+LMS = ("moodle", "moodle-cloze", "canvas", "csv")
 MAX_VARIANTS = 10_000
 PDF_TIMEOUT = 120  #: seconds for one variant's PDF; a combined PDF gets 20 more per variant
 PDF_EPOCH = "0"   #: SOURCE_DATE_EPOCH for pdflatex: no clock in the PDFs, so reruns are byte-identical
@@ -94,8 +95,8 @@ def _progress(done: int, total: int, what: str) -> None:
 
 
 #: the files of an exercise set (any language): what a set that replaces it removes
-SET_FILES = re.compile(r"variants\.json|answers\.csv|moodle(_cloze)?(\.\w+)?\.xml|(sheet|key)_v\d+(\.\w+)?\.(md|tex|pdf)"
-                       r"|(sheets|keys)(\.\w+)?\.(tex|pdf)")
+SET_FILES = re.compile(r"variants\.json|answers\.csv|moodle(_cloze)?(\.\w+)?\.xml|canvas_qti(\.\w+)?\.zip"
+                       r"|(sheet|key)_v\d+(\.\w+)?\.(md|tex|pdf)|(sheets|keys)(\.\w+)?\.(tex|pdf)")
 
 
 def _write(exercise: Exercise, args, formats, lms) -> None:
@@ -104,7 +105,7 @@ def _write(exercise: Exercise, args, formats, lms) -> None:
     manifest = json_text(manifest_json(exercise))
     names: list[str] = []
     with output_set(out, partial(_replaced, manifest)) as staging:
-        def write(text: str, name: str) -> None:
+        def write(text: str | bytes, name: str) -> None:
             write_atomic(staging / name, text)
             names.append(name)
 
@@ -114,11 +115,15 @@ def _write(exercise: Exercise, args, formats, lms) -> None:
             write(moodle_xml(exercise, args.lang), f"moodle{suffix}.xml")
         if "moodle-cloze" in lms:
             write(moodle_cloze_xml(exercise, args.lang), f"moodle_cloze{suffix}.xml")
+        if "canvas" in lms:
+            write(canvas_qti_zip(exercise, args.lang), f"canvas_qti{suffix}.zip")
         if "csv" in lms:
             write(answers_csv(exercise), "answers.csv")
         names += _typeset([(tex, staging, name, timeout) for tex, name, timeout in pdfs], out)
     for name in names:
         print(f"wrote {out / name}")
+    if "canvas" in lms and canvas_warning(exercise):
+        print(f"symback exercise: warning: {canvas_warning(exercise)}", file=sys.stderr)
 
 
 def _replaced(manifest: str, out: Path, staging: Path) -> list[Path]:

@@ -1,17 +1,20 @@
-"""The HTML every LMS export of an exercise shares: the problem, the asked quantity, the worked solution.
+"""What every LMS export of an exercise shares: the problem, the asked quantity and the worked solution as HTML.
 
 Moodle (numerical and cloze), Canvas (QTI) and PrairieLearn all show HTML with LaTeX inside ``\\( \\)`` and
 ``\\[ \\]``, which their MathJax renders; the pieces here are written once and used by each export
 (:mod:`symback.documents.moodle`, :mod:`symback.documents.moodle_cloze`, :mod:`symback.documents.canvas`,
-:mod:`symback.documents.prairielearn`). :func:`xml_safe` drops what XML 1.0 forbids from a tree built for an export.
+:mod:`symback.documents.prairielearn`). :func:`xml_safe` drops what XML 1.0 forbids from a tree built for an export;
+:func:`exercise_uuid` names an exercise the same way on every run, for the platforms that want identifiers.
 """
 from __future__ import annotations
 
 import html
+import json
 import re
+import uuid
 import xml.etree.ElementTree as ET
 
-from symback.documents.exercise_document import Answer, given_text, question_latex
+from symback.documents.exercise_document import Answer, Exercise, given_text, question_latex
 from symback.documents.printing import name_latex
 
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  #: characters XML 1.0 forbids
@@ -59,6 +62,13 @@ def xml_safe(root: ET.Element) -> ET.Element:
         element.text = element.text and NOT_XML.sub("", element.text)
         element.attrib.update((k, NOT_XML.sub("", v)) for k, v in element.attrib.items())
     return root
+
+
+def exercise_uuid(exercise: Exercise, part: str) -> uuid.UUID:
+    """A UUID (version 5) of the exercise (title, spec, seed, variants) and ``part``: the same on every run."""
+    identity = json.dumps([exercise.title, dict(exercise.spec), exercise.seed,
+                           [(v.id, v.seed) for v in exercise.variants], part])
+    return uuid.uuid5(uuid.NAMESPACE_URL, "symback:" + identity)
 
 
 def category_path(title: str) -> str:

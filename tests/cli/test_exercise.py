@@ -316,8 +316,19 @@ def test_grade_follow_on_credit_and_the_misconceptions_table(tmp_path, capsys):
 
 def test_lms_kinds_write_their_files_and_an_unknown_kind_is_refused(tmp_path, capsys):
     base = ["exercise", "--example", "exercise_neuron", "--variants", 2, "--format", "md"]
-    code, out, err = run(base + ["--lms", "moodle,moodle-cloze", "-o", tmp_path / "a"], capsys)
+    code, out, err = run(base + ["--lms", "moodle,moodle-cloze,canvas", "-o", tmp_path / "a"], capsys)
     assert code == 0 and err == "", err
-    assert {"moodle.xml", "moodle_cloze.xml"} <= set(files(tmp_path / "a")) and "moodle_cloze.xml" in out
+    assert {"moodle.xml", "moodle_cloze.xml", "canvas_qti.zip"} <= set(files(tmp_path / "a")) and "canvas_qti.zip" in out
     code, _, err = run(base + ["--lms", "blackboard", "-o", tmp_path / "b"], capsys)
     assert code == 2 and err.count("\n") == 1 and "moodle-cloze" in err and not (tmp_path / "b").exists()
+
+
+def test_lms_canvas_warns_of_answers_it_would_round_to_zero(tmp_path, capsys):
+    """L = (w - 1)^2 at w = 0.999 is 1e-6: written, with one warning line naming the answer."""
+    spec = tmp_path / "small.toml"
+    spec.write_text('loss = "L"\n[inputs]\nx = 1\n[params]\nw = 0.5\n[nodes]\nL = "(w*x - 1)^2"\n'
+                    '[vary]\nw = { choices = [0.999] }\n', encoding="utf-8")
+    code, _, err = run(["exercise", spec, "--variants", 1, "--format", "md", "--lms", "canvas", "-o", tmp_path / "x"],
+                       capsys)
+    assert code == 0 and (tmp_path / "x" / "canvas_qti.zip").is_file()
+    assert err.count("\n") == 1 and "warning" in err and "1e-4" in err and "v01 L" in err

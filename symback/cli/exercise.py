@@ -18,14 +18,14 @@ from pathlib import Path
 from symback.api import Exercise, SymbackError, example_path, exercise_spec, exercise_variant
 from symback.commands import (DETAILS, answers_csv, build_exercise_document, canvas_qti_zip, canvas_warning,
                               compile_pdf, lang_suffix, manifest_json, messages, moodle_cloze_xml, moodle_xml,
-                              render_document, variant_seeds, write_atomic)
+                              prairielearn_files, render_document, variant_seeds, write_atomic)
 from symback.cli.common import json_text, log_lines
 from symback.cli.faults import check_paths, limit_options
 from symback.cli.outputs import output_set
 from symback.cli.pool import pool_map
 
 SHEET_FORMATS = ("md", "tex", "pdf")  #: the sheets' and keys' formats (derive's are symback.cli.derive.FORMATS)
-LMS = ("moodle", "moodle-cloze", "canvas", "csv")
+LMS = ("moodle", "moodle-cloze", "canvas", "prairielearn", "csv")
 MAX_VARIANTS = 10_000
 PDF_TIMEOUT = 120  #: seconds for one variant's PDF; a combined PDF gets 20 more per variant
 PDF_EPOCH = "0"   #: SOURCE_DATE_EPOCH for pdflatex: no clock in the PDFs, so reruns are byte-identical
@@ -94,7 +94,7 @@ def _progress(done: int, total: int, what: str) -> None:
         print(f"\r[{bar:<20}] {done}/{total} {what}", end="\n" if done == total else "", file=sys.stderr)
 
 
-#: the files of an exercise set (any language): what a set that replaces it removes
+#: the files of an exercise set (any language): what a set that replaces it removes (and prairielearn/*/*)
 SET_FILES = re.compile(r"variants\.json|answers\.csv|moodle(_cloze)?(\.\w+)?\.xml|canvas_qti(\.\w+)?\.zip"
                        r"|(sheet|key)_v\d+(\.\w+)?\.(md|tex|pdf)|(sheets|keys)(\.\w+)?\.(tex|pdf)")
 
@@ -117,6 +117,8 @@ def _write(exercise: Exercise, args, formats, lms) -> None:
             write(moodle_cloze_xml(exercise, args.lang), f"moodle_cloze{suffix}.xml")
         if "canvas" in lms:
             write(canvas_qti_zip(exercise, args.lang), f"canvas_qti{suffix}.zip")
+        for name, text in (prairielearn_files(exercise, args.lang) if "prairielearn" in lms else {}).items():
+            write(text, name)
         if "csv" in lms:
             write(answers_csv(exercise), "answers.csv")
         names += _typeset([(tex, staging, name, timeout) for tex, name, timeout in pdfs], out)
@@ -132,7 +134,8 @@ def _replaced(manifest: str, out: Path, staging: Path) -> list[Path]:
     old = out / "variants.json"
     if not old.is_file() or old.read_text(encoding="utf-8", errors="replace") == manifest:
         return []
-    return [p for p in out.iterdir() if p.is_file() and SET_FILES.fullmatch(p.name)]
+    return [p for p in out.iterdir() if p.is_file() and SET_FILES.fullmatch(p.name)] + \
+        [p for p in (out / "prairielearn").glob("*/*") if p.is_file()]
 
 
 def _documents(exercise: Exercise, args, formats, write) -> list[tuple[str, str, float]]:

@@ -316,9 +316,15 @@ def test_grade_follow_on_credit_and_the_misconceptions_table(tmp_path, capsys):
 
 def test_lms_kinds_write_their_files_and_an_unknown_kind_is_refused(tmp_path, capsys):
     base = ["exercise", "--example", "exercise_neuron", "--variants", 2, "--format", "md"]
-    code, out, err = run(base + ["--lms", "moodle,moodle-cloze,canvas", "-o", tmp_path / "a"], capsys)
+    code, out, err = run(base + ["--lms", "moodle,moodle-cloze,canvas,prairielearn", "-o", tmp_path / "a"], capsys)
     assert code == 0 and err == "", err
-    assert {"moodle.xml", "moodle_cloze.xml", "canvas_qti.zip"} <= set(files(tmp_path / "a")) and "canvas_qti.zip" in out
+    question = "prairielearn/two-input-sigmoid-neuron-with-mse/"
+    written = {"moodle.xml", "moodle_cloze.xml", "canvas_qti.zip"} | {question + f for f in ("info.json", "question.html",
+                                                                                               "server.py")}
+    assert written <= set(files(tmp_path / "a")) and all(name in out for name in written)
+    code, _, _ = run(["exercise", "--example", "exercise_mazur", "--variants", 1, "--format", "md", "--lms",
+                      "prairielearn", "-o", tmp_path / "a"], capsys)
+    assert code == 0 and not (tmp_path / "a" / question / "info.json").exists()  # another exercise replaced it
     code, _, err = run(base + ["--lms", "blackboard", "-o", tmp_path / "b"], capsys)
     assert code == 2 and err.count("\n") == 1 and "moodle-cloze" in err and not (tmp_path / "b").exists()
 

@@ -60,10 +60,11 @@ def canvas_small_answers(exercise: Exercise) -> tuple[str, ...]:
 
 
 def canvas_warning(exercise: Exercise) -> str:
-    """One line naming the answers Canvas would round to 0 (the first three, and how many more), or ""."""
+    """One line naming the answers Canvas would round to 0 (the first three, and how many more) and the fix, or ""."""
     small = canvas_small_answers(exercise)
     listed = ", ".join(small[:3]) + (f" and {len(small) - 3} more" if len(small) > 3 else "")
-    return f"Canvas rounds numerical answers below 1e-4 in magnitude to 0: {listed}" if small else ""
+    return (f"Canvas rounds numerical answers below 1e-4 in magnitude to 0: {listed}; "
+            "add min_abs = 0.0001 to [vary] to draw them away") if small else ""
 
 
 def _assessment(exercise: Exercise, ident: str, lang: str) -> ET.Element:

@@ -337,4 +337,4 @@ def test_lms_canvas_warns_of_answers_it_would_round_to_zero(tmp_path, capsys):
     code, _, err = run(["exercise", spec, "--variants", 1, "--format", "md", "--lms", "canvas", "-o", tmp_path / "x"],
                        capsys)
     assert code == 0 and (tmp_path / "x" / "canvas_qti.zip").is_file()
-    assert err.count("\n") == 1 and "warning" in err and "1e-4" in err and "v01 L" in err
+    assert err.count("\n") == 1 and "warning" in err and "1e-4" in err and "v01 L" in err and "min_abs" in err

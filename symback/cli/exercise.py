@@ -124,8 +124,9 @@ def _write(exercise: Exercise, args, formats, lms) -> None:
         names += _typeset([(tex, staging, name, timeout) for tex, name, timeout in pdfs], out)
     for name in names:
         print(f"wrote {out / name}")
-    if "canvas" in lms and canvas_warning(exercise):
-        print(f"symback exercise: warning: {canvas_warning(exercise)}", file=sys.stderr)
+    warning = canvas_warning(exercise) if "canvas" in lms else ""
+    if warning:  # the files are written: Canvas would still take them, with those answers as 0
+        print(f"symback exercise: warning: {warning}", file=sys.stderr)
 
 
 def _replaced(manifest: str, out: Path, staging: Path) -> list[Path]:

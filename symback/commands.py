@@ -34,7 +34,10 @@ __getattr__, __dir__ = lazy_names(globals(), {
                                           "steps_text"),
     "symback.documents.exercise_document": ("build_exercise_document", "manifest_json"),
     "symback.documents.gradebook": ("feedback_markdown", "feedback_name", "gradebook_csv", "misconceptions_csv"),
+    "symback.documents.canvas": ("canvas_qti_zip", "canvas_warning"),
     "symback.documents.moodle": ("answers_csv", "moodle_xml"),
+    "symback.documents.moodle_cloze": ("moodle_cloze_xml",),
+    "symback.documents.prairielearn": ("prairielearn_files",),
     "symback.engine.vary": ("variant_seeds",),
 })
 
@@ -42,6 +45,7 @@ if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
     from symback.checking.claim import parse_claim
     from symback.checking.equivalence import DEFAULT_BUDGET
     from symback.checking.identities import IDENTITIES, derive_identity
+    from symback.documents.canvas import canvas_qti_zip, canvas_warning
     from symback.documents.exercise_document import build_exercise_document, manifest_json
     from symback.documents.gallery import gallery, lang_suffix, matrix_stem
     from symback.documents.gradebook import feedback_markdown, feedback_name, gradebook_csv, misconceptions_csv
@@ -49,6 +53,8 @@ if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
     from symback.documents.json_output import identity_json, identity_text
     from symback.documents.matrix_document import build_matrix_document
     from symback.documents.moodle import answers_csv, moodle_xml
+    from symback.documents.moodle_cloze import moodle_cloze_xml
+    from symback.documents.prairielearn import prairielearn_files
     from symback.documents.verify_document import (build_verify_document, claims_json, claims_text, steps_json,
                                                    steps_text)
     from symback.engine.vary import variant_seeds
@@ -62,5 +68,6 @@ __all__ = [
     "matrix_stem", "build_identity_document", "identity_json", "identity_text", "build_matrix_document",
     "build_verify_document", "claims_json", "claims_text", "steps_json", "steps_text", "build_exercise_document",
     "manifest_json", "feedback_markdown", "feedback_name", "gradebook_csv", "misconceptions_csv", "answers_csv", "moodle_xml",
+    "moodle_cloze_xml", "canvas_qti_zip", "canvas_warning", "prairielearn_files",
     "variant_seeds",
 ]

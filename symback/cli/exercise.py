@@ -16,15 +16,16 @@ from functools import partial
 from pathlib import Path
 
 from symback.api import Exercise, SymbackError, example_path, exercise_spec, exercise_variant
-from symback.commands import (DETAILS, answers_csv, build_exercise_document, compile_pdf, lang_suffix, manifest_json,
-                              messages, moodle_xml, render_document, variant_seeds, write_atomic)
+from symback.commands import (DETAILS, answers_csv, build_exercise_document, canvas_qti_zip, canvas_warning,
+                              compile_pdf, lang_suffix, manifest_json, messages, moodle_cloze_xml, moodle_xml,
+                              prairielearn_files, render_document, variant_seeds, write_atomic)
 from symback.cli.common import json_text, log_lines
 from symback.cli.faults import check_paths, limit_options
 from symback.cli.outputs import output_set
 from symback.cli.pool import pool_map
 
 SHEET_FORMATS = ("md", "tex", "pdf")  #: the sheets' and keys' formats (derive's are symback.cli.derive.FORMATS)
-LMS = ("moodle", "csv")
+LMS = ("moodle", "moodle-cloze", "canvas", "prairielearn", "csv")
 MAX_VARIANTS = 10_000
 PDF_TIMEOUT = 120  #: seconds for one variant's PDF; a combined PDF gets 20 more per variant
 PDF_EPOCH = "0"   #: SOURCE_DATE_EPOCH for pdflatex: no clock in the PDFs, so reruns are byte-identical
@@ -37,7 +38,8 @@ def add_arguments(p) -> None:
     p.add_argument("--variants", type=int, default=10, metavar="N", help="how many variants (default 10)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="the random seed (default 0; same seed, same variants)")
     p.add_argument("-o", "--output", default="exercise", metavar="DIR", help="output directory (default exercise)")
-    p.add_argument("--lms", default="", metavar="KIND", help="also write moodle (moodle.xml) and/or csv (answers.csv)")
+    p.add_argument("--lms", default="", metavar="KIND",
+                   help=f"also write, comma-separated: {', '.join(LMS)} (files: README, Exercises for a course)")
     p.add_argument("--lang", default="en", help="document language: en or ko (default en)")
     p.add_argument("--detail", default="full", choices=DETAILS, help="the key's worked solution: full or compact")
     p.add_argument("--format", default="md,tex,pdf", help="sheet and key formats, comma-separated: md, tex, pdf")
@@ -55,7 +57,7 @@ def run(args) -> int:
             raise SymbackError("--format", f"unknown format '{f}'", "use md, tex or pdf")
     for k in lms:
         if k not in LMS:
-            raise SymbackError("--lms", f"unknown kind '{k}'", "use moodle or csv")
+            raise SymbackError("--lms", f"unknown kind '{k}'", f"use {', '.join(LMS)}")
     if not 1 <= args.variants <= MAX_VARIANTS:
         raise SymbackError("--variants", f"{args.variants} is out of range", f"use 1 to {MAX_VARIANTS}")
     if args.output == "-":
@@ -92,9 +94,9 @@ def _progress(done: int, total: int, what: str) -> None:
         print(f"\r[{bar:<20}] {done}/{total} {what}", end="\n" if done == total else "", file=sys.stderr)
 
 
-#: the files of an exercise set (any language): what a set that replaces it removes
-SET_FILES = re.compile(r"variants\.json|answers\.csv|moodle(\.\w+)?\.xml|(sheet|key)_v\d+(\.\w+)?\.(md|tex|pdf)"
-                       r"|(sheets|keys)(\.\w+)?\.(tex|pdf)")
+#: the files of an exercise set (any language): what a set that replaces it removes (and prairielearn/*/*)
+SET_FILES = re.compile(r"variants\.json|answers\.csv|moodle(_cloze)?(\.\w+)?\.xml|canvas_qti(\.\w+)?\.zip"
+                       r"|(sheet|key)_v\d+(\.\w+)?\.(md|tex|pdf)|(sheets|keys)(\.\w+)?\.(tex|pdf)")
 
 
 def _write(exercise: Exercise, args, formats, lms) -> None:
@@ -103,7 +105,7 @@ def _write(exercise: Exercise, args, formats, lms) -> None:
     manifest = json_text(manifest_json(exercise))
     names: list[str] = []
     with output_set(out, partial(_replaced, manifest)) as staging:
-        def write(text: str, name: str) -> None:
+        def write(text: str | bytes, name: str) -> None:
             write_atomic(staging / name, text)
             names.append(name)
 
@@ -111,11 +113,20 @@ def _write(exercise: Exercise, args, formats, lms) -> None:
         pdfs = _documents(exercise, args, formats, write)
         if "moodle" in lms:
             write(moodle_xml(exercise, args.lang), f"moodle{suffix}.xml")
+        if "moodle-cloze" in lms:
+            write(moodle_cloze_xml(exercise, args.lang), f"moodle_cloze{suffix}.xml")
+        if "canvas" in lms:
+            write(canvas_qti_zip(exercise, args.lang), f"canvas_qti{suffix}.zip")
+        for name, text in (prairielearn_files(exercise, args.lang) if "prairielearn" in lms else {}).items():
+            write(text, name)
         if "csv" in lms:
             write(answers_csv(exercise), "answers.csv")
         names += _typeset([(tex, staging, name, timeout) for tex, name, timeout in pdfs], out)
     for name in names:
         print(f"wrote {out / name}")
+    warning = canvas_warning(exercise) if "canvas" in lms else ""
+    if warning:  # the files are written: Canvas would still take them, with those answers as 0
+        print(f"symback exercise: warning: {warning}", file=sys.stderr)
 
 
 def _replaced(manifest: str, out: Path, staging: Path) -> list[Path]:
@@ -124,7 +135,8 @@ def _replaced(manifest: str, out: Path, staging: Path) -> list[Path]:
     old = out / "variants.json"
     if not old.is_file() or old.read_text(encoding="utf-8", errors="replace") == manifest:
         return []
-    return [p for p in out.iterdir() if p.is_file() and SET_FILES.fullmatch(p.name)]
+    return [p for p in out.iterdir() if p.is_file() and SET_FILES.fullmatch(p.name)] + \
+        [p for p in (out / "prairielearn").glob("*/*") if p.is_file()]
 
 
 def _documents(exercise: Exercise, args, formats, write) -> list[tuple[str, str, float]]:

@@ -10,7 +10,8 @@ a constraint fails. A variant can therefore be redrawn alone from the seed in ``
 The constraints: every ReLU / leaky ReLU / step / abs input is at least :data:`KINK_MARGIN` away from
 0 and the arguments of max/min differ by as much (``avoid_kinks``, on by default), and no asked answer
 lies within :data:`TIE_MARGIN` of a unit of a rounding tie at ``digits`` significant digits (a
-value such as 0.1235 at 3 digits, where a correct hand computation could round either way).
+value such as 0.1235 at 3 digits, where a correct hand computation could round either way), nor
+closer to 0 than ``min_abs`` (default 0: any; Canvas stores an answer below 1e-4 in magnitude as 0).
 """
 from __future__ import annotations
 
@@ -146,12 +147,17 @@ def draw_variant(spec: Spec, seed: int, solve: Callable[[Spec], object], asked: 
             failures["undefined"] = failures.get("undefined", 0) + 1
             last = exc
             continue
-        if not any(near_tie(answer(solution, q), spec.vary.digits) for q in asked):
+        answers = [answer(solution, q) for q in asked]
+        if any(abs(a) < spec.vary.min_abs for a in answers):
+            failures["min_abs"] = failures.get("min_abs", 0) + 1
+        elif not any(near_tie(a, spec.vary.digits) for a in answers):
             return values, candidate, solution
-        failures["digits"] = failures.get("digits", 0) + 1
+        else:
+            failures["digits"] = failures.get("digits", 0) + 1
     worst = max(failures, key=failures.get)
     hint = {"avoid_kinks": "widen the ranges, or set avoid_kinks = false",
             "digits": "change digits or the ranges (answers keep landing on rounding ties)",
+            "min_abs": "lower min_abs or change the ranges (asked answers keep landing nearer 0)",
             "undefined": f"the problem is undefined at every draw ({last}); narrow the ranges"}[worst]
     raise SpecError(f"{spec.source}: vary" + ("" if worst == "undefined" else f".{worst}"),
                     f"no draw met the constraints in {MAX_TRIES} tries (seed {seed})", hint)

@@ -10,6 +10,7 @@ they use are checked against the problem when the variants are drawn.
     t = { one_hot = 3 }           # t1, t2, t3: one of them 1, the others 0
     avoid_kinks = true            # no ReLU / step input within KINK_MARGIN of 0 (default true)
     digits = 3                    # answers asked to 3 significant digits (default 3)
+    min_abs = 0.0001              # every asked answer at least this far from 0 (default 0: no bound)
 
     [ask]
     values = ["o"]
@@ -23,7 +24,7 @@ from typing import Any, Mapping
 
 import sympy as sp
 
-VARY_OPTIONS = ("avoid_kinks", "digits", "nonzero")   #: [vary] keys that are settings, not names
+VARY_OPTIONS = ("avoid_kinks", "digits", "nonzero", "min_abs")   #: [vary] keys that are settings, not names
 DRAW_KEYS = ("from", "to", "step", "choices", "one_hot", "nonzero")
 ASK_KEYS = ("values", "gradients", "updated")
 DEFAULT_DIGITS = 3
@@ -48,6 +49,7 @@ class Vary:
     draws: tuple[Draw, ...]
     avoid_kinks: bool = True
     digits: int = DEFAULT_DIGITS
+    min_abs: sp.Rational = sp.Integer(0)   #: every asked answer's magnitude at least this (Canvas rounds < 1e-4 to 0)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,9 @@ def read_vary(reader: Any, data: Mapping) -> Vary | None:
     digits = table.get("digits", DEFAULT_DIGITS)
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 10:
         raise reader.fail("vary.digits", f"expected a whole number from 1 to 10, got {digits!r}", "write e.g. digits = 3")
+    min_abs = reader.number(table.get("min_abs", 0), "vary.min_abs")
+    if min_abs < 0:
+        raise reader.fail("vary.min_abs", f"must be 0 or more, got {min_abs}", "write e.g. min_abs = 0.0001")
     draws = []
     for name, rule in table.items():
         if name in VARY_OPTIONS:
@@ -82,7 +87,7 @@ def read_vary(reader: Any, data: Mapping) -> Vary | None:
         draws.append(_draw(reader, name, rule, key, _flag(reader, rule, "nonzero", every_nonzero, key)))
     if not draws:
         raise reader.fail("vary", "the table varies nothing", "add a name, e.g. w1 = { from = -1, to = 1, step = 0.1 }")
-    return Vary(tuple(draws), avoid_kinks, digits)
+    return Vary(tuple(draws), avoid_kinks, digits, min_abs)
 
 
 def read_ask(reader: Any, data: Mapping) -> Ask | None:

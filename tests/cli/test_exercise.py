@@ -312,3 +312,29 @@ def test_grade_follow_on_credit_and_the_misconceptions_table(tmp_path, capsys):
     assert [(r["question"], int(r["students"])) for r in table if r["question"] == "dL/dw1"] == [("dL/dw1", 1)]
     code, _, err = run(["grade", tmp_path / "variants.json", subs, "--follow-on-credit", 2, "-o", tmp_path / "g3"], capsys)
     assert code == 2 and "--follow-on-credit" in err and err.count("\n") == 1
+
+
+def test_lms_kinds_write_their_files_and_an_unknown_kind_is_refused(tmp_path, capsys):
+    base = ["exercise", "--example", "exercise_neuron", "--variants", 2, "--format", "md"]
+    code, out, err = run(base + ["--lms", "moodle,moodle-cloze,canvas,prairielearn", "-o", tmp_path / "a"], capsys)
+    assert code == 0 and err == "", err
+    question = "prairielearn/two-input-sigmoid-neuron-with-mse/"
+    written = {"moodle.xml", "moodle_cloze.xml", "canvas_qti.zip"} | {question + f for f in ("info.json", "question.html",
+                                                                                               "server.py")}
+    assert written <= set(files(tmp_path / "a")) and all(name in out for name in written)
+    code, _, _ = run(["exercise", "--example", "exercise_mazur", "--variants", 1, "--format", "md", "--lms",
+                      "prairielearn", "-o", tmp_path / "a"], capsys)
+    assert code == 0 and not (tmp_path / "a" / question / "info.json").exists()  # another exercise replaced it
+    code, _, err = run(base + ["--lms", "blackboard", "-o", tmp_path / "b"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "moodle-cloze" in err and not (tmp_path / "b").exists()
+
+
+def test_lms_canvas_warns_of_answers_it_would_round_to_zero(tmp_path, capsys):
+    """L = (w - 1)^2 at w = 0.999 is 1e-6: written, with one warning line naming the answer."""
+    spec = tmp_path / "small.toml"
+    spec.write_text('loss = "L"\n[inputs]\nx = 1\n[params]\nw = 0.5\n[nodes]\nL = "(w*x - 1)^2"\n'
+                    '[vary]\nw = { choices = [0.999] }\n', encoding="utf-8")
+    code, _, err = run(["exercise", spec, "--variants", 1, "--format", "md", "--lms", "canvas", "-o", tmp_path / "x"],
+                       capsys)
+    assert code == 0 and (tmp_path / "x" / "canvas_qti.zip").is_file()
+    assert err.count("\n") == 1 and "warning" in err and "1e-4" in err and "v01 L" in err and "min_abs" in err

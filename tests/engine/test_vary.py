@@ -82,6 +82,20 @@ def test_a_constraint_no_draw_meets_is_one_spec_error():
     assert draw_variant(relaxed, 1, symback.solve, questions(relaxed))[0] == {"w": sp.Rational(1, 100)}
 
 
+SQUARE = {"loss": "L", "inputs": {"x": 1}, "params": {"w": 0.5}, "nodes": {"L": "(w*x - 1)^2"}, "ask": {"values": ["L"]}}
+
+
+def test_min_abs_draws_again_while_an_asked_answer_is_nearer_zero():
+    """L = (w - 1)^2: w = 0.999 gives 1e-6, w = 0.99 gives 1e-4 (kept: the bound is inclusive), w = 0.9 gives 0.01."""
+    s = symback.spec_from_dict({**SQUARE, "vary": {"w": {"choices": [0.999, 0.99, 0.9]}, "min_abs": 0.0001}})
+    drawn = {draw_variant(s, seed, symback.solve, questions(s))[0]["w"] for seed in range(30)}
+    assert drawn == {sp.Rational(99, 100), sp.Rational(9, 10)}
+    never = symback.spec_from_dict({**SQUARE, "vary": {"w": {"choices": [1, 0.999]}, "min_abs": 0.0001}}, source="m.toml")
+    with pytest.raises(symback.SpecError) as exc:
+        draw_variant(never, 1, symback.solve, questions(never))
+    assert exc.value.where == "m.toml: vary.min_abs" and "lower min_abs" in exc.value.fix
+
+
 @pytest.mark.parametrize("value, digits, text", [
     (sp.Rational(48780, 100000), 3, "0.488"), (sp.Rational(9996, 1000), 3, "10.0"),
     (sp.Rational(-1, 8), 2, "-0.12"), (sp.Rational(1, 8000), 3, "0.000125"), (sp.Integer(0), 3, "0"),

@@ -13,6 +13,11 @@ def test_vary_table_is_read_exactly(neuron_exercise):
     assert neuron_exercise().vary.digits == 3 and neuron_exercise().vary.avoid_kinks is True
 
 
+def test_min_abs_is_read_exactly_and_defaults_to_zero(neuron_exercise):
+    assert neuron_exercise().vary.min_abs == 0
+    assert neuron_exercise(vary={"w1": {"choices": [1]}, "min_abs": 0.0001}).vary.min_abs == sp.Rational(1, 10000)
+
+
 def test_nonzero_removes_zero_from_the_candidates(neuron_exercise):
     s = neuron_exercise(vary={"w1": {"from": -1, "to": 1, "step": 0.5, "nonzero": True}})
     assert s.vary.draws[0].values == (-1, sp.Rational(-1, 2), sp.Rational(1, 2), 1)
@@ -31,6 +36,8 @@ def test_nonzero_removes_zero_from_the_candidates(neuron_exercise):
     ({"w1": 0.5}, "vary.w1", "expected a table"),
     ({"digits": 0, "w1": {"choices": [1]}}, "vary.digits", "1 to 10"),
     ({"digits": 3}, "vary", "varies nothing"),
+    ({"min_abs": -0.1, "w1": {"choices": [1]}}, "vary.min_abs", "0 or more"),
+    ({"min_abs": "small", "w1": {"choices": [1]}}, "vary.min_abs", "expected a number"),
 ])
 def test_bad_vary_tables_name_the_key(vary, where, words, neuron_exercise):
     with pytest.raises(symback.SpecError) as exc:

@@ -96,11 +96,12 @@ class Solution(WorkedSolution, engine_solution.Solution):
 
         return matrix_form(self, convention)
 
-    def document(self, lang: str = "en", digits: int = 4, detail: str = "full"):
+    def document(self, lang: str = "en", digits: int = 4, detail: str | None = None):
         """The printable model of the worked solution (a ``symback.documents.solution_document.Document``).
 
-        ``detail``: ``"full"`` (every local derivative and chain step) or ``"compact"`` (the answer key:
-        problem, forward values, δs, gradients and update).
+        ``detail``: ``"full"`` (every local derivative and chain step), ``"standard"`` (a dense network
+        layer by layer: forward block, one δ line per neuron, one gradient line per parameter; a network's
+        default) or ``"compact"`` (the answer key: problem, forward values, δs, gradients and update).
         """
         from symback.documents.solution_document import build_document  # lazy: start-up time
 
@@ -132,9 +133,9 @@ class RegressionSolution(WorkedSolution, engine_regression.RegressionSolution):
 
         return regression_json(self)
 
-    def document(self, lang: str = "en", digits: int = 4, detail: str = "full"):
+    def document(self, lang: str = "en", digits: int = 4, detail: str | None = None):
         """The printable model of the worked solution (a ``RegressionDocument``; one level of detail)."""
-        if detail != "full":
+        if detail not in (None, "full"):
             raise SymbackError("--detail", f"a regression spec has no '{detail}' document", "leave out --detail")
         from symback.documents.regression_document import build_regression_document  # lazy: start-up time
 

@@ -33,9 +33,10 @@ def add_arguments(derive) -> None:
     derive.add_argument("--closed-forms", default="small", choices=("small", "all"),
                         help="json: write every gradient's expanded closed form (all), or only small ones and "
                              "the adjoint (delta) form elsewhere (small, default)")
-    derive.add_argument("--detail", default="full", choices=DETAILS,
-                        help="md/tex/pdf: full (default: every local derivative and chain step) or compact "
-                             "(the answer key: problem, forward values, δ, gradients and update)")
+    derive.add_argument("--detail", default=None, choices=DETAILS,
+                        help="md/tex/pdf: full (every local derivative and chain step; a graph's default), standard "
+                             "(a network layer by layer: forward, δ and gradient lines; a network's default) or "
+                             "compact (the answer key: problem, forward values, δ, gradients and update)")
     limit_options(derive)
     derive.set_defaults(run=run)
 
@@ -84,7 +85,7 @@ class _Options:
     view: str = "neuron"
     convention: str = "row"
     closed_forms: str = "small"  #: json: "small" or "all" (Solution.to_json)
-    detail: str = "full"  #: md/tex/pdf: "full" or "compact" (Solution.document)
+    detail: str | None = None  #: md/tex/pdf: "full", "standard" or "compact"; None: the problem's (Solution.document)
 
 
 def _run_jobs(jobs, options: _Options):

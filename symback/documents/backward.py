@@ -181,16 +181,18 @@ class Backward:
         """The backward row of every node but the loss, in the engine's (reverse topological) order."""
         return tuple(self.row(step, t) for step in self.derivation.steps if step.node != self.graph.loss)
 
-    def gradient_lines(self, leaves) -> tuple[Tex, ...]:
-        """``dL/dp = form = numbers = value`` for every leaf (numbers only for δ / adjoint forms)."""
+    def gradient_lines(self, leaves, slash: str | None = None) -> tuple[Tex, ...]:
+        """``dL/dp = form = numbers = value`` for every leaf (numbers only for δ / adjoint forms);
+        ``slash="/"`` writes ∂L/∂p on one line (a layer's block of short lines)."""
         lines = []
         for p in leaves:
+            lhs = latex(Partial(self.graph.loss, p, slash=slash))
             if p not in self.derivation.by_node:
-                lines.append(Equation(partial_tex(self.graph.loss, p), (Tex("0"),)))
+                lines.append(Equation(lhs, (Tex("0"),)))
                 continue
             expr, kind = self.form(p)
             parts = self.parts(p, expr, kind)
-            lines.append(Equation(partial_tex(self.graph.loss, p), parts if kind != "closed" else (parts[0], parts[2])))
+            lines.append(Equation(lhs, parts if kind != "closed" else (parts[0], parts[2])))
         return aligned_lines(lines)
 
     def delta_table(self) -> tuple[tuple[Tex, str], ...]:

@@ -127,11 +127,6 @@ class Diagram:
     layers: tuple[Column, ...] = ()  #: the columns of a network diagram
     notes: tuple[Prose, ...] = ()
 
-    @property
-    def needs_cm(self) -> float:
-        """The page height the figure and its sentence take (TeX's ``\\needspace``), cm."""
-        return round(self.height * self.scale + 2.5, 2)
-
 
 
 # ---------------------------------------------------------------------------------------- text sizes

@@ -109,10 +109,10 @@ def question_latex(question: Question, loss: str) -> Tex:
 
 
 def build_exercise_document(exercise: Exercise, variants: tuple[Variant, ...], lang: str = "en", key: bool = False,
-                            detail: str = "full") -> ExerciseDocument:
+                            detail: str | None = None) -> ExerciseDocument:
     """The sheet (``key=False``) or answer key of ``variants`` (one page each), in ``lang``.
 
-    ``detail``: the key's worked solution, "full" or "compact" (:data:`DETAILS`).
+    ``detail``: the key's worked solution, one of :data:`DETAILS` (None: the problem's own).
     """
     t = messages(lang)
     pages = []

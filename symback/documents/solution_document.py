@@ -17,6 +17,7 @@ from symback.documents.backward import Backward, BackRow, partial_tex
 from symback.documents.breaking import Equation, aligned_lines
 from symback.documents.catalogue import messages
 from symback.documents.diagram import Diagram, build_diagram
+from symback.documents.layer_sections import LayerSection, build_layer_sections, problem_lines
 from symback.documents.efficiency_section import EfficiencySection, build_efficiency_section
 from symback.documents.notation import ETA, Call, Delta, Layered, Partial, Summed, Updated, dotted
 from symback.documents.printing import latex as print_latex
@@ -74,11 +75,13 @@ class Document:
     assumptions: tuple[Tex, ...]
     notes: tuple[str, ...]
     diagram: Diagram | None
-    detail: str = "full"                #: "full" (every local derivative and chain step) or "compact"
+    detail: str = "full"                #: "full" (every local derivative and chain step), "standard" or "compact"
     lines: Mapping[str, tuple[Tex, ...]] = field(default_factory=dict)  #: aligned display lines by section
     delta_table: tuple[tuple[Tex, str], ...] = ()  #: (δ or dL/dn, value): the compact view
     network: bool = False               #: a network spec: δ notation
     efficiency: EfficiencySection | None = None  #: networks: why backpropagation (+ truth table, conv layer level)
+    matrices: tuple[Tex, ...] = ()      #: a dense network's problem: aligned lines of x, t, W and b per layer
+    layers: tuple[LayerSection, ...] = ()  #: a dense network's standard detail, layer by layer
 
     @property
     def plots(self) -> bool:
@@ -87,21 +90,26 @@ class Document:
 
     @property
     def draws(self) -> bool:
-        """Something is drawn (TikZ): the diagram (full detail) or the loss history."""
-        return self.plots or (self.diagram is not None and self.detail == "full")
+        """Something is drawn (TikZ): the diagram (full and standard detail) or the loss history."""
+        return self.plots or (self.diagram is not None and self.detail != "compact")
 
 
 
 
-def build_document(solution: "Solution", lang: str = "en", digits: int = 4, detail: str = "full") -> Document:
+def build_document(solution: "Solution", lang: str = "en", digits: int = 4, detail: str | None = None) -> Document:
     """The worked-solution model of a solved problem, in ``lang``, numbers to ``digits`` digits.
 
-    ``detail`` is "full" (every local derivative and chain step) or "compact" (the answer key).
+    ``detail`` is "full" (every local derivative and chain step), "standard" (a dense network layer by
+    layer: forward block, δ lines, gradient lines; for a graph, as full) or "compact" (the answer key);
+    None: the problem's own (:func:`default_detail`).
     """
+    graph, numbers, derivation = solution.graph, solution.numbers, solution.derivation
+    detail = detail or default_detail(graph)
     if detail not in DETAILS:
         raise SymbackError("--detail", f"unknown detail '{detail}'", "use: " + " or ".join(DETAILS))
+    if detail == "standard" and graph.network is None:
+        detail = "full"  # a graph (or a convolutional network) has no dense layers: node by node is its standard
     t = messages(lang)
-    graph, numbers, derivation = solution.graph, solution.numbers, solution.derivation
     values = numbers.values
     shown = {name: format_number(v, digits) for name, v in values.items()}
 
@@ -137,8 +145,8 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
     def leaf_rows(names) -> tuple[Row, ...]:
         return tuple(Row(name_latex(n), value=Tex(shown[n])) for n in names)
 
-    forward = tuple(Row(name_latex(n.name), latex(n.expr), substituted(n.expr), Tex(shown[n.name]))
-                    for n in graph.nodes if not n.is_leaf and n.name in graph.ancestors_of_loss)
+    computed = [n for n in graph.nodes if not n.is_leaf and n.name in graph.ancestors_of_loss]
+    forward = tuple(Row(name_latex(n.name), latex(n.expr), substituted(n.expr), Tex(shown[n.name])) for n in computed)
     back = Backward(derivation, digits, latex, substituted)
     backward = back.rows(t)
     leaves = graph.params or graph.inputs
@@ -187,7 +195,15 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
         assumptions=tuple(print_latex(a) for a in derivation.assumptions), notes=notes,
         diagram=build_diagram(solution, digits, lang), detail=detail, lines=MappingProxyType(lines),
         delta_table=back.delta_table(), network=bool(back.deltas),
-        efficiency=build_efficiency_section(solution, t, digits))
+        efficiency=build_efficiency_section(solution, t, digits),
+        matrices=problem_lines(graph.network, digits) if graph.network is not None else (),
+        layers=build_layer_sections(graph, {n.name: Equation(r.lhs, (r.symbolic, r.substituted, r.value))
+                                            for n, r in zip(computed, forward)}, back, t) if detail == "standard" else ())
+
+
+def default_detail(graph) -> str:
+    """The detail a problem's worked solution has unless asked: "standard" for a dense network, else "full"."""
+    return "standard" if graph.network is not None else "full"
 
 
 def _delta_rule(loss: str) -> tuple[Tex, ...]:

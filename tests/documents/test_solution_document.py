@@ -250,7 +250,7 @@ def test_conventions_only_where_a_rule_uses_them():
 def test_compact_detail_is_an_answer_key(tmp_path, capsys, mazur_by_hand):
     solution = symback.solve(symback.load_example("mazur_222"))
     compact = solution.markdown(detail="compact")
-    full = solution.markdown()
+    full = solution.markdown(detail="full")
     _, _, d1, d2 = mazur_by_hand
     for delta in d1 + d2:
         assert f"{float(delta):.4g}" in compact

@@ -20,7 +20,7 @@ from symback.documents.notation import Bias, Entries, Layered
 from symback.documents.printing import latex, name_latex
 from symback.documents.tex import Tex, format_number
 from symback.engine.graph import Graph
-from symback.engine.names import dense_layer_parameters
+from symback.engine.names import dense_layer_parameters, weight_name
 from symback.engine.spec import NetworkSpec
 
 
@@ -28,7 +28,7 @@ MATRIX_SIDE = 8  #: the most rows or columns of a matrix the problem writes out 
 
 
 @dataclass(frozen=True)
-class LayerSection:
+class StandardLayer:
     """Layer ``layer`` of a network: its forward block, its neurons' δ lines and its parameters' gradients."""
 
     layer: int
@@ -49,8 +49,58 @@ def node_layers(graph: Graph) -> dict[str, int]:
     return layers
 
 
+def as_written(graph: Graph, name: str) -> sp.Expr | None:
+    r"""Neuron ``name``'s pre-activation as the lecture writes it, :math:`\sum_k w_{j,k} a_k + b_j`: an
+    unevaluated sum of unevaluated products, weight first, in k's order, the bias last (printed with
+    SymPy's ``order="none"``); None for any other node, or a pre-activation that is not such a sum.
+
+    SymPy keeps a sum's terms in its own order (``b_1 + w x`` in layer 1, ``a w + b`` in layer 2): the
+    network's every formula is written here in the one order of its spec instead.
+    """
+    neuron, expr = graph.neurons.get(name), graph.node(name).expr
+    if neuron is None or graph.network is None or not isinstance(expr, sp.Add):
+        return None
+    weights = [graph.symbols[weight_name(neuron.layer, neuron.index, k)]
+               for k in range(1, graph.network.layers[neuron.layer - 1] + 1)]
+    rest = list(expr.args)
+    products = []
+    for w in weights:
+        term = next((t for t in rest if isinstance(t, sp.Mul) and w in t.args and len(t.args) == 2), None)
+        if term is None:
+            return None
+        rest.remove(term)
+        products.append(sp.Mul(w, *(f for f in term.args if f != w), evaluate=False))
+    return sp.Add(*products, *rest, evaluate=False)
+
+
+def paired_definitions(graph: Graph, formulas: Mapping[str, Equation]) -> tuple[Equation, ...]:
+    r"""A network's definitions two to a line, each neuron's ``z_j = \sum_k w_{j,k} a_k + b_j, \quad a_j = f(z_j)``
+    (an answer key states the network in half the lines); ``formulas``: every node's, in topological order."""
+    layers = node_layers(graph)
+    activation_of: dict[tuple, list[str]] = {}
+    for name in formulas:  # the activation that follows neuron j is the j-th of its layer's (and sample's)
+        if name in layers and name not in graph.neurons:
+            sample = next(graph.neurons[p].sample for p in graph.node(name).parents if p in graph.neurons)
+            activation_of.setdefault((layers[name], sample), []).append(name)
+    pairs, paired = [], set()
+    for name, equation in formulas.items():
+        if name in paired:
+            continue
+        neuron = graph.neurons.get(name)
+        after = activation_of.get((neuron.layer, neuron.sample), []) if neuron is not None else []
+        partner = after[neuron.index - 1] if neuron is not None and len(after) >= neuron.index else None
+        if partner is None:
+            pairs.append(equation)
+            continue
+        paired.add(partner)
+        second = formulas[partner]
+        pairs.append(Equation(equation.lhs, (Tex(r", \quad ".join((equation.parts[0],
+                                                                    " = ".join((second.lhs, second.parts[0]))))),)))
+    return tuple(pairs)
+
+
 def build_layer_sections(graph: Graph, forward: Mapping[str, Equation], back: Backward,
-                         t: Mapping[str, str]) -> tuple[LayerSection, ...]:
+                         t: Mapping[str, str]) -> tuple[StandardLayer, ...]:
     """The sections of a dense network's standard detail, first layer first.
 
     ``forward``: the forward pass's line of every node by name, in topological order; ``t``: the messages.
@@ -60,7 +110,7 @@ def build_layer_sections(graph: Graph, forward: Mapping[str, Equation], back: Ba
     for l in range(1, len(graph.network.layers)):
         neurons = [n for n in back.deltas if layers.get(n) == l]  # (the engine's steps are in reverse order)
         neurons.sort(key=lambda n: (graph.neurons[n].sample or 0, graph.neurons[n].index))
-        sections.append(LayerSection(
+        sections.append(StandardLayer(
             l, t["layer_title"].format(layer=l), aligned_lines(line for name, line in forward.items() if layers.get(name) == l),
             aligned_lines(Equation(back.lhs(n), back.parts(n, *back.form(n))) for n in neurons),
             back.gradient_lines([p for p in dense_layer_parameters(graph.network, l) if p in graph.point], slash="/")))

@@ -133,6 +133,9 @@ def render_latex(solution: "WorkedSolution", lang: str = "en", digits: int = 4, 
 #: a worked solution's levels of detail (--detail): every step; a dense network layer by layer (its default);
 #: the answer key
 DETAILS = ("full", "standard", "compact")
+#: whose gradients the backward pass of a network shows (--gradients-of): its parameters and hidden nodes, or
+#: the inputs and targets too
+GRADIENTS_OF = ("parameters", "inputs")
 
 
 class WorkedSolution:
@@ -142,11 +145,13 @@ class WorkedSolution:
     differ in their model and template, not in how it becomes Markdown, LaTeX or a PDF.
     """
 
-    def document(self, lang: str = "en", digits: int = 4, detail: str | None = None):
+    def document(self, lang: str = "en", digits: int = 4, detail: str | None = None,
+                 gradients_of: str = "parameters"):
         """The printable model of the worked solution (its class names its template).
 
         ``detail``: one of :data:`DETAILS`, "full" (every step), "standard" (a dense network layer by
         layer) or "compact" (the answer key), where the document offers it; None: the problem's own.
+        ``gradients_of``: one of :data:`GRADIENTS_OF`; "inputs" also shows a network's inputs' and targets'.
         """
         raise NotImplementedError
 

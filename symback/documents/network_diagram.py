@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from symback.engine.solution import Solution
 
 COLUMN_CM = 4.2      #: the first column distance tried; widened by 20 % until every label has room
+SHEET_COLUMN_CM = 2.6  #: a student's sheet: the structure alone, its bias units clear of the columns
 TRIES = 8
 #: connections drawn with their weights (graphs: diagram.MAX_LABELLED_EDGES): a [5, 5, 5] network with biases
 #: (60 edges) still reads; 81 edges between two columns of 9 cross each other so often that a label can no
@@ -50,8 +51,9 @@ def _columns(net) -> list[list[tuple[str, str, str]]]:
     return columns
 
 
-def network_diagram(solution: "Solution", digits: int, t: Mapping[str, str]) -> Diagram:
-    """The network of ``solution`` (a network spec) in columns, every number the engine's."""
+def network_diagram(solution: "Solution", digits: int, t: Mapping[str, str], numbered: bool = True) -> Diagram:
+    """The network of ``solution`` (a network spec) in columns, every number the engine's; not ``numbered``
+    (a student's sheet): only its structure, closely spaced."""
     net, numbers = solution.graph.network, solution.numbers
     values, gradients = numbers.values, numbers.gradients
     columns = _columns(net)
@@ -81,11 +83,11 @@ def network_diagram(solution: "Solution", digits: int, t: Mapping[str, str]) -> 
     notes = ((prose(t["diagram.bias_units"]),) if net.bias != "none" else ()) \
         + ((prose(t["diagram.first_sample"]),) if len(net.x) > 1 else ())
     drawn = _draw(names, kinds, above, below, where, edges, labels, preferred, labelled=True) \
-        if len(edges) <= MAX_LABELLED_CONNECTIONS else None
-    if drawn is None or fit_scale(*drawn[2:]) < MIN_TEXT_SCALE:
+        if numbered and len(edges) <= MAX_LABELLED_CONNECTIONS else None
+    if not numbered or drawn is None or fit_scale(*drawn[2:]) < MIN_TEXT_SCALE:
         drawn = _draw(names, kinds, [Tex("")] * len(names), [Tex("")] * len(names), where, edges,
-                      [Tex("")] * len(edges), preferred, labelled=False)
-        notes = (prose(t["diagram.too_large"].format(count=len(edges))),)
+                      [Tex("")] * len(edges), preferred, labelled=False, column=SHEET_COLUMN_CM if not numbered else 1.8)
+        notes = (prose(t["diagram.too_large"].format(count=len(edges))),) if numbered else ()
         return Diagram("network", *drawn[:2], *drawn[2:], intro=prose(""), scale=fit_scale(*drawn[2:]),
                        labelled=False, mermaid=False, layers=layers, notes=notes)
     return Diagram("network", *drawn[:2], *drawn[2:], intro=prose(t["diagram.network_intro"]),
@@ -104,7 +106,7 @@ def _layer_title(t: Mapping[str, str], c: int, count: int) -> str:
     return t["diagram.outputs"] if c == count - 1 else t["diagram.hidden"].format(layer=c)
 
 
-def _draw(names, kinds, above, below, where, edges, labels, preferred, labelled: bool):
+def _draw(names, kinds, above, below, where, edges, labels, preferred, labelled: bool, column: float = COLUMN_CM):
     """(nodes, edges, width, height) with every box placed, or None when the labels find no room."""
     widest = max(text_size(name_latex(n) if k == "neuron" else n, NAME_PT)[0] for n, k in zip(names, kinds))
     size = max(1.0, widest + 0.1)
@@ -113,7 +115,6 @@ def _draw(names, kinds, above, below, where, edges, labels, preferred, labelled:
     number_h = max([h for _, h in above_sizes + below_sizes] + [0.0])
     row = size + 2 * number_h + (0.7 if labelled else 0.35)
     sizes = [text_size(label) for label in labels]
-    column = COLUMN_CM if labelled else 1.8
     for _ in range(TRIES if labelled else 1):
         centres = [(c * column, r * row) for c, r in where]
         nodes = []

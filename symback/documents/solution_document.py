@@ -53,6 +53,7 @@ class Row:
 
 
 SIDE_BY_SIDE = 12  #: an answer key's summary of more rows is set as two tables side by side
+WHOLE_TABLE = 36   #: a table of at most this many rows is set whole (tabular): it never splits across pages
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,15 @@ class Document:
     @property
     def summary_halves(self) -> tuple[tuple[tuple[Tex, str, str, str], ...], ...]:
         """The summary's rows as two tables side by side where they are many (an answer key on fewer pages)."""
-        if len(self.summary) <= SIDE_BY_SIDE:
+        if len(self.summary) <= SIDE_BY_SIDE or len(self.summary) > 2 * WHOLE_TABLE:
             return (self.summary,)
         half = (len(self.summary) + 1) // 2
         return self.summary[:half], self.summary[half:]
+
+    @staticmethod
+    def table_env(rows) -> str:
+        """The LaTeX table for ``rows``: whole ("tabular") where it fits a page, else "longtable" (breaks across pages)."""
+        return "tabular" if len(rows) <= WHOLE_TABLE else "longtable"
 
     @property
     def plots(self) -> bool:
@@ -201,7 +207,7 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
     definitions = tuple(Row(name_latex(n.name), formula(n)) for n in graph.nodes if not n.is_leaf)
     lines = {
         "definitions": aligned_lines(paired_definitions(graph, {n.name: Equation(r.lhs, (r.symbolic,)) for n, r in zip(
-            (n for n in graph.nodes if not n.is_leaf), definitions)}) if detail == "compact" and graph.network is not None
+            (n for n in graph.nodes if not n.is_leaf), definitions)}) if graph.network is not None
             else (Equation(r.lhs, (r.symbolic,)) for r in definitions)),
         "forward": aligned_lines(Equation(r.lhs, (r.symbolic, r.substituted, r.value)) for r in forward[:-1]),
         "loss": aligned_lines([Equation(loss_row.lhs, (loss_row.symbolic, loss_row.substituted, loss_row.value))]),

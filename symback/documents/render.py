@@ -163,7 +163,7 @@ class WorkedSolution:
         """The worked solution as a LaTeX document (pdflatex; kotex for Korean)."""
         return render_latex(self, lang, digits, detail=detail)
 
-    def pdf(self, path: "str | Path", lang: str = "en", digits: int = 4, timeout: float = 60,
+    def pdf(self, path: "str | Path", lang: str = "en", digits: int = 4, timeout: float | None = None,
             detail: str | None = None) -> Path:
         """Write the worked solution as a PDF to ``path`` (sandboxed pdflatex) and return the path."""
         return compile_pdf(self.latex(lang, digits, detail=detail), Path(path), timeout=timeout)

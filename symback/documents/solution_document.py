@@ -101,6 +101,13 @@ class Document:
         """The LaTeX table for ``rows``: whole ("tabular") where it fits a page, else "longtable" (breaks across pages)."""
         return "tabular" if len(rows) <= WHOLE_TABLE else "longtable"
 
+    @staticmethod
+    def column_width(rows, count: int) -> str:
+        """The fixed width (a fraction of the text width) of each of ``count`` columns of a longtable of
+        ``rows``, "" for a tabular: a longtable whose columns are sized by their cells changes them from
+        page to page, and then asks for a second pdflatex run of the whole document."""
+        return "" if len(rows) <= WHOLE_TABLE else f"{0.9 / count - 0.03:.3f}"
+
     @property
     def plots(self) -> bool:
         """The loss history is plotted (pgfplots)."""

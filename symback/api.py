@@ -96,15 +96,19 @@ class Solution(WorkedSolution, engine_solution.Solution):
 
         return matrix_form(self, convention)
 
-    def document(self, lang: str = "en", digits: int = 4, detail: str = "full"):
+    def document(self, lang: str = "en", digits: int = 4, detail: str | None = None,
+                 gradients_of: str = "parameters"):
         """The printable model of the worked solution (a ``symback.documents.solution_document.Document``).
 
-        ``detail``: ``"full"`` (every local derivative and chain step) or ``"compact"`` (the answer key:
-        problem, forward values, δs, gradients and update).
+        ``detail``: ``"full"`` (every local derivative and chain step), ``"standard"`` (a dense network
+        layer by layer: forward block, one δ line per neuron, one gradient line per parameter; a network's
+        default) or ``"compact"`` (the answer key: problem, forward values, δs, gradients and update).
+        ``gradients_of``: ``"parameters"`` (a network's parameters and hidden nodes) or ``"inputs"`` (its
+        inputs and targets too).
         """
         from symback.documents.solution_document import build_document  # lazy: start-up time
 
-        return build_document(self, lang, digits, detail)
+        return build_document(self, lang, digits, detail, gradients_of)
 
     def _repr_latex_(self) -> str:  # for front ends that prefer LaTeX: the gradients, as math
         from symback.documents.solution_document import build_document  # lazy: start-up time
@@ -132,10 +136,14 @@ class RegressionSolution(WorkedSolution, engine_regression.RegressionSolution):
 
         return regression_json(self)
 
-    def document(self, lang: str = "en", digits: int = 4, detail: str = "full"):
+    def document(self, lang: str = "en", digits: int = 4, detail: str | None = None,
+                 gradients_of: str = "parameters"):
         """The printable model of the worked solution (a ``RegressionDocument``; one level of detail)."""
-        if detail != "full":
+        if detail not in (None, "full"):
             raise SymbackError("--detail", f"a regression spec has no '{detail}' document", "leave out --detail")
+        if gradients_of != "parameters":
+            raise SymbackError("--gradients-of", "a regression spec shows the gradients of its coefficients only",
+                               "leave out --gradients-of")
         from symback.documents.regression_document import build_regression_document  # lazy: start-up time
 
         return build_regression_document(self, lang, digits)

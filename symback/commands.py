@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from symback._lazy import lazy_names
 from symback.documents.catalogue import messages
 from symback.documents.pdf import compile_pdf
-from symback.documents.render import DETAILS, check_templates, render_document
+from symback.documents.render import DETAILS, GRADIENTS_OF, check_templates, render_document
 from symback.engine import limits
 from symback.engine.compile import MATRIX_CONVENTIONS
 from symback.engine.examples import steps_example, steps_examples
@@ -61,7 +61,7 @@ if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
 
 #: what the subcommands use besides :data:`symback.api.__all__`
 __all__ = [
-    "DETAILS", "MATRIX_CONVENTIONS", "check_templates", "compile_pdf", "limits", "messages", "number_text",
+    "DETAILS", "GRADIENTS_OF", "MATRIX_CONVENTIONS", "check_templates", "compile_pdf", "limits", "messages", "number_text",
     "render_document", "write_atomic",
     "steps_example", "steps_examples",
     "DEFAULT_BUDGET", "IDENTITIES", "derive_identity", "parse_claim", "gallery", "lang_suffix",

@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from symback.api import RegressionSolution, SymbackError, example_path, load_example, load_spec, solve
-from symback.commands import DETAILS, MATRIX_CONVENTIONS, limits, messages
+from symback.commands import DETAILS, GRADIENTS_OF, MATRIX_CONVENTIONS, limits, messages
 from symback.cli.common import emit as emit_file, json_text, log_lines, write_document
 from symback.cli.faults import check_paths, limit_options, refuse_same_stem, user_error
 
@@ -33,9 +33,13 @@ def add_arguments(derive) -> None:
     derive.add_argument("--closed-forms", default="small", choices=("small", "all"),
                         help="json: write every gradient's expanded closed form (all), or only small ones and "
                              "the adjoint (delta) form elsewhere (small, default)")
-    derive.add_argument("--detail", default="full", choices=DETAILS,
-                        help="md/tex/pdf: full (default: every local derivative and chain step) or compact "
-                             "(the answer key: problem, forward values, δ, gradients and update)")
+    derive.add_argument("--detail", default=None, choices=DETAILS,
+                        help="md/tex/pdf: full (every local derivative and chain step; a graph's default), standard "
+                             "(a network layer by layer: forward, δ and gradient lines; a network's default) or "
+                             "compact (the answer key: problem, forward values, δ, gradients and update)")
+    derive.add_argument("--gradients-of", default="parameters", choices=GRADIENTS_OF,
+                        help="md/tex/pdf, a network: the gradient sections of its parameters and hidden nodes "
+                             "(parameters, default) or of its inputs and targets too (inputs)")
     limit_options(derive)
     derive.set_defaults(run=run)
 
@@ -55,7 +59,8 @@ def run(args) -> int:
     refuse_same_stem([(stem, value) for stem, _, value in jobs])
     check_paths(args.output, args.templates)
     options = _Options(tuple(formats), args.output, args.lang, args.digits, args.templates, args.view, args.convention,
-                       closed_forms=args.closed_forms, detail=args.detail)
+                       closed_forms=args.closed_forms, detail=args.detail,
+                       gradients_of=args.gradients_of)
     results = _run_jobs(jobs, options)
     return 2 if any(errors for _, errors in results) else 0
 
@@ -84,7 +89,8 @@ class _Options:
     view: str = "neuron"
     convention: str = "row"
     closed_forms: str = "small"  #: json: "small" or "all" (Solution.to_json)
-    detail: str = "full"  #: md/tex/pdf: "full" or "compact" (Solution.document)
+    detail: str | None = None  #: md/tex/pdf: "full", "standard" or "compact"; None: the problem's (Solution.document)
+    gradients_of: str = "parameters"  #: md/tex/pdf: "parameters" or "inputs" (Solution.document)
 
 
 def _run_jobs(jobs, options: _Options):
@@ -166,7 +172,8 @@ def _derive(job, options: _Options, written: list[str]) -> tuple[list[str], list
 
     docs = []  # each document built once for all its formats
     if options.view != "matrix":
-        docs.append((stem, solution.document(options.lang, options.digits, detail=options.detail)))
+        docs.append((stem, solution.document(options.lang, options.digits, detail=options.detail,
+                                             gradients_of=options.gradients_of)))
     if form is not None:
         from symback.commands import build_matrix_document, matrix_stem  # lazy: start-up time (the matrix view only)
 

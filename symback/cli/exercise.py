@@ -41,7 +41,8 @@ def add_arguments(p) -> None:
     p.add_argument("--lms", default="", metavar="KIND",
                    help=f"also write, comma-separated: {', '.join(LMS)} (files: README, Exercises for a course)")
     p.add_argument("--lang", default="en", help="document language: en or ko (default en)")
-    p.add_argument("--detail", default="full", choices=DETAILS, help="the key's worked solution: full or compact")
+    p.add_argument("--detail", default=None, choices=DETAILS,
+                   help="the key's worked solution: full, standard (a network's default) or compact")
     p.add_argument("--format", default="md,tex,pdf", help="sheet and key formats, comma-separated: md, tex, pdf")
     p.add_argument("--templates", default=None, metavar="DIR", help="your templates, searched before the built-in ones")
     limit_options(p)

@@ -38,6 +38,7 @@ class BackRow:
     closed_kind: str = ""         #: "closed", "delta" or "adjoint": which sentence introduces ``closed``
     value: Tex = Tex("")
     assumptions: tuple[Tex, ...] = ()
+    params: tuple[Tex, ...] = ()  #: aligned lines: ∂L/∂p = δ ∂z/∂p = form = numbers = value for the neuron's own parameters
 
 
 def partial_tex(top: str, bottom: str) -> Tex:
@@ -143,8 +144,12 @@ class Backward:
             numbers.append(dotted(*shown, factor(self.substituted_with(t.local), t.local)))
         return Tex(" + ".join(symbolic)), Tex(" + ".join(numbers)), value
 
-    def row(self, step: BackStep, t: Mapping[str, str]) -> BackRow:
-        """The backward row of one node."""
+    def row(self, step: BackStep, t: Mapping[str, str], params: tuple[str, ...] = ()) -> BackRow:
+        """The backward row of one node; ``params``: the parameters whose only use is this neuron, shown under it.
+
+        In a network nothing is said twice: an output's gradient is its local derivative (no ``∂L/∂L ·`` line),
+        and a chain whose every upstream is a δ is the δ form itself, written on the chain's line.
+        """
         numbers, loss = self.numbers, self.graph.loss
         locals_ = aligned_lines(self._local_line(step.node, term, t) for term in step.terms)
         upstream = [partial_tex(loss, loss) if term.child == loss else self.lhs(term.child) for term in step.terms]
@@ -152,14 +157,23 @@ class Backward:
         numbers_text = " + ".join(dotted(wrap(self.number(numbers.gradients[term.child])),
                                          wrap(self.number(numbers.locals[(term.child, step.node)]))) for term in step.terms)
         value = Tex(self.number(numbers.gradients[step.node]))
-        chain_lines = aligned_lines([Equation(partial_tex(loss, step.node), (Tex(chain), Tex(numbers_text), value))])
+        chain_parts: tuple[Tex, ...] = (Tex(chain), Tex(numbers_text), value)
         closed: tuple[Tex, ...] = ()
         kind = ""
-        if not (len(step.terms) == 1 and step.terms[0].child == loss):
+        from_loss = len(step.terms) == 1 and step.terms[0].child == loss
+        if not from_loss:
             expr, kind = self.form(step.node)
-            closed = aligned_lines([Equation(self.lhs(step.node), self.parts(step.node, expr, kind))])
+            form = self.parts(step.node, expr, kind)
+            if self.deltas and kind == "adjoint" and all(term.child in self.named for term in step.terms):
+                chain_parts, kind = (Tex(chain), *form), ""  # the chain with its locals written out: one line
+            else:
+                closed = aligned_lines([Equation(self.lhs(step.node), form)])
+        chain_lines = () if from_loss and self.deltas else \
+            aligned_lines([Equation(partial_tex(loss, step.node), chain_parts)])
+        own = aligned_lines(Equation(partial_tex(loss, p), (dotted(self.lhs(step.node), partial_tex(step.node, p)),
+                                                            *self.parts(p, *self.form(p)))) for p in params)
         return BackRow(step.node, name_latex(step.node), partial_tex(loss, step.node), self.heading(step.node),
-                       locals_, chain_lines, closed, kind, value, tuple(latex(a) for a in step.assumptions))
+                       locals_, chain_lines, closed, kind, value, tuple(latex(a) for a in step.assumptions), own)
 
     def _local_line(self, node: str, term, t: Mapping[str, str]) -> Equation:
         graph = self.graph
@@ -177,25 +191,48 @@ class Backward:
         note = escape_latex(", ".join(t.get(f"rules.{r}", r) for r in rules))
         return Equation(partial_tex(term.child, node), tuple(parts), note)
 
-    def rows(self, t: Mapping[str, str]) -> tuple[BackRow, ...]:
-        """The backward row of every node but the loss, in the engine's (reverse topological) order."""
-        return tuple(self.row(step, t) for step in self.derivation.steps if step.node != self.graph.loss)
+    def rows(self, t: Mapping[str, str], inputs: bool = False) -> tuple[BackRow, ...]:
+        """The backward row of every node but the loss, in the engine's (reverse topological) order.
 
-    def gradient_lines(self, leaves) -> tuple[Tex, ...]:
-        """``dL/dp = form = numbers = value`` for every leaf (numbers only for δ / adjoint forms)."""
+        In a network a parameter used by one neuron only is shown under that neuron's δ (not in a row of
+        its own), and the inputs and targets get rows only with ``inputs`` (a graph's every node gets one).
+        """
+        graph, steps = self.graph, self.derivation.steps
+        own: dict[str, list[str]] = {}
+        if self.deltas:
+            for step in steps:
+                if step.node in graph.point and len(step.terms) == 1 and step.terms[0].child in self.deltas \
+                        and step.node not in graph.inputs:
+                    own.setdefault(step.terms[0].child, []).append(step.node)
+        shown = {p for params in own.values() for p in params}
+        skipped = shown | (set() if inputs or not self.deltas else set(graph.inputs))
+        return tuple(self.row(step, t, tuple(self._natural(own.get(step.node, ())))) for step in steps
+                     if step.node != graph.loss and step.node not in skipped)
+
+    def _natural(self, params: list[str]) -> list[str]:
+        """Parameters in the graph's (the spec's) order: w_{j,1}, w_{j,2}, ..., then the bias."""
+        order = {p: i for i, p in enumerate(self.graph.params)}
+        return sorted(params, key=order.__getitem__)
+
+    def gradient_lines(self, leaves, slash: str | None = None) -> tuple[Tex, ...]:
+        """``dL/dp = form = numbers = value`` for every leaf (numbers only for δ / adjoint forms);
+        ``slash="/"`` writes ∂L/∂p on one line (a layer's block of short lines)."""
         lines = []
         for p in leaves:
+            lhs = latex(Partial(self.graph.loss, p, slash=slash))
             if p not in self.derivation.by_node:
-                lines.append(Equation(partial_tex(self.graph.loss, p), (Tex("0"),)))
+                lines.append(Equation(lhs, (Tex("0"),)))
                 continue
             expr, kind = self.form(p)
             parts = self.parts(p, expr, kind)
-            lines.append(Equation(partial_tex(self.graph.loss, p), parts if kind != "closed" else (parts[0], parts[2])))
+            lines.append(Equation(lhs, parts if kind != "closed" else (parts[0], parts[2])))
         return aligned_lines(lines)
 
     def delta_table(self) -> tuple[tuple[Tex, str], ...]:
         """(name, value) of every δ (network) or every node's adjoint (graph), loss excluded: the compact view."""
-        nodes = list(self.deltas) if self.deltas else [s.node for s in self.derivation.steps
-                                                      if s.node != self.graph.loss and not self.graph.node(s.node).is_leaf]
+        neurons = self.graph.neurons  # δs from the output layer down, each layer's neurons in order
+        nodes = sorted(self.deltas, key=lambda n: (-neurons[n].layer, neurons[n].sample or 0, neurons[n].index)) \
+            if self.deltas else [s.node for s in self.derivation.steps
+                                 if s.node != self.graph.loss and not self.graph.node(s.node).is_leaf]
         return tuple((self.lhs(n), self.number(self.numbers.gradients[n])) for n in nodes)
 

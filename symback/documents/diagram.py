@@ -39,13 +39,14 @@ WORD_CM = 1.05  #: a name wider than this is drawn in a stadium, not in a huge c
 WORD_HEIGHT_CM = 0.75  #: the height of that stadium
 
 
-def build_diagram(solution: "Solution", digits: int, lang: str = "en") -> Diagram | None:
-    """The figure of ``solution`` (None when it is too large to draw), its sentences in ``lang``."""
+def build_diagram(solution: "Solution", digits: int, lang: str = "en", labels: bool = True) -> Diagram | None:
+    """The figure of ``solution`` (None when it is too large to draw), its sentences in ``lang``; without
+    ``labels`` only its structure, closely spaced (a student's sheet)."""
     t = messages(lang)
     if solution.graph.network is not None:
-        diagram = network_diagram(solution, digits, t)
+        diagram = network_diagram(solution, digits, t, labels)
         return diagram if len(diagram.edges) <= MAX_DRAWN_EDGES else None
-    return graph_diagram(solution, digits, t)
+    return graph_diagram(solution, digits, t, labels)
 
 
 def _graph_parts(solution: "Solution", digits: int):
@@ -64,8 +65,8 @@ def _graph_parts(solution: "Solution", digits: int):
     return names, edges
 
 
-def graph_diagram(solution: "Solution", digits: int, t: Mapping[str, str]) -> Diagram | None:
-    """A computational graph laid out by dot (columns without dot), labelled when it fits legibly."""
+def graph_diagram(solution: "Solution", digits: int, t: Mapping[str, str], labels: bool = True) -> Diagram | None:
+    """A computational graph laid out by dot (columns without dot), labelled when it fits legibly (and ``labels``)."""
     names, edges = _graph_parts(solution, digits)
     if len(edges) > MAX_DRAWN_EDGES:
         return None
@@ -75,7 +76,7 @@ def graph_diagram(solution: "Solution", digits: int, t: Mapping[str, str]) -> Di
     pairs = [(s, e) for s, e, _, _ in edges]
     height = WORD_HEIGHT_CM if node_size > WORD_CM else None
     try:
-        if len(edges) <= MAX_LABELLED_EDGES:
+        if labels and len(edges) <= MAX_LABELLED_EDGES:
             placed = layout(names, pairs, node_size_cm=node_size, rank_sep_cm=0.35, node_sep_cm=0.3,
                             label_sizes=sizes, node_height_cm=height)
             fitted = scale_to(placed, PAGE_WIDTH_CM, PAGE_HEIGHT_CM)

@@ -127,11 +127,6 @@ class Diagram:
     layers: tuple[Column, ...] = ()  #: the columns of a network diagram
     notes: tuple[Prose, ...] = ()
 
-    @property
-    def needs_cm(self) -> float:
-        """The page height the figure and its sentence take (TeX's ``\\needspace``), cm."""
-        return round(self.height * self.scale + 2.5, 2)
-
 
 
 # ---------------------------------------------------------------------------------------- text sizes
@@ -203,14 +198,16 @@ FRACTIONS = tuple(round(0.12 + 0.04 * i, 2) for i in range(20))  #: 0.12 .. 0.88
 
 def place_labels(centres: Sequence[tuple[float, float]], segments: Sequence[tuple[int, int]],
                  sizes: Sequence[tuple[float, float]], obstacles: Sequence[Box],
-                 preferred: Sequence[float] | None = None) -> list[tuple[float, float]] | None:
+                 preferred: Sequence[float] | None = None, alone: bool = False) -> list[tuple[float, float]] | None:
     """A centre for each segment's label, on its straight segment, or None when some label finds no room.
 
     ``segments`` join ``centres`` (node indices); ``sizes`` are the labels' (width, height). A label
     may sit at any of :data:`FRACTIONS` of its segment's length where its box meets no obstacle and no
     label placed before it (with :data:`GAP_CM` to spare); among those it takes the place crossed by
     the fewest other segments, then the one nearest its ``preferred`` fraction (staggering the labels
-    of edges that leave one node). Greedy, one segment at a time, longest labels first.
+    of edges that leave one node). With ``alone``, a place any other segment crosses is no place: every
+    label is then on its own edge only, never on a crossing. Greedy, one segment at a time, longest
+    labels first.
     """
     preferred = preferred or [0.5] * len(segments)
     placed: list[Box | None] = [None] * len(segments)
@@ -224,6 +221,8 @@ def place_labels(centres: Sequence[tuple[float, float]], segments: Sequence[tupl
                     or any(p is not None and box.meets(p, GAP_CM) for p in placed):
                 continue
             crossings = sum(_crosses(box, centres[s], centres[t]) for k, (s, t) in enumerate(segments) if k != j)
+            if alone and crossings:
+                continue
             score = (crossings, abs(f - preferred[j]))
             if best is None or score < best[0]:
                 best = (score, box)
@@ -231,6 +230,16 @@ def place_labels(centres: Sequence[tuple[float, float]], segments: Sequence[tupl
             return None
         placed[j] = best[1]
     return [(box.x, box.y) for box in placed]
+
+
+def crosses(box: Box, a: tuple[float, float], b: tuple[float, float], trim: float = 0.0) -> bool:
+    """Whether the segment a-b, less ``trim`` cm at each end (the circles it joins), passes through ``box``."""
+    length = math.dist(a, b)
+    if length <= 2 * trim:
+        return False
+    f = trim / length
+    return _crosses(box, (a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])),
+                    (b[0] - f * (b[0] - a[0]), b[1] - f * (b[1] - a[1])))
 
 
 def fit_scale(width: float, height: float) -> float:

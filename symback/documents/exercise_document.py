@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Mapping
 import sympy as sp
 
 from symback.documents.catalogue import messages
+from symback.documents.diagram import build_diagram
 from symback.documents.notation import Fraction, Partial, Updated
 from symback.documents.printing import latex, name_latex
 from symback.documents.solution_document import Row
@@ -61,19 +62,28 @@ class Exercise:
     variants: tuple[Variant, ...]
 
 
+BESIDE_CM = 7.0  #: the widest figure that stands beside a sheet's formulas (0.4 of the text width)
+
+
 @dataclass(frozen=True)
 class Page:
     """One variant on paper: the problem as given, the questions, and (key) the answers and solution."""
 
     id: str
     given: tuple[Row, ...]
-    definitions: tuple[Row, ...]
+    definitions: tuple[Tex, ...]                  #: aligned lines: every node's formula (a network's two to a line)
     loss_name: Tex
     learning_rate: str | None
     conventions: tuple[str, ...]
     diagram: Any
     questions: tuple[tuple[Tex, str, str], ...]   #: (label, rounded answer or "", exact to more digits or "")
     solution: Any = None                          #: key: the worked solution's model (a solution_document.Document)
+    matrices: tuple[Tex, ...] = ()                #: a network's given values as matrices (else ``given`` lists them)
+
+    @property
+    def beside(self) -> bool:
+        """The sheet's figure is narrow enough to stand beside the formulas (a sheet then fits one page)."""
+        return self.diagram is not None and self.diagram.width * self.diagram.scale <= BESIDE_CM
 
 
 @dataclass(frozen=True)
@@ -109,10 +119,10 @@ def question_latex(question: Question, loss: str) -> Tex:
 
 
 def build_exercise_document(exercise: Exercise, variants: tuple[Variant, ...], lang: str = "en", key: bool = False,
-                            detail: str = "full") -> ExerciseDocument:
+                            detail: str | None = None) -> ExerciseDocument:
     """The sheet (``key=False``) or answer key of ``variants`` (one page each), in ``lang``.
 
-    ``detail``: the key's worked solution, "full" or "compact" (:data:`DETAILS`).
+    ``detail``: the key's worked solution, one of :data:`DETAILS` (None: the problem's own).
     """
     t = messages(lang)
     pages = []
@@ -124,8 +134,9 @@ def build_exercise_document(exercise: Exercise, variants: tuple[Variant, ...], l
         questions = tuple((question_latex(a.question, graph.loss), a.rounded.text if key else "",
                            format_number(a.value, exercise.digits + 3) if key else "") for a in variant.answers)
         rate = None if graph.learning_rate is None else given_text(graph.learning_rate)
-        pages.append(Page(variant.id, given, worked.definitions, worked.loss_name, rate, worked.conventions,
-                          worked.diagram, questions, worked if key else None))
+        drawn = worked.diagram if key else build_diagram(variant.solution, exercise.digits, lang, labels=False)
+        pages.append(Page(variant.id, given, worked.lines["definitions"], worked.loss_name, rate, worked.conventions,
+                          drawn, questions, worked if key else None, worked.matrices))
     return ExerciseDocument(exercise.title, lang, MappingProxyType(t), key,
                             t["exercise.instructions"].format(digits=exercise.digits), tuple(pages))
 

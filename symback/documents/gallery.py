@@ -10,6 +10,8 @@ from symback.documents.catalogue import LANGUAGES
 from symback.documents.render import render_document
 
 GALLERY_BUDGET = 60.0  #: proofs in the committed gallery get a generous budget, so it does not depend on load
+#: networks whose full detail is in the gallery too (``<name>.full.md``), beside their standard detail
+FULL_DETAIL = ("mazur_222", "softmax_233")
 
 
 def lang_suffix(lang: str) -> str:
@@ -45,6 +47,8 @@ def gallery() -> Iterator[tuple[str, str]]:
         for lang in LANGUAGES:
             doc = build_regression_document(solution, lang) if regression else build_document(solution, lang)
             yield from _both(f"{name}{lang_suffix(lang)}", doc)
+            if name in FULL_DETAIL:
+                yield from _both(f"{name}.full{lang_suffix(lang)}", build_document(solution, lang, detail="full"))
         network = not regression and solution.graph.network
         for form in ([matrix_form(solution, c) for c in MATRIX_CONVENTIONS] if network else []):
             for lang in LANGUAGES:  # the matrix view of every network, in both conventions

@@ -57,7 +57,7 @@ def cloze_gap(item, variant) -> str:
     """One numerical gap worth 1: the key, its tolerance, and as feedback the quantity with its key."""
     quantity = math_html(question_latex(item.question, variant.solution.graph.loss))
     feedback = cloze_escape(f"{quantity} = {item.rounded.text}")
-    return f"{{1:NUMERICAL:={item.rounded.text}:{format(item.rounded.tolerance, 'f')}#{feedback}}}"
+    return "{1:NUMERICAL:=%s:%s#%s}" % (item.rounded.text, format(item.rounded.tolerance, "f"), feedback)
 
 
 def cloze_escape(text: str) -> str:

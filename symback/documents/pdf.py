@@ -2,7 +2,8 @@
 
 The document can only read and write inside its own directory (kpathsea ``openin_any=p``,
 ``openout_any=p``, ``TEXMFOUTPUT`` unset), never runs shell commands (``-no-shell-escape``), and is
-killed with its whole process group when the timeout (for all passes together) runs out. The
+killed with its whole process group when the timeout (for all passes together) runs out. It is
+given the main memory the document needs (:func:`tex_memory`), or refuses it before it runs. The
 engine runs once and again only while its log asks for a rerun (at most three passes): what latexmk
 decides, without the stub-.aux second pass it always makes in a fresh directory (which doubled the
 PDF time; see benchmarks/bench_documents.py). Only the PDF leaves the directory, atomically.
@@ -27,6 +28,15 @@ TEXLIVE_INSTALL = ("apt-get install latexmk texlive-latex-recommended texlive-la
            "texlive-lang-korean texlive-fonts-recommended lmodern graphviz")  #: Debian packages that cover the templates
 ENGINES = ("pdflatex", "lualatex", "xelatex")
 MAX_PASSES = 3
+DEFAULT_TIMEOUT = 60.0  #: seconds for every pass of a document together
+SECONDS_PER_MB = 25.0   #: measured: one pass over 5.4 MB of LaTeX (1,667 pages) takes 51 s on a busy core
+#: TeX's main memory, in words, that a document needs per byte of its LaTeX: measured, a [64, 64, 64] network's
+#: full worked solution (5.4 MB, 1,667 pages) used 23.9 M words (4.5 a byte; a sixth more to spare); TeX Live's
+#: format has 5 M (``main_memory``)
+TEX_WORDS_PER_BYTE = 6
+TEX_MAIN_MEMORY = 5_000_000
+#: the most words pdflatex is given through ``extra_mem_bot`` and ``extra_mem_top`` (8 bytes a word: 800 MB)
+TEX_MAX_WORDS = 100_000_000
 _RERUN = re.compile(r"Rerun (?:to get|LaTeX)|have changed\.\s*Rerun")
 TAIL = 20  #: lines of the log kept in ``LatexError.log_tail``
 _ERROR = re.compile(r"^(?:(?P<file>[^\s:][^:\n]*):(?P<line>\d+): |! ?)(?P<message>.*)$", re.M)
@@ -41,6 +51,10 @@ class LatexTimeout(SymbackError):
     """LaTeX ran longer than the timeout and was killed."""
 
 
+class LatexTooLarge(SymbackError):
+    """The document would need more TeX memory than pdflatex is given: refused before it runs."""
+
+
 class LatexError(SymbackError):
     """LaTeX stopped with an error; ``log_tail`` holds the relevant lines of its log."""
 
@@ -53,8 +67,11 @@ class LatexError(SymbackError):
         return LatexError(f"{prefix}: {self.where}" if self.where else prefix, self.message, self.fix, self.log_tail)
 
 
-def compile_pdf(tex: str, target: Path, *, timeout: float = 60, engine: str = "pdflatex") -> Path:
+def compile_pdf(tex: str, target: Path, *, timeout: float | None = None, engine: str = "pdflatex") -> Path:
     """Typeset ``tex`` and write the PDF, and nothing else, atomically to ``target``.
+
+    ``timeout``: seconds for all passes; None gives a long document the time its length needs
+    (:data:`SECONDS_PER_MB`), and any other :data:`DEFAULT_TIMEOUT`; the command's budget bounds both.
 
     ``engine`` is ``pdflatex`` (the default; Korean through kotex), ``lualatex`` or ``xelatex``.
     Raises :class:`LatexMissing`, :class:`LatexError` or :class:`LatexTimeout`; on any error
@@ -71,9 +88,11 @@ def compile_pdf(tex: str, target: Path, *, timeout: float = 60, engine: str = "p
         raise LatexMissing(str(target), f"{engine} is not on PATH, so the PDF cannot be made",
                            f"install TeX Live: sudo {TEXLIVE_INSTALL}")
     env = {k: v for k, v in os.environ.items() if k not in ("TEXMFOUTPUT", "TEXMF_OUTPUT_DIRECTORY")}
-    env.update(openin_any="p", openout_any="p", shell_escape="f", max_print_line="1000")
+    env.update(openin_any="p", openout_any="p", shell_escape="f", max_print_line="1000", **tex_memory(tex, target))
     command = [engine, "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
                "document.tex"]
+    if timeout is None:
+        timeout = max(DEFAULT_TIMEOUT, SECONDS_PER_MB * len(tex) / 1e6)
     budget_bound = limits.remaining() < timeout  # the command's budget ends first: its error, not LaTeX's
     timeout = min(timeout, max(limits.remaining(), 0.1))
     deadline = time.monotonic() + timeout
@@ -102,6 +121,28 @@ def compile_pdf(tex: str, target: Path, *, timeout: float = 60, engine: str = "p
             with limits.held_signals():  # removed whole, even when Ctrl-C or the budget lands meanwhile
                 shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+def tex_memory(tex: str, target: "Path | str" = "document.pdf") -> dict[str, str]:
+    """The texmf.cnf variables (environment) that give pdflatex the main memory ``tex`` needs.
+
+    TeX Live 2022's pdftex reads ``extra_mem_bot`` and ``extra_mem_top`` at every run (``main_memory``
+    only when its format is built): the words beyond the format's 5 M are split between them. A
+    document that would need more than :data:`TEX_MAX_WORDS` raises :class:`LatexTooLarge` before
+    pdflatex runs, instead of failing with "TeX capacity exceeded" after it.
+
+    >>> tex_memory("x" * 100)
+    {'extra_mem_bot': '0', 'extra_mem_top': '0'}
+    """
+    need = TEX_WORDS_PER_BYTE * len(tex.encode("utf-8"))
+    if need > TEX_MAX_WORDS:
+        raise LatexTooLarge(str(target), f"the document ({number_text(len(tex) / 1e6, 3)} MB of LaTeX) needs about "
+                            f"{number_text(need / 1e6, 3)} M words of TeX memory, more than the "
+                            f"{number_text(TEX_MAX_WORDS / 1e6, 3)} M pdflatex is given",
+                            "write it as md or tex (--format md,tex), or ask for less detail (--detail standard "
+                            "or compact)")
+    extra = max(0, need - TEX_MAIN_MEMORY)
+    return {"extra_mem_bot": str(extra // 2), "extra_mem_top": str(extra - extra // 2)}
 
 
 def _run(command: list[str], folder: Path, env: dict, deadline: float, timeout: float, target: Path) -> int:

@@ -73,18 +73,19 @@ def _question_html(exercise: Exercise, names, t) -> str:
     inputs = ""
     for name, item in zip(names, variant.answers):
         label = math_html(question_latex(item.question, loss)).replace('"', "&quot;")
-        inputs += (f"<p>{asked_html(item, variant, exercise.digits, t)}</p>\n<pl-number-input answers-name=\"{name}\" "
-                   f'comparison="sigfig" digits="{exercise.digits}" label="{label}"></pl-number-input>\n')
+        inputs += "\n".join((f"<p>{asked_html(item, variant, exercise.digits, t)}</p>",
+                              f'<pl-number-input answers-name="{name}" comparison="sigfig" '
+                              f'digits="{exercise.digits}" label="{label}"></pl-number-input>', ""))
     return ("<pl-question-panel>\n{{{params.statement}}}\n</pl-question-panel>\n\n" + inputs.translate(_BRACES)
             + "\n<pl-answer-panel>\n{{{params.solution}}}\n</pl-answer-panel>\n")
 
 
 def _server_py(title: str, variants: list) -> str:
     """``server.py``: the variants as a Python literal and ``generate``, which draws one of them."""
-    return (f'"""PrairieLearn server of a symback exercise: generate() draws one of its {len(variants)} variants."""\n'
-            "import random\n\n"
-            f"TITLE = {title!r}\n"
-            f"VARIANTS = {pprint.pformat(variants, width=120, sort_dicts=False)}\n\n\n"
+    head = [f'"""PrairieLearn server of a symback exercise: generate() draws one of its {len(variants)} variants."""',
+            "import random", "", f"TITLE = {title!r}",
+            f"VARIANTS = {pprint.pformat(variants, width=120, sort_dicts=False)}", "", "", ""]
+    return ("\n".join(head) +
             "def generate(data):\n"
             '    """Pick a variant (PrairieLearn seeds random per student variant): its problem, solution, keys."""\n'
             "    variant = random.choice(VARIANTS)\n"

@@ -119,18 +119,23 @@ def _template_place(exc: BaseException, templates: str) -> str:
 
 
 def render_markdown(solution: "WorkedSolution", lang: str = "en", digits: int = 4, templates: "str | None" = None,
-                    detail: str = "full") -> str:
+                    detail: str | None = None) -> str:
     """The worked solution of ``solution`` as Markdown (math for KaTeX/MathJax), in ``lang``."""
     return render_document(solution.document(lang, digits, detail=detail), "md", templates)
 
 
 def render_latex(solution: "WorkedSolution", lang: str = "en", digits: int = 4, templates: "str | None" = None,
-                 detail: str = "full") -> str:
+                 detail: str | None = None) -> str:
     """The worked solution of ``solution`` as a LaTeX document (pdflatex; kotex for Korean)."""
     return render_document(solution.document(lang, digits, detail=detail), "tex", templates)
 
 
-DETAILS = ("full", "compact")  #: a worked solution's levels of detail (--detail): every step, or the answer key
+#: a worked solution's levels of detail (--detail): every step; a dense network layer by layer (its default);
+#: the answer key
+DETAILS = ("full", "standard", "compact")
+#: whose gradients the backward pass of a network shows (--gradients-of): its parameters and hidden nodes, or
+#: the inputs and targets too
+GRADIENTS_OF = ("parameters", "inputs")
 
 
 class WorkedSolution:
@@ -140,24 +145,26 @@ class WorkedSolution:
     differ in their model and template, not in how it becomes Markdown, LaTeX or a PDF.
     """
 
-    def document(self, lang: str = "en", digits: int = 4, detail: str = "full"):
+    def document(self, lang: str = "en", digits: int = 4, detail: str | None = None,
+                 gradients_of: str = "parameters"):
         """The printable model of the worked solution (its class names its template).
 
-        ``detail``: one of :data:`DETAILS`, "full" (every step) or "compact" (the answer key), where the
-        document offers it.
+        ``detail``: one of :data:`DETAILS`, "full" (every step), "standard" (a dense network layer by
+        layer) or "compact" (the answer key), where the document offers it; None: the problem's own.
+        ``gradients_of``: one of :data:`GRADIENTS_OF`; "inputs" also shows a network's inputs' and targets'.
         """
         raise NotImplementedError
 
-    def markdown(self, lang: str = "en", digits: int = 4, detail: str = "full") -> str:
+    def markdown(self, lang: str = "en", digits: int = 4, detail: str | None = None) -> str:
         """The worked solution as Markdown (KaTeX/MathJax math) in ``lang`` ("en" or "ko")."""
         return render_markdown(self, lang, digits, detail=detail)
 
-    def latex(self, lang: str = "en", digits: int = 4, detail: str = "full") -> str:
+    def latex(self, lang: str = "en", digits: int = 4, detail: str | None = None) -> str:
         """The worked solution as a LaTeX document (pdflatex; kotex for Korean)."""
         return render_latex(self, lang, digits, detail=detail)
 
-    def pdf(self, path: "str | Path", lang: str = "en", digits: int = 4, timeout: float = 60,
-            detail: str = "full") -> Path:
+    def pdf(self, path: "str | Path", lang: str = "en", digits: int = 4, timeout: float | None = None,
+            detail: str | None = None) -> Path:
         """Write the worked solution as a PDF to ``path`` (sandboxed pdflatex) and return the path."""
         return compile_pdf(self.latex(lang, digits, detail=detail), Path(path), timeout=timeout)
 

@@ -17,12 +17,14 @@ from symback.documents.backward import Backward, BackRow, partial_tex
 from symback.documents.breaking import Equation, aligned_lines
 from symback.documents.catalogue import messages
 from symback.documents.diagram import Diagram, build_diagram
+from symback.documents.layer_sections import (StandardLayer, as_written, build_layer_sections, paired_definitions,
+                                              problem_lines)
 from symback.documents.efficiency_section import EfficiencySection, build_efficiency_section
 from symback.documents.notation import ETA, Call, Delta, Layered, Partial, Summed, Updated, dotted
 from symback.documents.printing import latex as print_latex
 from symback.documents.printing import latex_printer
 from symback.documents.printing import name_latex
-from symback.documents.render import DETAILS
+from symback.documents.render import DETAILS, GRADIENTS_OF
 from symback.documents.tex import Tex, escape_latex, format_number, plot_coordinate, wrap
 from symback.engine.derivation import CHECK_TOLERANCE
 from symback.engine.errors import SymbackError
@@ -50,6 +52,10 @@ class Row:
         return Tex(" = ".join(dict.fromkeys(parts)))
 
 
+SIDE_BY_SIDE = 12  #: an answer key's summary of more rows is set as two tables side by side
+WHOLE_TABLE = 36   #: a table of at most this many rows is set whole (tabular): it never splits across pages
+
+
 @dataclass(frozen=True)
 class Document:
     """Everything a worked solution shows, in one language, rounded for display."""
@@ -74,11 +80,33 @@ class Document:
     assumptions: tuple[Tex, ...]
     notes: tuple[str, ...]
     diagram: Diagram | None
-    detail: str = "full"                #: "full" (every local derivative and chain step) or "compact"
+    detail: str = "full"                #: "full" (every local derivative and chain step), "standard" or "compact"
     lines: Mapping[str, tuple[Tex, ...]] = field(default_factory=dict)  #: aligned display lines by section
     delta_table: tuple[tuple[Tex, str], ...] = ()  #: (δ or dL/dn, value): the compact view
     network: bool = False               #: a network spec: δ notation
     efficiency: EfficiencySection | None = None  #: networks: why backpropagation (+ truth table, conv layer level)
+    matrices: tuple[Tex, ...] = ()      #: a dense network's problem: aligned lines of x, t, W and b per layer
+    layers: tuple[StandardLayer, ...] = ()  #: a dense network's standard detail, layer by layer
+
+    @property
+    def summary_halves(self) -> tuple[tuple[tuple[Tex, str, str, str], ...], ...]:
+        """The summary's rows as two tables side by side where they are many (an answer key on fewer pages)."""
+        if len(self.summary) <= SIDE_BY_SIDE or len(self.summary) > 2 * WHOLE_TABLE:
+            return (self.summary,)
+        half = (len(self.summary) + 1) // 2
+        return self.summary[:half], self.summary[half:]
+
+    @staticmethod
+    def table_env(rows) -> str:
+        """The LaTeX table for ``rows``: whole ("tabular") where it fits a page, else "longtable" (breaks across pages)."""
+        return "tabular" if len(rows) <= WHOLE_TABLE else "longtable"
+
+    @staticmethod
+    def column_width(rows, count: int) -> str:
+        """The fixed width (a fraction of the text width) of each of ``count`` columns of a longtable of
+        ``rows``, "" for a tabular: a longtable whose columns are sized by their cells changes them from
+        page to page, and then asks for a second pdflatex run of the whole document."""
+        return "" if len(rows) <= WHOLE_TABLE else f"{0.9 / count - 0.03:.3f}"
 
     @property
     def plots(self) -> bool:
@@ -87,21 +115,30 @@ class Document:
 
     @property
     def draws(self) -> bool:
-        """Something is drawn (TikZ): the diagram (full detail) or the loss history."""
-        return self.plots or (self.diagram is not None and self.detail == "full")
+        """Something is drawn (TikZ): the diagram (full and standard detail) or the loss history."""
+        return self.plots or (self.diagram is not None and self.detail != "compact")
 
 
 
 
-def build_document(solution: "Solution", lang: str = "en", digits: int = 4, detail: str = "full") -> Document:
+def build_document(solution: "Solution", lang: str = "en", digits: int = 4, detail: str | None = None,
+                   gradients_of: str = "parameters") -> Document:
     """The worked-solution model of a solved problem, in ``lang``, numbers to ``digits`` digits.
 
-    ``detail`` is "full" (every local derivative and chain step) or "compact" (the answer key).
+    ``detail`` is "full" (every local derivative and chain step), "standard" (a dense network layer by
+    layer: forward block, δ lines, gradient lines; for a graph, as full) or "compact" (the answer key);
+    None: the problem's own (:func:`default_detail`). ``gradients_of`` (:data:`GRADIENTS_OF`): "parameters"
+    (a network's parameters and hidden nodes get gradient sections) or "inputs" (its inputs and targets too).
     """
+    graph, numbers, derivation = solution.graph, solution.numbers, solution.derivation
+    detail = detail or default_detail(graph)
     if detail not in DETAILS:
         raise SymbackError("--detail", f"unknown detail '{detail}'", "use: " + " or ".join(DETAILS))
+    if gradients_of not in GRADIENTS_OF:
+        raise SymbackError("--gradients-of", f"unknown choice '{gradients_of}'", "use: " + " or ".join(GRADIENTS_OF))
+    if detail == "standard" and graph.network is None:
+        detail = "full"  # a graph (or a convolutional network) has no dense layers: node by node is its standard
     t = messages(lang)
-    graph, numbers, derivation = solution.graph, solution.numbers, solution.derivation
     values = numbers.values
     shown = {name: format_number(v, digits) for name, v in values.items()}
 
@@ -137,10 +174,18 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
     def leaf_rows(names) -> tuple[Row, ...]:
         return tuple(Row(name_latex(n), value=Tex(shown[n])) for n in names)
 
-    forward = tuple(Row(name_latex(n.name), latex(n.expr), substituted(n.expr), Tex(shown[n.name]))
-                    for n in graph.nodes if not n.is_leaf and n.name in graph.ancestors_of_loss)
+    written = {n.name: w for n in graph.nodes if (w := as_written(graph, n.name)) is not None}
+    in_order = latex_printer(order="none", mul_symbol=mul, euler_e=euler)  # (a neuron's sum, as written)
+    in_order_numbers = latex_printer(order="none", mul_symbol="dot", euler_e=euler, numbers=dict(shown))
+
+    def formula(n) -> Tex:
+        return in_order(written[n.name]) if n.name in written else latex(n.expr)
+
+    computed = [n for n in graph.nodes if not n.is_leaf and n.name in graph.ancestors_of_loss]
+    forward = tuple(Row(name_latex(n.name), formula(n), in_order_numbers(written[n.name]) if n.name in written
+                        else substituted(n.expr), Tex(shown[n.name])) for n in computed)
     back = Backward(derivation, digits, latex, substituted)
-    backward = back.rows(t)
+    backward = back.rows(t, inputs=gradients_of == "inputs") if detail == "full" else ()
     leaves = graph.params or graph.inputs
     rate = graph.learning_rate
 
@@ -166,9 +211,11 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
     conventions = (t["conventions.relu_at_zero"].format(value=format_number(graph.conventions.relu_at_zero, digits)),) \
         if any(note.rule in relu_rules for note in derivation.notes) else ()
     loss_row = forward[-1]
-    definitions = tuple(Row(name_latex(n.name), latex(n.expr)) for n in graph.nodes if not n.is_leaf)
+    definitions = tuple(Row(name_latex(n.name), formula(n)) for n in graph.nodes if not n.is_leaf)
     lines = {
-        "definitions": aligned_lines(Equation(r.lhs, (r.symbolic,)) for r in definitions),
+        "definitions": aligned_lines(paired_definitions(graph, {n.name: Equation(r.lhs, (r.symbolic,)) for n, r in zip(
+            (n for n in graph.nodes if not n.is_leaf), definitions)}) if graph.network is not None
+            else (Equation(r.lhs, (r.symbolic,)) for r in definitions)),
         "forward": aligned_lines(Equation(r.lhs, (r.symbolic, r.substituted, r.value)) for r in forward[:-1]),
         "loss": aligned_lines([Equation(loss_row.lhs, (loss_row.symbolic, loss_row.substituted, loss_row.value))]),
         "gradients": back.gradient_lines(leaves),
@@ -187,7 +234,15 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
         assumptions=tuple(print_latex(a) for a in derivation.assumptions), notes=notes,
         diagram=build_diagram(solution, digits, lang), detail=detail, lines=MappingProxyType(lines),
         delta_table=back.delta_table(), network=bool(back.deltas),
-        efficiency=build_efficiency_section(solution, t, digits))
+        efficiency=build_efficiency_section(solution, t, digits),
+        matrices=problem_lines(graph.network, digits) if graph.network is not None else (),
+        layers=build_layer_sections(graph, {n.name: Equation(r.lhs, (r.symbolic, r.substituted, r.value))
+                                            for n, r in zip(computed, forward)}, back, t) if detail == "standard" else ())
+
+
+def default_detail(graph) -> str:
+    """The detail a problem's worked solution has unless asked: "standard" for a dense network, else "full"."""
+    return "standard" if graph.network is not None else "full"
 
 
 def _delta_rule(loss: str) -> tuple[Tex, ...]:

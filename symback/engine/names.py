@@ -47,9 +47,10 @@ def bias_name(net, l: int, j: int) -> str | None:
 
 def parameter_names(net) -> list[str]:
     """Every parameter name of the network, layer by layer (weights, then biases)."""
-    names = []
-    for l in range(1, len(net.layers)):
-        names += [weight_name(l, j, k) for j in range(1, net.layers[l] + 1)
-                  for k in range(1, net.layers[l - 1] + 1)]
-        names += list(dict.fromkeys(b for j in range(1, net.layers[l] + 1) if (b := bias_name(net, l, j))))
-    return names
+    return [name for l in range(1, len(net.layers)) for name in dense_layer_parameters(net, l)]
+
+
+def dense_layer_parameters(net, l: int) -> list[str]:
+    """The parameter names of layer ``l``: its weights row by row (neuron j, then input k), then its biases."""
+    names = [weight_name(l, j, k) for j in range(1, net.layers[l] + 1) for k in range(1, net.layers[l - 1] + 1)]
+    return names + list(dict.fromkeys(b for j in range(1, net.layers[l] + 1) if (b := bias_name(net, l, j))))

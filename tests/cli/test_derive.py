@@ -83,3 +83,25 @@ def test_cli_e_and_pi_are_user_names(tmp_path, capsys):
     data = _strict_json((tmp_path / "names.json").read_text())
     assert data["values"]["e"] == 6 and data["gradients"]["pi"] == 2 * 6 * 3  # dL/dpi = 2e * E
     assert data["symbolic"]["nodes"]["L"] == "e**2 + exp(1)"
+
+
+def test_derive_writes_a_network_layer_by_layer_unless_asked_for_every_step(capsys):
+    code, standard, _ = run(["derive", "--example", "mazur_222", "-o", "-", "--format", "md"], capsys)
+    assert code == 0 and "## Forward pass" in standard and "### Layer 2" in standard and "### Node" not in standard
+    code, full, _ = run(["derive", "--example", "mazur_222", "-o", "-", "--format", "md", "--detail", "full"], capsys)
+    assert code == 0 and "### Node $y_{1}$" in full and "### Layer 2" not in full
+    code, same, _ = run(["derive", "--example", "mazur_222", "-o", "-", "--format", "md", "--detail", "standard"], capsys)
+    assert same == standard
+    code, graph, _ = run(["derive", "--example", "neuron", "-o", "-", "--format", "md"], capsys)
+    assert code == 0 and "### Node $o$" in graph  # a graph is written node by node
+
+
+def test_derive_shows_a_networks_inputs_gradients_only_when_asked(capsys):
+    argv = ["derive", "--example", "mazur_222", "-o", "-", "--format", "md", "--detail", "full"]
+    code, out, _ = run(argv, capsys)
+    assert code == 0 and "### Node $z^{(1)}_{1}$" in out
+    assert "### Node $x_{1}$" not in out and "### Node $t_{1}$" not in out
+    code, out, _ = run(argv + ["--gradients-of", "inputs"], capsys)
+    assert code == 0 and "### Node $x_{1}$" in out and "### Node $t_{2}$" in out
+    code, _, err = run(argv + ["--gradients-of", "weights"], capsys)
+    assert code == 2 and "--gradients-of" in err

@@ -10,7 +10,7 @@ from symback.documents.solution_document import build_document
 
 def test_network_delta_lines_carry_the_engines_numbers(mazur_by_hand):
     solution = symback.solve(symback.load_example("mazur_222"))
-    doc = build_document(solution)
+    doc = build_document(solution, detail="full")
     x, a, d1, d2 = mazur_by_hand
     rows = {row.node: row for row in doc.backward}
     for (layer, deltas) in ((1, d1), (2, d2)):
@@ -66,3 +66,31 @@ def test_local_derivative_by_the_chain_rule_as_a_textbook_writes_it():
     o = 1 / (1 + mpmath.exp(-1.5))
     assert line.split("\n")[0].endswith(f"= {float(2 * o):.4g}") or f"= {float(2 * o):.4g}" in line
     assert "연쇄 법칙" in "\n".join(next(r for r in build_document(solution, "ko").backward if r.node == "o").locals)
+
+
+def test_a_network_shows_its_inputs_gradients_only_when_asked(mazur_by_hand):
+    """dL/dx_k = sum_j w1_jk δ1_j by hand; the inputs' and targets' sections are there only with gradients_of="inputs"."""
+    solution = symback.solve(symback.load_example("mazur_222"))
+    x, a, d1, d2 = mazur_by_hand
+    w1 = [[mpmath.mpf("0.15"), mpmath.mpf("0.20")], [mpmath.mpf("0.25"), mpmath.mpf("0.30")]]
+    nodes = [row.node for row in build_document(solution, detail="full").backward]
+    assert not {"x1", "x2", "t1", "t2"} & set(nodes) and {"z1_1", "a1_1", "y1", "b1", "b2"} <= set(nodes)
+    assert not any(n.startswith("w") for n in nodes)  # each weight is shown under its neuron's δ
+    rows = {row.node: row for row in build_document(solution, detail="full", gradients_of="inputs").backward}
+    assert {"x1", "x2", "t1", "t2"} <= set(rows)
+    for k in (0, 1):
+        by_hand = sum(w1[j][k] * d1[j] for j in (0, 1))
+        assert rows[f"x{k + 1}"].value == f"{float(by_hand):.4g}"
+
+
+def test_a_neurons_weights_are_under_its_delta_in_natural_order(mazur_by_hand):
+    x, a, d1, d2 = mazur_by_hand
+    rows = {row.node: row for row in build_document(symback.solve(symback.load_example("mazur_222")), detail="full").backward}
+    lines = rows["z2_1"].params
+    assert [line.split(" &=")[0] for line in lines] == [r"\frac{\partial L}{\partial w^{(2)}_{1,1}}",
+                                                       r"\frac{\partial L}{\partial w^{(2)}_{1,2}}"]
+    for line, a_k in zip(lines, a):
+        assert r"= \delta^{(2)}_{1} \cdot \frac{\partial z^{(2)}_{1}}{\partial w^{(2)}_{1," in line
+        assert line.endswith(f"= {float(a_k * d2[0]):.4g}")
+    assert rows["y1"].chain == () and rows["y1"].locals  # the output's gradient is its local derivative: said once
+    assert rows["a1_1"].closed == () and r"w^{(2)}_{1,1} \delta^{(2)}_{1}" in rows["a1_1"].chain[0]

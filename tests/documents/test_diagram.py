@@ -56,9 +56,9 @@ def number(text):
 
 
 @pytest.mark.parametrize("name, columns", [
-    ("mazur_222", [["x1", "x2", "1"], ["a1_1", "a1_2", "1"], ["y1", "y2"]]),
+    ("mazur_222", [["x1", "x2"], ["1"], ["a1_1", "a1_2"], ["1"], ["y1", "y2"]]),  # a bias unit between its columns
     ("softmax_233", [["x1", "x2"], ["a1_1", "a1_2", "a1_3"], ["y1", "y2", "y3"]]),
-    ("affine_233", [["x1", "x2", "1"], ["a1_1", "a1_2", "a1_3", "1"], ["y1", "y2", "y3"]]),
+    ("affine_233", [["x1", "x2"], ["1"], ["a1_1", "a1_2", "a1_3"], ["1"], ["y1", "y2", "y3"]]),
 ])
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_network_diagram_has_every_neuron_in_its_column_and_labels_apart(name, columns, lang):

@@ -43,3 +43,32 @@ def test_moved_to_origin_puts_the_top_left_corner_at_zero():
     assert (nodes[0].x, nodes[0].y, nodes[1].x, nodes[1].y) == (0.5, 1.2, 3.5, 2.2)
     assert (edges[0].label_x, edges[0].label_y) == (2.0, 0.2) and (width, height) == (4.0, 2.7)
     assert edges[0].path == "(0.500,1.200) -- (3.500,2.200)"
+
+
+def test_a_segment_crosses_a_box_it_passes_through_but_not_one_beside_it():
+    from symback.documents.diagram_parts import Box, crosses
+    box = Box(1.0, 1.0, 0.4, 0.4)
+    assert crosses(box, (0.0, 0.0), (2.0, 2.0)) and not crosses(box, (0.0, 2.0), (0.5, 1.5))
+    assert not crosses(box, (0.0, 1.0), (0.85, 1.0), trim=0.1)  # trimmed short of the box
+    assert crosses(box, (0.0, 1.0), (2.0, 1.0), trim=0.1)
+
+
+def test_a_label_alone_on_its_edge_avoids_every_crossing():
+    from symback.documents.diagram_parts import _crosses, Box, place_labels
+    # two edges crossing at (1, 1): a label may not sit on the crossing, and with alone=True nowhere another edge passes
+    centres = [(0.0, 0.0), (2.0, 2.0), (0.0, 2.0), (2.0, 0.0)]
+    segments = [(0, 1), (2, 3)]
+    sizes = [(0.3, 0.2), (0.3, 0.2)]
+    spots = place_labels(centres, segments, sizes, [], [0.5, 0.5], alone=True)
+    for j, (x, y) in enumerate(spots):
+        other = segments[1 - j]
+        assert not _crosses(Box(x, y, *sizes[j]), centres[other[0]], centres[other[1]])
+
+
+def test_a_label_with_no_free_place_on_its_edge_is_refused_when_it_must_be_alone():
+    from symback.documents.diagram_parts import place_labels
+    centres = [(0.0, 0.0), (4.0, 0.0)] + [p for i in range(41) for p in ((0.1 * i, -1.0), (0.1 * i, 1.0))]
+    segments = [(0, 1)] + [(2 + 2 * i, 3 + 2 * i) for i in range(41)]  # a comb of edges across the first one
+    sizes = [(0.3, 0.2)] + [(0.0, 0.0)] * 41
+    assert place_labels(centres, segments[:1] + segments[1:], sizes, [], alone=False) is not None
+    assert place_labels(centres, segments, sizes, [], alone=True) is None

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 import sympy as sp
 
+import symback
 from symback.documents.catalogue import messages
 from symback.documents.exercise_document import WORKED_EXTRA, build_exercise_document, manifest_json
 from symback.documents.pdf import compile_pdf
@@ -104,3 +105,24 @@ def test_given_values_are_decimals_where_they_terminate_and_fractions_elsewhere(
 
     assert given_text(sp.Rational(1, 20)) == "0.05" and given_text(sp.Integer(-3)) == "-3"
     assert given_text(sp.Rational(1, 3)) == r"\frac{1}{3}" and given_text(sp.Rational(-2, 7)) == r"-\frac{2}{7}"
+
+
+def _pages(pdf) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+@pytest.mark.needs("pdflatex", "pdfinfo", "pdftotext")
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("name", ["exercise_neuron", "exercise_mazur"])
+def test_a_built_in_sheet_is_one_page_and_its_answer_tables_stay_whole(name, lang, tmp_path):
+    drawn = symback.exercise(symback.example_path(name), variants=1, seed=3, name=f"example:{name}")
+    sheet = render_document(build_exercise_document(drawn, drawn.variants, lang), "tex")
+    assert _pages(compile_pdf(sheet, tmp_path / "sheet.pdf")) == 1
+    assert r"\begin{longtable}" not in sheet  # the answer boxes are one tabular: they never split 2 + 4
+    for detail in ("compact", "full"):
+        key = render_document(build_exercise_document(drawn, drawn.variants, lang, key=True, detail=detail), "tex")
+        assert r"\begin{longtable}" not in key  # a key's tables are small: each is kept whole
+        pdf = compile_pdf(key, tmp_path / f"key_{detail}.pdf")
+        assert messages(lang)["exercise.compute"] in subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                                                     text=True, check=True).stdout

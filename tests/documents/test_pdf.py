@@ -260,3 +260,50 @@ def test_a_signal_in_a_critical_window_leaks_nothing(tmp_path, monkeypatch, wind
     assert os.listdir(work) == []
     for pid in started:  # killed and reaped before compile_pdf returned: not even a zombie is left
         assert not Path(f"/proc/{pid}").exists()
+
+
+def test_pdflatex_is_given_the_memory_the_document_needs(tmp_path, monkeypatch):
+    """The texmf.cnf variables TeX Live's pdftex reads at every run, beyond the format's 5 M words."""
+    seen = {}
+
+    def run(command, folder, env, deadline, timeout, target):
+        seen.update(env)
+        raise LatexTimeout(str(target), "stop", "")
+
+    monkeypatch.setattr(pdf, "_run", run)
+    tex = document("x" * 3_000_000)
+    with pytest.raises(LatexTimeout):
+        compile_pdf(tex, tmp_path / "big.pdf")
+    extra = int(seen["extra_mem_bot"]) + int(seen["extra_mem_top"])
+    assert extra + pdf.TEX_MAIN_MEMORY >= 4.5 * len(tex)  # measured: 4.5 words a byte (a 64-64-64 network)
+    assert pdf.tex_memory(document("small")) == {"extra_mem_bot": "0", "extra_mem_top": "0"}
+
+
+def test_a_document_too_large_for_tex_is_refused_before_pdflatex_runs(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf, "_run", lambda *a: pytest.fail("pdflatex ran"))
+    too_large = document("x" * (pdf.TEX_MAX_WORDS // pdf.TEX_WORDS_PER_BYTE + 10))
+    with pytest.raises(pdf.LatexTooLarge, match=r"needs about .* M words of TeX memory, more than the 100 M") as caught:
+        compile_pdf(too_large, tmp_path / "huge.pdf")
+    assert "\n" not in caught.value.line() and "--format md,tex" in caught.value.line()
+    assert not (tmp_path / "huge.pdf").exists()
+
+
+@needs_latex
+def test_a_long_table_is_set_in_one_pass(tmp_path):
+    """Fixed column widths: a longtable whose columns follow their cells asks for a second run of everything."""
+    import symback
+    from symback.documents.render import render_document
+
+    net = {"layers": [6, 6, 2], "activation": "sigmoid", "bias": "neuron", "loss": "sse",
+           "values": {"x": [0.1 * k for k in range(6)], "t": [0, 1], "W1": [[0.01 * (j + k) for k in range(6)] for j in range(6)],
+                      "b1": [0.1] * 6, "W2": [[-0.02 * (j + k) for k in range(6)] for j in range(2)], "b2": [0.2, -0.2]}}
+    doc = symback.solve({"network": net}).document(detail="full")
+    tex = render_document(doc, "tex")
+    assert len(doc.summary) > 36 and r"\begin{longtable}{p{0.195\textwidth}p{0.195\textwidth}" in tex
+    folder = tmp_path / "run"
+    folder.mkdir()
+    (folder / "document.tex").write_text(tex, encoding="utf-8")
+    subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "document.tex"], cwd=folder,
+                   capture_output=True, timeout=120, check=True)
+    log = (folder / "document.log").read_text(encoding="utf-8", errors="replace")
+    assert not pdf._RERUN.search(log)

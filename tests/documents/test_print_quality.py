@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import subprocess
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -47,29 +48,57 @@ def _compile(tex: Path, bench) -> dict:
             "missing_sections": _missing_sections(tex.name, pdf)}
 
 
-def _worked_solutions() -> dict[str, str]:
-    """file name -> language of every example's worked solution in the gallery (regressions have others)."""
+def _worked_solutions() -> dict[str, tuple[str, bool]]:
+    """file name -> (language, written layer by layer) of every example's worked solution in the gallery
+    (regressions have others; a dense network's is its standard detail)."""
     import symback
     from symback.documents.catalogue import LANGUAGES
+    from symback.engine.spec import NetworkSpec
 
-    return {f"{name}{'' if lang == 'en' else '.' + lang}.tex": lang for name in symback.example_names()
-            if symback.load_example(name).regression is None for lang in LANGUAGES}
+    return {f"{name}{'' if lang == 'en' else '.' + lang}.tex": (lang, isinstance(spec.network, NetworkSpec))
+            for name in symback.example_names() if (spec := symback.load_example(name)).regression is None
+            for lang in LANGUAGES}
 
 
 def _missing_sections(name: str, pdf: Path) -> list[str] | None:
     """For a worked solution: the section headings its PDF text lacks (None for other documents)."""
-    lang = _worked_solutions().get(name)
-    if lang is None:
+    if name not in _worked_solutions():
         return None
+    lang, standard = _worked_solutions()[name]
     from symback.documents.catalogue import messages
 
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return [heading for heading in ("problem", "forward", "backward", "gradient_check", "summary")
+    last = "gradient_update" if standard else "summary"  # the standard detail's update table: no summary after it
+    return [heading for heading in ("problem", "forward", "backward", "gradient_check", last)
             if messages(lang)[heading] not in text]
 
 
+SPECS = Path(__file__).resolve().parent / "specs"
+
+
+@lru_cache(maxsize=1)
+def _more_documents() -> tuple[tuple[str, str], ...]:
+    """Beyond the gallery: a 3-4-2 network in every detail, and a built-in exercise's sheet and keys, en and ko."""
+    import symback
+    from symback.documents.catalogue import LANGUAGES
+    from symback.documents.exercise_document import build_exercise_document
+    from symback.documents.render import DETAILS, render_document
+
+    net = symback.solve(symback.load_spec(SPECS / "net_342.toml"))
+    drawn = symback.exercise(symback.example_path("exercise_mazur"), variants=1, seed=3, name="example:exercise_mazur")
+    docs = []
+    for lang in LANGUAGES:
+        docs += [(f"net_342.{detail}.{lang}.tex", render_document(net.document(lang, detail=detail), "tex"))
+                 for detail in DETAILS]
+        docs.append((f"exercise_mazur.sheet.{lang}.tex", render_document(build_exercise_document(drawn, drawn.variants, lang), "tex")))
+        docs += [(f"exercise_mazur.key_{detail}.{lang}.tex",
+                  render_document(build_exercise_document(drawn, drawn.variants, lang, key=True, detail=detail), "tex"))
+                 for detail in ("compact", "standard")]
+    return tuple(docs)
+
+
 def _tex_documents(gallery_files) -> list[tuple[str, str]]:
-    return [(name, text) for name, text in gallery_files if name.endswith(".tex")]
+    return [(name, text) for name, text in gallery_files if name.endswith(".tex")] + list(_more_documents())
 
 
 def _compile_shard(shard: int, gallery_files, out: Path) -> list[dict]:
@@ -139,3 +168,23 @@ def test_every_worked_solution_has_its_sections(counts, gallery_files):
     bad = [f"{r['document']}: {r['missing_sections']}" for r in checked if r["missing_sections"]]
     assert not bad, bad
     assert checked or not any(r["document"] in _worked_solutions() for r in counts)
+
+
+#: issue 22's page budgets (document, detail, most pages), met by saying each thing once, not by smaller type
+BUDGETS = (("mazur_222", "full", 8), ("net_342", "full", 14), ("net_342", "standard", 6), ("net_342", "compact", 2))
+
+
+@pytest.mark.needs("pdfinfo")
+@pytest.mark.parametrize("name, detail, most", BUDGETS)
+def test_worked_solutions_keep_to_their_page_budgets(name, detail, most, tmp_path):
+    import symback
+    from symback.documents.pdf import compile_pdf
+
+    spec = symback.load_example(name) if name == "mazur_222" else symback.load_spec(SPECS / f"{name}.toml")
+    tex = symback.solve(spec).latex(detail=detail)
+    assert r"\documentclass[11pt]{article}" in tex and r"\small" not in tex.split(r"\begin{document}")[1].split(
+        r"\begin{tikzpicture}")[0]  # body text at 11 pt: the budget is met by layout, not by type
+    pdf = compile_pdf(tex, tmp_path / f"{name}.pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages <= most, f"{name} ({detail}): {pages} pages, budget {most}"

@@ -103,7 +103,7 @@ def test_the_aligned_lines_loop_is_one_macro(kind):
     for path in TEMPLATES_DIR.glob(f"*.{kind}.j2"):
         assert not ALIGNED_LOOP[kind].search(path.read_text(encoding="utf-8")), f"{path.name}: use m.display"
     body = (TEMPLATES_DIR / f"solution_body.{kind}.j2").read_text(encoding="utf-8")
-    assert body.count("m.display(") == 9 and "align" not in body
+    assert body.count("m.display(") == 16 and "align" not in body
 
 
 def test_the_display_macro_ends_each_line_or_all_but_the_last():
@@ -116,9 +116,12 @@ def test_the_display_macro_ends_each_line_or_all_but_the_last():
 def test_every_worked_solution_offers_one_document_signature(solved):
     signatures = {tuple((p.name, p.default) for p in inspect.signature(cls.document).parameters.values())
                   for cls in (WorkedSolution, Solution, RegressionSolution)}
-    assert signatures == {(("self", inspect.Parameter.empty), ("lang", "en"), ("digits", 4), ("detail", "full"))}
+    assert signatures == {(("self", inspect.Parameter.empty), ("lang", "en"), ("digits", 4), ("detail", None),
+                          ("gradients_of", "parameters"))}
     with pytest.raises(SymbackError, match="a regression spec has no 'compact' document"):
         solved("regression").document("en", 4, "compact")
+    with pytest.raises(SymbackError, match="--gradients-of: a regression spec shows the gradients of its coefficients"):
+        solved("regression").document("en", 4, gradients_of="inputs")
 
 
 def test_the_base_loads_what_the_model_draws(solved):
@@ -133,7 +136,7 @@ def test_a_user_solution_template_without_the_base_still_renders(tmp_path, solve
     (tmp_path / "solution.tex.j2").write_text(
         "\\documentclass{article}\n\\usepackage{tikz,booktabs,longtable,needspace}\n\\begin{document}\nmine: ((( doc.title )))\n"
         '((* include "diagram.tex.j2" *))\n((* include "efficiency.tex.j2" *))\n\\end{document}\n', encoding="utf-8")
-    doc = solved("mazur_222").document()
+    doc = solved("mazur_222").document(detail="full")
     tex = render.render_document(doc, "tex", str(tmp_path))
     assert tex.startswith("\\documentclass{article}\n\\usepackage{tikz,") and tex.count("\\documentclass") == 1
     assert r"\begin{tikzpicture}" in tex and "\\section*{" + doc.t["efficiency.title"] + "}" in tex

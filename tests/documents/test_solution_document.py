@@ -218,11 +218,13 @@ def test_identity_texts_all_have_korean(derived):
 # ---------------------------------------------------------------- δ notation, line widths, headings, detail
 
 @pytest.mark.parametrize("name", ["mazur_222", "softmax_233", "affine_233", "softmax_233_graph", "xor_sigmoid"])
-def test_no_display_line_is_wider_than_the_page(name):
+@pytest.mark.parametrize("detail", ["full", "standard"])
+def test_no_display_line_is_wider_than_the_page(name, detail):
     from symback.documents.width import TEXT_WIDTH, tex_width
-    doc = build_document(symback.solve(symback.load_example(name)))
+    doc = build_document(symback.solve(symback.load_example(name)), detail=detail)
     lines = [line for block in doc.lines.values() for line in block]
-    lines += [line for row in doc.backward for block in (row.locals, row.chain, row.closed) for line in block]
+    lines += [line for row in doc.backward for block in (row.locals, row.chain, row.closed, row.params) for line in block]
+    lines += [line for layer in doc.layers for block in (layer.forward, layer.deltas, layer.gradients) for line in block]
     assert len(lines) > 20
     too_wide = [line for line in lines if tex_width(line) > TEXT_WIDTH]
     assert not too_wide, too_wide[:3]
@@ -250,7 +252,7 @@ def test_conventions_only_where_a_rule_uses_them():
 def test_compact_detail_is_an_answer_key(tmp_path, capsys, mazur_by_hand):
     solution = symback.solve(symback.load_example("mazur_222"))
     compact = solution.markdown(detail="compact")
-    full = solution.markdown()
+    full = solution.markdown(detail="full")
     _, _, d1, d2 = mazur_by_hand
     for delta in d1 + d2:
         assert f"{float(delta):.4g}" in compact

@@ -93,3 +93,15 @@ def test_steps_document_marks_each_line():
     report = load_steps(STEPS_DIR / "sigmoid_derivative.txt", budget=30)
     text = render_document(build_verify_document(report, "en"), "md")
     assert text.count(r"$\Leftrightarrow$") == 10 and "Every step holds" in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_derivation_report_is_a_marked_script_each_note_beneath_its_line(lang):
+    """Line number, mark and the line as written on one line; a wrong line's note below it, indented to the line."""
+    report = load_steps(STEPS_DIR / "chain_rule_wrong.txt")
+    tex = render_document(build_verify_document(report, lang), "tex")
+    assert r"\intertext" not in tex and r"\begin{align*}" not in tex
+    rows = re.findall(r"\\makebox\[2em\]\[r\]\{(\d+)\}\\makebox\[2em\]\{\$(.*?)\$\}\$\\displaystyle (.*?)\$\\par\n(.*)", tex)
+    assert rows and all(mark for _, mark, _, _ in rows)
+    wrong = [(line, note) for line, mark, _, note in rows if mark == r"\times"]
+    assert wrong and all(note.startswith(r"{\footnotesize\leftskip=4em") for _, note in wrong)

@@ -114,10 +114,12 @@ def in_worker(work: Callable, job):
     try:
         return work(job)
     finally:
-        limits.pause_timer()
-        _busy = False
-        if _unwinding:  # interrupted: the job has cleaned up, and the worker ends
-            os._exit(128 + _unwinding)
+        try:
+            limits.pause_timer()
+        finally:  # (even if a signal lands in pause_timer: an interrupted worker never returns to its loop)
+            _busy = False
+            if _unwinding:  # interrupted: the job has cleaned up, and the worker ends
+                os._exit(128 + _unwinding)
 
 
 def _start_worker(budget, deadline: float, parent: int) -> None:

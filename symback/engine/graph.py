@@ -11,6 +11,7 @@ from symback.engine.conv_spec import ConvNetworkSpec
 from symback.engine import limits
 from symback.engine.errors import SpecError
 from symback.engine.expr import parse_formula, symbol
+from symback.engine.layers import LayersSpec, layers_graph
 from symback.engine.network import network_graph
 from symback.engine.value_size import check_value_digits
 from symback.engine.node import INPUT, NODE, PARAM, Neuron, Node, exact_number
@@ -90,6 +91,10 @@ def build_graph(spec: Spec) -> Graph:
         from symback.engine.conv import conv_graph  # lazy: start-up time (NumPy object arrays, conv specs only)
 
         nodes, point, loss, groups, neurons = conv_graph(spec.network, conventions)
+        return Graph(nodes=nodes, loss=loss, point=point, target_groups=groups, neurons=neurons, **common)
+    if isinstance(spec.network, LayersSpec):  # a network in nn.Sequential order: each layer builds its nodes
+        limits.check("nodes", f"{spec.source}: network", spec.network.size, "nodes (units, parameters and per-sample values)")
+        nodes, point, loss, groups, neurons = layers_graph(spec.network, conventions)
         return Graph(nodes=nodes, loss=loss, point=point, target_groups=groups, neurons=neurons, **common)
     if spec.network is not None:
         layers = spec.network.layers

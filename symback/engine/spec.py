@@ -18,7 +18,7 @@ from symback.engine.vary_spec import Ask, Vary
 
 BIAS_MODES = ("none", "neuron", "shared")
 TOP_KEYS = ("title", "loss", "learning_rate", "steps", "frozen", "relu_at_zero", "claims",
-            "inputs", "params", "nodes", "network", "regression", "vary", "ask")
+            "inputs", "params", "nodes", "network", "regression", "vary", "ask", "weight_decay")
 NETWORK_KEYS = ("layers", "activation", "bias", "loss", "values")
 MAX_STEPS = 10_000_000
 RESERVED = set(FUNCTIONS) | set(ACTIVATIONS) | set(LOSSES) | {"diff"}  #: e and pi may be user names (README)

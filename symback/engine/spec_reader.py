@@ -16,6 +16,7 @@ from symback.engine.expr import NAME_PATTERN
 from symback.engine.literals import LiteralProblem, read_decimal
 from symback.engine.names import parameter_names
 from symback.engine.network_reader import NetworkTables, kind_of
+from symback.engine.optimizers import read_optimizer
 from symback.engine.regression_spec import read_regression
 from symback.engine.spec import MAX_STEPS, RESERVED, TOP_KEYS, NetworkSpec, Spec
 from symback.engine.vary_spec import read_ask, read_vary
@@ -127,6 +128,7 @@ class _Reader(NetworkTables):
             steps=self.steps(data),
             relu_at_zero=self.relu_at_zero(data),
             claims=self.claims(data),
+            optimizer=read_optimizer(self, data),
         )
         if "network" in data:
             for key in ("inputs", "params", "nodes", "loss"):

@@ -23,7 +23,7 @@ import sympy as sp
 from symback.engine.errors import did_you_mean
 
 #: each rule's keys and their defaults (PyTorch's)
-RULES: dict[str, dict[str, sp.Rational]] = {
+UPDATE_RULES: dict[str, dict[str, sp.Rational]] = {
     "momentum": {"momentum": sp.Rational(9, 10)},
     "adam": {"beta1": sp.Rational(9, 10), "beta2": sp.Rational(999, 1000), "eps": sp.Rational(1, 10 ** 8)},
 }
@@ -52,7 +52,7 @@ class OptimizerState:
     corrected_second: Mapping[str, Any]
 
 
-def start(params: Mapping[str, Any]) -> OptimizerState:
+def initial_state(params: Mapping[str, Any]) -> OptimizerState:
     """The state before the first step: everything 0."""
     zero = {p: 0 for p in params}
     return OptimizerState(0, zero, zero, {}, {})
@@ -83,14 +83,14 @@ def read_optimizer(reader, data: Mapping) -> Optimizer | None:
     if not isinstance(table, Mapping) or not isinstance(table.get("name"), str):
         raise reader.fail("optimizer", "expected a table with a name", 'write e.g. optimizer = { name = "adam" }')
     name = table["name"]
-    if name not in RULES:
-        raise reader.fail("optimizer.name", f"unknown update rule {name!r}", did_you_mean(name, RULES) or
+    if name not in UPDATE_RULES:
+        raise reader.fail("optimizer.name", f"unknown update rule {name!r}", did_you_mean(name, UPDATE_RULES) or
                           "use \"momentum\" or \"adam\" (plain gradient descent needs no optimizer)")
     if "learning_rate" not in data:
         raise reader.fail("optimizer", "an update rule needs a learning rate", "add learning_rate = 0.1")
-    reader.keys(table, ("name", *RULES[name]), "optimizer")
+    reader.keys(table, ("name", *UPDATE_RULES[name]), "optimizer")
     settings = []
-    for key, default in RULES[name].items():
+    for key, default in UPDATE_RULES[name].items():
         value = reader.number(table[key], f"optimizer.{key}") if key in table else default
         low_ok = value > 0 if key == "eps" else value >= 0
         if not (low_ok and (key == "eps" or value < 1)):

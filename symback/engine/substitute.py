@@ -18,7 +18,7 @@ import sympy as sp
 from symback.engine.derivation import PRECISION, Check, Derivation, Numbers
 from symback.engine.errors import EvaluationError
 from symback.engine.graph import Graph
-from symback.engine.optimizers import optimizer_step, start
+from symback.engine.optimizers import initial_state, optimizer_step
 from symback.engine.mp_program import LossProgram, central_difference, leaf_order, mp_number, mp_point, mpmath_loss
 from symback.engine.sums import sum_value
 
@@ -102,7 +102,7 @@ def first_update(graph: Graph, values: Mapping[str, sp.Expr], gradients: Mapping
     params = {p: values[p] for p in graph.params}
     if graph.optimizer is None:
         return {p: params[p] - graph.learning_rate * grads[p] for p in params}
-    new, _ = optimizer_step(graph.optimizer, params, grads, start(params), graph.learning_rate,
+    new, _ = optimizer_step(graph.optimizer, params, grads, initial_state(params), graph.learning_rate,
                             lambda v: evaluate(sp.sqrt(v), {}, "sqrt", precision))
     return {p: evaluate(v, {}, f"updated {p}", precision) for p, v in new.items()}
 

@@ -17,7 +17,7 @@ from symback.engine.compile import compile_graph, compile_network
 from symback.engine.errors import EvaluationError
 from symback.engine.names import bias_name, weight_name
 from symback.engine.numerals import number_text
-from symback.engine.optimizers import Optimizer, optimizer_step, start
+from symback.engine.optimizers import Optimizer, initial_state, optimizer_step
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def _update(graph, rate: float):
     rule = Optimizer(rule.name, tuple((k, float(v)) for k, v in rule.settings))
 
     def update(params, grads, state):
-        return optimizer_step(rule, params, grads, state or start(params), rate, numpy.sqrt)
+        return optimizer_step(rule, params, grads, state or initial_state(params), rate, numpy.sqrt)
     return update
 
 

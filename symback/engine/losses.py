@@ -43,9 +43,11 @@ def _cross_entropy(y, t):
 
 
 def _multiclass_hinge(scores, ts):
-    """Σ_{j≠y} max(0, s_j − s_y + 1) with one-hot targets: s_y = Σ_k t_k s_k, and the term of j = y is left out by 1 − t_j."""
+    """Σ_{j≠y} max(0, s_j − s_y + 1) with one-hot targets: s_y = Σ_k t_k s_k, and the term of j = y is left out by
+    1 − t_j. max(0, ·) is ReLU, so a margin met exactly (a tie) has the derivative ``relu_at_zero`` (0, as
+    PyTorch's ``multi_margin_loss`` and CS231n's ``margins > 0``)."""
     true_score = sp.Add(*(t * s for s, t in zip(scores, ts)))
-    return sp.Add(*((1 - t) * sp.Max(0, s - true_score + 1) for s, t in zip(scores, ts)))
+    return sp.Add(*((1 - t) * fn.relu(s - true_score + 1) for s, t in zip(scores, ts)))
 
 
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (

@@ -37,3 +37,15 @@ def test_multiclass_hinge_takes_one_hot_targets_in_the_layers_form_only():
         symback.spec_from_dict({"network": {"layers": [1, {"dense": 2}], "loss": "multiclass_hinge",
                                             "values": {**values, "t": [0.5, 0.5]}}})
     assert error.value.where.endswith("network.values.t[0]") and "one-hot" in error.value.message
+
+
+def test_a_margin_met_exactly_has_gradient_zero_as_in_torch():
+    """Scores (1, 0, 0.75), true class 1: the margin of class 2 is exactly 0; torch gives it no gradient."""
+    layers, values = [2, {"dense": 3}], {"x": [1.0, 2.0], "t": [1, 0, 0], "W1": [[0.5, 0.25], [0.75, -0.5], [-0.25, 0.5]],
+                                         "b1": [0.0, 0.25, 0.0]}
+    solution = symback.solve(symback.spec_from_dict({"network": {"layers": layers, "loss": "multiclass_hinge", "values": values}}))
+    loss, grads = torch_layers(layers, values, "multiclass_hinge")
+    assert float(solution.loss) == pytest.approx(loss)
+    assert solution.gradients["b1_2"] == 0 and grads["b1_2"] == 0.0
+    for name in ("x1", "x2", "b1_1", "b1_3", "w1_1_2"):
+        assert float(solution.gradients[name]) == pytest.approx(grads[name], rel=1e-12)

@@ -49,3 +49,14 @@ def test_a_margin_met_exactly_has_gradient_zero_as_in_torch():
     assert solution.gradients["b1_2"] == 0 and grads["b1_2"] == 0.0
     for name in ("x1", "x2", "b1_1", "b1_3", "w1_1_2"):
         assert float(solution.gradients[name]) == pytest.approx(grads[name], rel=1e-12)
+
+
+def test_the_hinge_example_against_torch():
+    """examples/hinge.toml: a linear classifier, multiclass hinge loss plus weight decay 0.1."""
+    from layers_torch import torch_layers
+
+    spec = symback.load_example("hinge")
+    values = {"x": [[1.0, 2.0], [-1.0, 0.5]], "t": [[1, 0, 0], [0, 0, 1]],
+              "W1": [[0.5, 0.25], [0.75, -0.5], [-0.25, 0.5]], "b1": [0.0, 0.1, 0.0]}
+    assert [[float(v) for v in row] for row in spec.network.x] == values["x"]  # the example's own numbers
+    assert_matches(symback.solve(spec), torch_layers([2, {"dense": 3}], values, "multiclass_hinge", 0.1))

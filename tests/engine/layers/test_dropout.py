@@ -44,3 +44,10 @@ def test_refusals_name_the_entry_and_the_fix(dropout, x, where, fix):
     with pytest.raises(SpecError) as error:
         _spec(dropout, x)
     assert error.value.where.endswith(where) and fix in error.value.fix
+
+
+def test_the_dropout_example_gives_the_dropped_unit_and_its_weights_no_gradient():
+    solution = symback.solve(symback.load_example("dropout"))
+    assert solution.values["d3_2"] == 0
+    assert all(solution.gradients[n] == 0 for n in ("w1_2_1", "w1_2_2", "b1_2", "w4_1_2"))
+    assert all(solution.gradients[n] != 0 for n in ("w1_1_1", "w1_3_2", "w4_1_3"))

@@ -72,6 +72,33 @@ class Normalisation(Plain):
         return [[place.node(place.output("n", j + 1, s), gamma[j] * normalised[s, j] + beta[j]) for j in range(n)]
                 for s in range(m)]
 
+    def identity(self, place: Place, graph, values: Mapping[str, sp.Expr],
+                 gradients: Mapping[str, sp.Expr]) -> tuple[tuple[str, sp.Expr, sp.Expr], ...]:
+        """The textbook backward identity of the layer, entry by entry beside the neuron level's gradient.
+
+        With g = γ ∂L/∂out over one group of size N (the batch, per feature; the features, per sample)::
+
+            ∂L/∂x_i = (1 / (N σ)) (N g_i − Σ_k g_k − x̂_i Σ_k g_k x̂_k),   σ = √(var + ε)
+
+        Returns (the input's name, the identity's value, the neuron level's ∂L/∂input) for every entry.
+        """
+        l, m, n = place.l, len(place.suffixes), self.shape_in[0]
+        if self.kind == "batchnorm":
+            groups = [([(s, j) for s in range(m)], f"{l}_{j + 1}") for j in range(n)]
+        else:
+            groups = [([(s, j) for j in range(n)], f"{l}{place.suffixes[s]}") for s in range(m)]
+        rows = []
+        for group, label in groups:
+            sigma = sp.sqrt(values[f"var{label}"] + self.eps)
+            xh = {e: values[f"xh{l}_{e[1] + 1}{place.suffixes[e[0]]}"] for e in group}
+            g = {e: values[f"gamma{l}_{e[1] + 1}"] * gradients[place.output("n", e[1] + 1, e[0])] for e in group}
+            size, total, weighted = len(group), sp.Add(*g.values()), sp.Add(*(g[e] * xh[e] for e in group))
+            for s, j in group:
+                xh_name = f"xh{l}_{j + 1}{place.suffixes[s]}"
+                name = next(p for p in graph.node(xh_name).parents if not p.startswith(("mu", "var")))
+                rows.append((name, (size * g[s, j] - total - xh[s, j] * weighted) / (size * sigma), gradients[name]))
+        return tuple(rows)
+
     def nodes(self, samples: int) -> int:
         return 2 * samples * self.shape_in[0] + 2 * (self.shape_in[0] if self.kind == "batchnorm" else samples)
 

@@ -3,6 +3,7 @@ networks), its nodes over the batch, and its one-line refusals."""
 from __future__ import annotations
 
 import pytest
+import sympy as sp
 from hypothesis import given
 from layers_torch import CASES, assert_matches, networks, solve_cached, torch_layers
 
@@ -47,3 +48,21 @@ def test_refusals_name_the_entry_and_the_fix(layers, x, where, fix):
     with pytest.raises(SpecError) as error:
         _spec(layers, x, W2=[[1.0]], b2=[0.0])
     assert error.value.where.endswith(where) and fix in error.value.fix
+
+
+@pytest.mark.parametrize("name", ["batchnorm", "layernorm"])
+def test_the_textbook_identity_agrees_with_the_neuron_level_entry_by_entry(name):
+    """∂L/∂x_i = (γ/(Nσ)) (N ∂L/∂y_i − Σ_k ∂L/∂y_k − x̂_i Σ_k ∂L/∂y_k x̂_k) against the reverse walk's ∂L/∂x."""
+    from symback.engine.layers.base import Place
+
+    solution = symback.solve(symback.load_example(name))
+    net, graph = solution.spec.network, solution.graph
+    m = len(net.x)
+    suffixes = tuple("" if m == 1 else f"_s{s + 1}" for s in range(m))
+    layer = net.layers[1]
+    rows = layer.identity(Place(2, suffixes, None, last=False), graph, solution.values, solution.gradients)
+    assert len(rows) == m * layer.shape_in[0]
+    for input_name, identity, neuron in rows:
+        assert input_name.startswith("z1_")
+        assert abs(identity - neuron) <= sp.Float("1e-40") * max(abs(neuron), 1), (input_name, identity, neuron)
+    assert any(abs(neuron) > sp.Float("1e-3") for _, _, neuron in rows)  # not all trivially zero

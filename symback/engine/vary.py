@@ -24,6 +24,7 @@ import sympy as sp
 
 from symback.engine.conv_names import channel_input_name as conv_input_name, layer_parameter_names
 from symback.engine.conv_spec import ConvNetworkSpec, value_shapes
+from symback.engine.layers import LayersSpec
 from symback.engine.errors import EvaluationError, SpecError, did_you_mean
 from symback.engine.functions import leaky_relu, relu, step
 from symback.engine.graph import build_graph
@@ -68,7 +69,7 @@ def variant_spec(spec: Spec, values: Mapping[str, sp.Rational]) -> Spec:
         return replace(spec, inputs=pick(spec.inputs), params=pick(spec.params))
     net = spec.network
     tables = {"x": [list(r) for r in net.x], "t": [list(r) for r in net.t]}
-    if isinstance(net, ConvNetworkSpec):
+    if isinstance(net, (ConvNetworkSpec, LayersSpec)):
         tables["value"] = {key: list(v) for key, v in net.values}
     else:
         tables.update(weights=[[list(r) for r in m] for m in net.weights], biases=[list(b) for b in net.biases])
@@ -80,7 +81,7 @@ def variant_spec(spec: Spec, values: Mapping[str, sp.Rational]) -> Spec:
                 target = target[i]
             target[index[-1]] = values[name]
     frozen = lambda rows: tuple(tuple(r) for r in rows)  # noqa: E731
-    if isinstance(net, ConvNetworkSpec):
+    if isinstance(net, (ConvNetworkSpec, LayersSpec)):
         network = replace(net, x=frozen(tables["x"]), t=frozen(tables["t"]), values=tuple(
             (key, tuple(v)) for key, v in tables["value"].items()))
     else:
@@ -226,6 +227,8 @@ def _network_slots(spec: Spec) -> dict[str, tuple]:
     net = spec.network
     if isinstance(net, ConvNetworkSpec):
         return _conv_slots(net)
+    if isinstance(net, LayersSpec):
+        return _layers_slots(net)
     slots: dict[str, tuple] = {}
     m = len(net.x)
     for s in range(m):
@@ -258,6 +261,17 @@ def _conv_slots(net: ConvNetworkSpec) -> dict[str, tuple]:
             if key in shapes:  # the names come in the same order: kernel or weights, then biases
                 slots.update({next(names): ("value", key, i) for i in range(len(net.value[key]))})
     return slots
+
+
+def _layers_slots(net: LayersSpec) -> dict[str, tuple]:
+    """The slots of a layers-list network: x and t per sample, then ``("value", key, flat index)`` of every parameter."""
+    slots: dict[str, tuple] = {}
+    m = len(net.x)
+    for s in range(m):
+        suffix = sample_suffix(m, s)
+        slots.update({input_name(k + 1, suffix): ("x", s, k) for k in range(len(net.x[s]))})
+        slots.update({target_name(j + 1, suffix): ("t", s, j) for j in range(len(net.t[s]))})
+    return slots | {name: ("value", key, i) for name, (key, i) in net.parameter_slots().items()}
 
 
 def _network_get(spec: Spec, slot: tuple) -> sp.Rational:

@@ -44,6 +44,15 @@ class LayersSpec:
         """Every parameter's name, layer by layer."""
         return tuple(n for l, layer in enumerate(self.layers, 1) for n in layer.parameter_names(l))
 
+    def parameter_slots(self) -> dict[str, tuple[str, int]]:
+        """Every parameter's name -> (its value key, its index in the key's flat row-major values)."""
+        slots = {}
+        for l, layer in enumerate(self.layers, 1):
+            names = iter(layer.parameter_names(l))
+            for key in layer.value_shapes(l):
+                slots.update({next(names): (key, i) for i in range(len(self.value[key]))})
+        return slots
+
     @property
     def decayed(self) -> tuple[str, ...]:
         """The parameters the weight decay term sums over (the weights)."""

@@ -19,7 +19,7 @@ from symback.engine.numerals import number_text
 from symback.engine.optimizers import initial_state, optimizer_step
 
 if TYPE_CHECKING:
-    from symback.api import Solution
+    from symback.engine.solution import Solution
 
 UpdateLine = tuple[Tex, Tex, Tex, Tex]  #: lhs, symbolic, substituted, value
 

@@ -23,6 +23,7 @@ from symback.documents.printing import latex
 from symback.documents.tex import Tex, format_number, wrap
 from symback.engine.layers import LayersSpec
 from symback.engine.layers.base import Place
+from symback.engine.layers.batchnorm import IdentityEntry
 
 if TYPE_CHECKING:
     from symback.engine.solution import Solution
@@ -65,37 +66,18 @@ def build_norm_section(solution: "Solution", t: Mapping[str, str], digits: int) 
             continue
         place = Place(l, suffixes, None, last=l == len(net.layers))
         rows = layer.identity(place, solution.graph, solution.values, solution.gradients)
-        agrees = all(abs(identity - neuron) <= AGREE * max(abs(neuron), 1) for _, identity, neuron in rows)
-        lines = aligned_lines(_line(layer, place, name, identity, solution, digits) for name, identity, _ in rows)
+        agrees = all(abs(e.value - e.neuron) <= AGREE * max(abs(e.neuron), 1) for e in rows)
+        lines = aligned_lines(_line(entry, digits) for entry in rows)
         check = t["norm.agrees" if agrees else "norm.differs"].format(count=len(rows))
         layers.append(NormLayerSection(t[f"norm.{layer.kind}"].format(layer=l, count=len(rows) // len(suffixes) if
                                                                         layer.kind == "batchnorm" else m), lines, check, agrees))
     return NormSection(IDENTITY, tuple(layers)) if layers else None
 
 
-def _line(layer, place: Place, name: str, identity, solution: "Solution", digits: int) -> Equation:
+def _line(entry: IdentityEntry, digits: int) -> Equation:
     """∂L/∂x = 1/(N σ) (N g_i − Σ g − x̂_i Σ g x̂) with the group's numbers = the value."""
-    values, gradients, l = solution.values, solution.gradients, place.l
-    xh_name = next(n.name for n in solution.graph.nodes if n.name.startswith(f"xh{l}_") and name in n.parents)
-    unit, sample = _unit_and_sample(xh_name, l, place.suffixes)
-    if layer.kind == "batchnorm":
-        group = [(s, unit) for s in range(len(place.suffixes))]
-        label = f"{l}_{unit + 1}"
-    else:
-        group = [(sample, j) for j in range(layer.shape_in[0])]
-        label = f"{l}{place.suffixes[sample]}"
-    g = {e: values[f"gamma{l}_{e[1] + 1}"] * gradients[place.output("n", e[1] + 1, e[0])] for e in group}
-    xh = {e: values[f"xh{l}_{e[1] + 1}{place.suffixes[e[0]]}"] for e in group}
     show = lambda v: format_number(v, digits)  # noqa: E731
-    size, sigma = len(group), sp.sqrt(values[f"var{label}"] + layer.eps)
-    scale = r"\frac{1}{%s}" % dotted(str(size), show(sigma))
-    inner = " - ".join((dotted(str(size), wrap(show(g[sample, unit]))), wrap(show(sp.Add(*g.values()))),
-                        dotted(wrap(show(xh[sample, unit])), wrap(show(sp.Add(*(g[e] * xh[e] for e in group)))))))
-    return Equation(latex(Partial("L", name)), (Tex(r"%s\left(%s\right)" % (scale, inner)), Tex(show(identity))))
-
-
-def _unit_and_sample(xh_name: str, l: int, suffixes: tuple[str, ...]) -> tuple[int, int]:
-    """(unit, sample), 0-based, of the normalised value ``xh<l>_<j>[_s<i>]``."""
-    rest = xh_name[len(f"xh{l}_"):]
-    unit, _, sample = rest.partition("_s")
-    return int(unit) - 1, (int(sample) - 1 if sample else 0)
+    scale = r"\frac{1}{%s}" % dotted(str(entry.size), show(entry.sigma))
+    inner = " - ".join((dotted(str(entry.size), wrap(show(entry.g))), wrap(show(entry.total)),
+                        dotted(wrap(show(entry.xh)), wrap(show(entry.weighted)))))
+    return Equation(latex(Partial("L", entry.name)), (Tex(r"%s\left(%s\right)" % (scale, inner)), Tex(show(entry.value))))

@@ -229,12 +229,7 @@ def _network_slots(spec: Spec) -> dict[str, tuple]:
         return _conv_slots(net)
     if isinstance(net, LayersSpec):
         return _layers_slots(net)
-    slots: dict[str, tuple] = {}
-    m = len(net.x)
-    for s in range(m):
-        suffix = sample_suffix(m, s)
-        slots.update({input_name(k + 1, suffix): ("x", s, k) for k in range(len(net.x[s]))})
-        slots.update({target_name(j + 1, suffix): ("t", s, j) for j in range(len(net.t[s]))})
+    slots = _sample_slots(net)
     for l in range(1, len(net.layers)):
         for j in range(net.layers[l]):
             slots.update({weight_name(l, j + 1, k + 1): ("weights", l - 1, j, k) for k in range(net.layers[l - 1])})
@@ -265,13 +260,18 @@ def _conv_slots(net: ConvNetworkSpec) -> dict[str, tuple]:
 
 def _layers_slots(net: LayersSpec) -> dict[str, tuple]:
     """The slots of a layers-list network: x and t per sample, then ``("value", key, flat index)`` of every parameter."""
+    return _sample_slots(net) | {name: ("value", key, i) for name, (key, i) in net.parameter_slots().items()}
+
+
+def _sample_slots(net) -> dict[str, tuple]:
+    """``x<k>`` and ``t<j>`` of every sample (with its suffix) of a network whose input is a vector."""
     slots: dict[str, tuple] = {}
     m = len(net.x)
     for s in range(m):
         suffix = sample_suffix(m, s)
         slots.update({input_name(k + 1, suffix): ("x", s, k) for k in range(len(net.x[s]))})
         slots.update({target_name(j + 1, suffix): ("t", s, j) for j in range(len(net.t[s]))})
-    return slots | {name: ("value", key, i) for name, (key, i) in net.parameter_slots().items()}
+    return slots
 
 
 def _network_get(spec: Spec, slot: tuple) -> sp.Rational:

@@ -25,6 +25,22 @@ DEFAULT_EPS = sp.Rational(1, 100000)
 
 
 @dataclass(frozen=True)
+class IdentityEntry:
+    """One entry of the textbook identity: the input's name, the group's pieces, the identity's value and the
+    neuron level's ∂L/∂input (:meth:`Normalisation.identity`)."""
+
+    name: str
+    size: int                 #: N, the group's size
+    sigma: sp.Expr            #: √(var + ε)
+    g: sp.Expr                #: γ ∂L/∂out of this entry
+    total: sp.Expr            #: Σ_k g_k
+    xh: sp.Expr               #: x̂ of this entry
+    weighted: sp.Expr         #: Σ_k g_k x̂_k
+    value: sp.Expr            #: the identity's ∂L/∂input
+    neuron: sp.Expr           #: the neuron level's ∂L/∂input
+
+
+@dataclass(frozen=True)
 class Normalisation(Plain):
     """Batch normalisation (over the samples, per feature) or layer normalisation (over the features, per sample)."""
 
@@ -73,31 +89,31 @@ class Normalisation(Plain):
                 for s in range(m)]
 
     def identity(self, place: Place, graph, values: Mapping[str, sp.Expr],
-                 gradients: Mapping[str, sp.Expr]) -> tuple[tuple[str, sp.Expr, sp.Expr], ...]:
+                 gradients: Mapping[str, sp.Expr]) -> tuple[IdentityEntry, ...]:
         """The textbook backward identity of the layer, entry by entry beside the neuron level's gradient.
 
         With g = γ ∂L/∂out over one group of size N (the batch, per feature; the features, per sample)::
 
             ∂L/∂x_i = (1 / (N σ)) (N g_i − Σ_k g_k − x̂_i Σ_k g_k x̂_k),   σ = √(var + ε)
-
-        Returns (the input's name, the identity's value, the neuron level's ∂L/∂input) for every entry.
         """
         l, m, n = place.l, len(place.suffixes), self.shape_in[0]
         if self.kind == "batchnorm":
             groups = [([(s, j) for s in range(m)], f"{l}_{j + 1}") for j in range(n)]
         else:
             groups = [([(s, j) for j in range(n)], f"{l}{place.suffixes[s]}") for s in range(m)]
-        rows = []
+        entries = []
         for group, label in groups:
             sigma = sp.sqrt(values[f"var{label}"] + self.eps)
             xh = {e: values[f"xh{l}_{e[1] + 1}{place.suffixes[e[0]]}"] for e in group}
             g = {e: values[f"gamma{l}_{e[1] + 1}"] * gradients[place.output("n", e[1] + 1, e[0])] for e in group}
-            size, total, weighted = len(group), sp.Add(*g.values()), sp.Add(*(g[e] * xh[e] for e in group))
+            total, weighted = sp.Add(*g.values()), sp.Add(*(g[e] * xh[e] for e in group))
             for s, j in group:
                 xh_name = f"xh{l}_{j + 1}{place.suffixes[s]}"
                 name = next(p for p in graph.node(xh_name).parents if not p.startswith(("mu", "var")))
-                rows.append((name, (size * g[s, j] - total - xh[s, j] * weighted) / (size * sigma), gradients[name]))
-        return tuple(rows)
+                value = (len(group) * g[s, j] - total - xh[s, j] * weighted) / (len(group) * sigma)
+                entries.append(IdentityEntry(name, len(group), sigma, g[s, j], total, xh[s, j], weighted, value,
+                                             gradients[name]))
+        return tuple(entries)
 
     def nodes(self, samples: int) -> int:
         return 2 * samples * self.shape_in[0] + 2 * (self.shape_in[0] if self.kind == "batchnorm" else samples)

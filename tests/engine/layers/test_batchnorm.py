@@ -62,7 +62,7 @@ def test_the_textbook_identity_agrees_with_the_neuron_level_entry_by_entry(name)
     layer = net.layers[1]
     rows = layer.identity(Place(2, suffixes, None, last=False), graph, solution.values, solution.gradients)
     assert len(rows) == m * layer.shape_in[0]
-    for input_name, identity, neuron in rows:
-        assert input_name.startswith("z1_")
-        assert abs(identity - neuron) <= sp.Float("1e-40") * max(abs(neuron), 1), (input_name, identity, neuron)
-    assert any(abs(neuron) > sp.Float("1e-3") for _, _, neuron in rows)  # not all trivially zero
+    for entry in rows:
+        assert entry.name.startswith("z1_")
+        assert abs(entry.value - entry.neuron) <= sp.Float("1e-40") * max(abs(entry.neuron), 1), entry
+    assert any(abs(entry.neuron) > sp.Float("1e-3") for entry in rows)  # not all trivially zero

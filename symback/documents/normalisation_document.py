@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Mapping
 import sympy as sp
 
 from symback.documents.breaking import Equation, aligned_lines
-from symback.documents.notation import Partial, dotted
+from symback.documents.notation import Bracketed, Fraction, Partial, dotted
 from symback.documents.printing import latex
 from symback.documents.tex import Tex, format_number, wrap
 from symback.engine.layers import LayersSpec
@@ -77,7 +77,7 @@ def build_norm_section(solution: "Solution", t: Mapping[str, str], digits: int) 
 def _line(entry: IdentityEntry, digits: int) -> Equation:
     """∂L/∂x = 1/(N σ) (N g_i − Σ g − x̂_i Σ g x̂) with the group's numbers = the value."""
     show = lambda v: format_number(v, digits)  # noqa: E731
-    scale = r"\frac{1}{%s}" % dotted(str(entry.size), show(entry.sigma))
+    scale = latex(Fraction(1, Tex(dotted(str(entry.size), show(entry.sigma)))))
     inner = " - ".join((dotted(str(entry.size), wrap(show(entry.g))), wrap(show(entry.total)),
                         dotted(wrap(show(entry.xh)), wrap(show(entry.weighted)))))
-    return Equation(latex(Partial("L", entry.name)), (Tex(r"%s\left(%s\right)" % (scale, inner)), Tex(show(entry.value))))
+    return Equation(latex(Partial("L", entry.name)), (Tex(scale + latex(Bracketed(Tex(inner)))), Tex(show(entry.value))))

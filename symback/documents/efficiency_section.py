@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping
 
 from symback.documents.conv_document import ConvSection, build_conv_section
+from symback.documents.normalisation_document import NormSection, build_norm_section
 from symback.documents.notation import Partial
 from symback.documents.printing import latex, name_latex
 from symback.documents.tex import Tex, format_number
@@ -47,6 +48,7 @@ class EfficiencySection:
     truth_table: TruthTable | None
     conv: ConvSection | None
     training: str = ""          #: a gate problem (0/1 inputs) trained by gradient steps: why not with steps
+    norm: NormSection | None = None  #: batch and layer normalisation at layer level (layers-list networks)
 
 
 def build_efficiency_section(solution: "Solution", t: Mapping[str, str], digits: int) -> EfficiencySection | None:
@@ -59,7 +61,8 @@ def build_efficiency_section(solution: "Solution", t: Mapping[str, str], digits:
     return EfficiencySection(_counts(counted, t), t["efficiency.summary"].format(parameters=len(counted.parameters),
                                                                                   ratio=f"{counted.ratio:.2f}"),
                              _shared(counted, solution), _more(counted, t), _truth_table(solution),
-                             build_conv_section(solution, t, digits), _training(solution, t, digits))
+                             build_conv_section(solution, t, digits), _training(solution, t, digits),
+                             build_norm_section(solution, t, digits))
 
 
 def _counts(e: Efficiency, t: Mapping[str, str]) -> tuple[tuple[str, str, str, str, str], ...]:

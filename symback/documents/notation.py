@@ -16,6 +16,7 @@ object                                           LaTeX
 ``Activation(0, 2)``, ``Activation(1, 2, "j")``  ``X``, ``a^{(1)}_{j}`` (the output: ``Y``, ``y_{j}``)
 ``WeightEntry(2, "row")``                        ``W^{(2)}_{k,j}`` (column form: ``W^{(2)}_{j,k}``)
 ``Transposed(x)``, ``Updated(x)``                ``{x}^{\top}``, ``{x}'``
+``Moment("m", x)``, ``Moment("v", x, True)``     ``m_{x}``, ``\hat{v}_{x}`` (an update rule's state)
 ``Shaped(x, 2, 3)``                              ``\underset{2 \times 3}{x}``
 ``Entries(rows, 4)``                             ``\begin{bmatrix} ... \end{bmatrix}``, numbers to 4 digits
 ``Call(head, (x,))``, ``Bracketed(x)``           ``head\left(x\right)``, ``\left(x\right)``
@@ -125,6 +126,16 @@ class Updated:
     """``{x}'``: a parameter after the update."""
 
     of: Part
+
+
+@dataclass(frozen=True)
+class Moment:
+    r"""An update rule's state for parameter ``of``: ``"m"`` (Adam's first moment) or ``"v"`` (momentum's velocity,
+    Adam's second moment), ``m_{w}``; ``corrected``: Adam's bias-corrected ``\hat{m}_{w}``."""
+
+    kind: str
+    of: Part
+    corrected: bool = False
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from sympy.core.function import AppliedUndef
 
 from symback.documents.latex_names import name_tex, script, stem_tex
 from symback.documents.notation import (Activation, Bias, Bracketed, Call, Delta, Entries, Fraction, Gradient,
-                                        Layered, Norm, Partial, Power, Shaped, Summed, Transposed, Updated,
+                                        Layered, Moment, Norm, Partial, Power, Shaped, Summed, Transposed, Updated,
                                         WeightEntry)
 from symback.documents.tex import Tex, bmatrix, format_number, wrap
 
@@ -171,6 +171,10 @@ class NotationPrinting:
 
     def _print_Updated(self, u: Updated) -> str:
         return "{%s}'" % self._part(u.of)
+
+    def _print_Moment(self, m: Moment) -> str:
+        stem = r"\hat{%s}" % m.kind if m.corrected else m.kind
+        return "%s_{%s}" % (stem, self._part(m.of))
 
     def _print_Shaped(self, s: Shaped) -> str:
         return r"\underset{%d \times %d}{%s}" % (s.rows, s.cols, self._part(s.of))

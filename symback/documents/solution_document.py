@@ -26,6 +26,7 @@ from symback.documents.printing import latex_printer
 from symback.documents.printing import name_latex
 from symback.documents.render import DETAILS, GRADIENTS_OF
 from symback.documents.tex import Tex, escape_latex, format_number, plot_coordinate, wrap
+from symback.documents.update_rules import update_rule_intro, update_rule_lines
 from symback.engine.derivation import CHECK_TOLERANCE
 from symback.engine.errors import SymbackError
 from symback.engine.numerals import ERROR_DIGITS, number_text, rounded
@@ -73,6 +74,7 @@ class Document:
     loss: Row
     backward: tuple[BackRow, ...]
     updates: tuple[Row, ...]
+    update_intro: str                   #: gradient descent's sentence, or the update rule's with its constants
     history: tuple[tuple[int, str, str], ...]  #: (step, shown, plot coordinate)
     check: tuple[tuple[Tex, str, str, str], ...]
     check_agrees: bool
@@ -197,7 +199,13 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
         return Row(print_latex(Updated(p)), Tex(" - ".join((name_latex(p), " ".join((ETA, partial_tex(graph.loss, p)))))),
                    Tex(" - ".join((shown[p], step))), value)
 
-    updates = tuple(update(p) for p in graph.params) if rate is not None else ()
+    def rule_steps(p: str) -> tuple[Row, ...]:  # momentum, Adam: the first step's state and step, line by line
+        if p in graph.frozen:
+            return (update(p),)
+        return tuple(Row(*line) for line in update_rule_lines(solution, p, latex, substituted, digits))
+
+    updates = () if rate is None else tuple(update(p) for p in graph.params) if graph.optimizer is None else \
+        tuple(row for p in graph.params for row in rule_steps(p))
     history = tuple((i, format_number(sp.Float(v), digits), plot_coordinate(v)) for i, v in enumerate(solution.history)) \
         if graph.steps > 1 else ()
     check = tuple((name_latex(p), format_number(c.symbolic, digits), format_number(settled(c.numeric), digits),
@@ -229,7 +237,7 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
         definitions=definitions,
         loss_name=name_latex(graph.loss), learning_rate=None if rate is None else format_number(rate, digits),
         conventions=conventions, forward=forward[:-1] if forward else (), loss=forward[-1],
-        backward=tuple(backward), updates=updates, history=history,
+        backward=tuple(backward), updates=updates, update_intro=update_rule_intro(solution, t), history=history,
         check=check, check_agrees=worst <= CHECK_TOLERANCE, summary=summary,
         assumptions=tuple(print_latex(a) for a in derivation.assumptions), notes=notes,
         diagram=build_diagram(solution, digits, lang), detail=detail, lines=MappingProxyType(lines),

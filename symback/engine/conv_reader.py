@@ -11,7 +11,7 @@ from typing import Mapping
 
 import sympy as sp
 from symback.engine.conv_spec import (CONV_KEYS, CONV_KINDS, POOL_KEYS, POOL_KINDS, ConvLayer, ConvNetworkSpec, DenseLayer,
-                                      FlattenLayer, Layer, PoolLayer, Shape, depth, describe, shape_of, shape_text,
+                                      FlattenLayer, ConvNetLayer, PoolLayer, Shape, depth, describe, shape_of, shape_text,
                                       value_shapes)
 from symback.engine.errors import did_you_mean
 from symback.engine.losses import LOSSES
@@ -34,7 +34,7 @@ class ConvTables:
         bias = net.get("bias", "neuron")
         if bias not in BIAS_MODES:
             raise self.fail("network.bias", f"unknown bias mode {bias!r}", did_you_mean(str(bias), BIAS_MODES))
-        layers: list[Layer] = []
+        layers: list[ConvNetLayer] = []
         for l, entry in enumerate(entries, 1):
             layer = self._layer(l, entry, shape, dense_acts, bias)
             layers.append(layer)
@@ -56,7 +56,7 @@ class ConvTables:
                             "start with [channels, length] (1-D) or [channels, height, width] (2-D), e.g. [1, 4, 4]")
         return tuple(first)
 
-    def _layer(self, l: int, entry, shape: Shape, dense_acts, bias: str) -> Layer:
+    def _layer(self, l: int, entry, shape: Shape, dense_acts, bias: str) -> ConvNetLayer:
         key = f"network.layers[{l}]"
         if type(entry) is int:
             if len(shape) != 1:
@@ -143,7 +143,7 @@ class ConvTables:
             raise self.fail(key, f"{len(values)} numbers for {dims} dimensions", f"give one number or {dims}")
         return tuple(self._count(v, key, low, 64) for v in values)
 
-    def _conv_values(self, values: Mapping, layers: tuple[Layer, ...], loss: str) -> ConvNetworkSpec:
+    def _conv_values(self, values: Mapping, layers: tuple[ConvNetLayer, ...], loss: str) -> ConvNetworkSpec:
         shapes = value_shapes(layers)
         allowed = ["x", "t"] + list(shapes)
         for key in values:
@@ -158,19 +158,19 @@ class ConvTables:
         t = self._samples(values["t"], layers[-1].shape_out, "network.values.t")
         if len(t) != len(x):
             raise self.fail("network.values.t", f"{len(t)} target rows for {len(x)} samples", "give one target per sample")
-        read = tuple((k, self._array(values[k], s, f"network.values.{k}")) for k, s in shapes.items())
+        read = tuple((k, self.array(values[k], s, f"network.values.{k}")) for k, s in shapes.items())
         return ConvNetworkSpec(input_shape, layers, loss, x, t, read)
 
     def _samples(self, value, shape: Shape, key: str) -> tuple[tuple[sp.Rational, ...], ...]:
         """One sample (full shape, or without the channel axis when it is 1) or a list of samples."""
         levels = depth(value)
         if levels == len(shape) + 1:
-            return tuple(self._array(v, shape, f"{key}[{i}]") for i, v in enumerate(value))
+            return tuple(self.array(v, shape, f"{key}[{i}]") for i, v in enumerate(value))
         if levels == len(shape) - 1 and shape[0] == 1:
             value = [value]
-        return (self._array(value, shape, key),)
+        return (self.array(value, shape, key),)
 
-    def _array(self, value, shape: Shape, key: str) -> tuple[sp.Rational, ...]:
+    def array(self, value, shape: Shape, key: str) -> tuple[sp.Rational, ...]:
         if not shape:
             return (self.number(value, key),)
         if shape_of(value) != shape:

@@ -27,8 +27,8 @@ from math import prod
 import sympy as sp
 
 from symback.engine.conv_names import layer_parameter_names
+from symback.engine.layers.base import Shape
 
-Shape = tuple[int, ...]
 CONV_KINDS = ("conv1d", "conv2d")
 POOL_KINDS = ("maxpool", "avgpool")
 CONV_KEYS = ("in", "out", "kernel", "stride", "padding", "bias", "activation")
@@ -84,7 +84,7 @@ class DenseLayer:
     kind: str = "dense"
 
 
-Layer = ConvLayer | PoolLayer | FlattenLayer | DenseLayer
+ConvNetLayer = ConvLayer | PoolLayer | FlattenLayer | DenseLayer
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class ConvNetworkSpec:
     """
 
     input_shape: Shape
-    layers: tuple[Layer, ...]
+    layers: tuple[ConvNetLayer, ...]
     loss: str
     x: tuple[tuple[sp.Rational, ...], ...]
     t: tuple[tuple[sp.Rational, ...], ...]
@@ -123,7 +123,7 @@ class ConvNetworkSpec:
         return prod(self.layers[-1].shape_out)
 
 
-def value_shapes(layers: tuple[Layer, ...]) -> dict[str, Shape]:
+def value_shapes(layers: tuple[ConvNetLayer, ...]) -> dict[str, Shape]:
     """The shape of every value key (``K<l>``, ``b<l>``, ``W<l>``) of a layer list."""
     shapes: dict[str, Shape] = {}
     for l, layer in enumerate(layers, 1):

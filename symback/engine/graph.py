@@ -11,8 +11,10 @@ from symback.engine.conv_spec import ConvNetworkSpec
 from symback.engine import limits
 from symback.engine.errors import SpecError
 from symback.engine.expr import parse_formula, symbol
+from symback.engine.layers import LayersSpec, layers_graph
 from symback.engine.network import network_graph
 from symback.engine.value_size import check_value_digits
+from symback.engine.optimizers import Optimizer
 from symback.engine.node import INPUT, NODE, PARAM, Neuron, Node, exact_number
 from symback.engine.rules import Conventions
 from symback.engine.spec import NetworkSpec, Spec
@@ -34,6 +36,7 @@ class Graph:
     title: str | None = None
     learning_rate: sp.Expr | None = None
     steps: int = 1
+    optimizer: Optimizer | None = None  #: the update rule (None: plain gradient descent)
     frozen: tuple[str, ...] = ()
     conventions: Conventions = field(default_factory=Conventions)
     target_groups: tuple[tuple[str, ...], ...] = ()  #: targets of cross-entropy losses
@@ -83,13 +86,17 @@ def build_graph(spec: Spec) -> Graph:
     ['x', 'w', 'f']
     """
     conventions = Conventions(relu_at_zero=spec.relu_at_zero)
-    common = dict(title=spec.title, learning_rate=spec.learning_rate, steps=spec.steps,
+    common = dict(title=spec.title, learning_rate=spec.learning_rate, steps=spec.steps, optimizer=spec.optimizer,
                   frozen=spec.frozen, conventions=conventions)
     if isinstance(spec.network, ConvNetworkSpec):  # neurons of a convolutional network: an ordinary graph
         limits.check("nodes", f"{spec.source}: network", spec.network.size, "nodes (positions, weights and per-sample values)")
         from symback.engine.conv import conv_graph  # lazy: start-up time (NumPy object arrays, conv specs only)
 
         nodes, point, loss, groups, neurons = conv_graph(spec.network, conventions)
+        return Graph(nodes=nodes, loss=loss, point=point, target_groups=groups, neurons=neurons, **common)
+    if isinstance(spec.network, LayersSpec):  # a network in nn.Sequential order: each layer builds its nodes
+        limits.check("nodes", f"{spec.source}: network", spec.network.size, "nodes (units, parameters and per-sample values)")
+        nodes, point, loss, groups, neurons = layers_graph(spec.network, conventions)
         return Graph(nodes=nodes, loss=loss, point=point, target_groups=groups, neurons=neurons, **common)
     if spec.network is not None:
         layers = spec.network.layers

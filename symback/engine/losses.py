@@ -20,14 +20,18 @@ class Loss:
     """A named loss: elementwise term, ``"sum"`` or ``"mean"`` over outputs, and its description."""
 
     name: str
-    term: Callable[[sp.Expr, sp.Expr], sp.Expr]
+    term: Callable[[sp.Expr, sp.Expr], sp.Expr] | None  #: None for a loss built ``whole``
     reduction: str
     text: str
     targets_sum_to_one: bool = False
     from_logits: bool = False  #: applies softmax to its first argument first
+    whole: Callable[[Sequence[sp.Expr], Sequence[sp.Expr]], sp.Expr] | None = None  #: a loss that is no sum of terms
+    one_hot: bool = False      #: its targets are one-hot (1 at the true class)
 
     def build(self, ys: Sequence[sp.Expr], ts: Sequence[sp.Expr]) -> sp.Expr:
         """The loss over outputs ``ys`` (logits when ``from_logits``) and targets ``ts``."""
+        if self.whole is not None:
+            return self.whole(ys, ts)
         if self.from_logits:
             ys = [fn.softmax(k, *ys) for k in range(1, len(ys) + 1)]
         total = sp.Add(*(self.term(y, t) for y, t in zip(ys, ts)))
@@ -36,6 +40,14 @@ class Loss:
 
 def _cross_entropy(y, t):
     return -t * sp.log(y)
+
+
+def _multiclass_hinge(scores, ts):
+    """Σ_{j≠y} max(0, s_j − s_y + 1) with one-hot targets: s_y = Σ_k t_k s_k, and the term of j = y is left out by
+    1 − t_j. max(0, ·) is ReLU, so a margin met exactly (a tie) has the derivative ``relu_at_zero`` (0, as
+    PyTorch's ``multi_margin_loss`` and CS231n's ``margins > 0``)."""
+    true_score = sp.Add(*(t * s for s, t in zip(scores, ts)))
+    return sp.Add(*((1 - t) * fn.relu(s - true_score + 1) for s, t in zip(scores, ts)))
 
 
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (
@@ -47,4 +59,8 @@ LOSSES: dict[str, Loss] = {loss.name: loss for loss in (
     Loss("cross_entropy", _cross_entropy, "sum", "cross-entropy -Σ t log y", targets_sum_to_one=True),
     Loss("softmax_cross_entropy", _cross_entropy, "sum", "softmax cross-entropy -Σ t_k log softmax_k(z)",
          targets_sum_to_one=True, from_logits=True),
+    Loss("multiclass_hinge", None, "sum", "multiclass hinge (SVM) loss Σ_{j≠y} max(0, s_j − s_y + 1), one-hot t",
+         whole=_multiclass_hinge, one_hot=True),
 )}
+#: losses only a network in layers-list form takes (the dense and convolutional paths use elementwise terms)
+LAYERS_ONLY = frozenset(name for name, loss in LOSSES.items() if loss.whole is not None)

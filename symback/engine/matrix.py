@@ -51,9 +51,9 @@ def matrix_form(solution: "Solution", convention: str = "row") -> MatrixForm:
     """
     check_convention(convention)
     net = solution.graph.network
-    if net is None and solution.spec.network is not None:  # a convolutional network
-        raise SymbackError(solution.spec.source, "the matrix view covers dense layers only",
-                           "use --view neuron; the convolution's layer-level identities are in its worked solution")
+    if net is None and solution.spec.network is not None:  # a convolutional or layers-list network
+        raise SymbackError(solution.spec.source, "the matrix view covers dense networks of layer sizes only (layers = [2, 2, 2])",
+                           "use --view neuron; a convolution's or a normalisation's layer-level identities are in its worked solution")
     if net is None:
         raise SymbackError(solution.spec.source, "the matrix view needs a [network] spec", "use --view neuron for a graph")
     numbers, graph = solution.numbers, solution.graph

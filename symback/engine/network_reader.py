@@ -13,7 +13,8 @@ from symback.engine.conv_reader import ConvTables
 from symback.engine.conv_spec import is_conv_layers
 from symback.engine.errors import did_you_mean
 from symback.engine import limits
-from symback.engine.losses import LOSSES
+from symback.engine.layers import LayersSpec, is_layers_list, read_layers
+from symback.engine.losses import LAYERS_ONLY, LOSSES
 from symback.engine.activations import ACTIVATIONS
 from symback.engine.spec import BIAS_MODES, NETWORK_KEYS, Matrix, NetworkSpec
 
@@ -21,12 +22,20 @@ from symback.engine.spec import BIAS_MODES, NETWORK_KEYS, Matrix, NetworkSpec
 class NetworkTables(ConvTables):
     """The network part of the spec reader (a mixin of its ``_Reader``); convolutional layers in :class:`ConvTables`."""
 
-    def network(self, net: Mapping) -> NetworkSpec:
-        self.keys(net, NETWORK_KEYS, "network")
+    def network(self, net: Mapping, weight_decay: sp.Rational | None = None) -> NetworkSpec | LayersSpec:
         for key in ("layers", "loss", "values"):
             if key not in net:
                 raise self.fail(f"network.{key}", "missing", _NETWORK_HINTS[key])
         layers = net["layers"]
+        if is_layers_list(layers):
+            return read_layers(self, net, weight_decay)
+        self.keys(net, NETWORK_KEYS, "network")
+        if weight_decay is not None:
+            raise self.fail("weight_decay", "needs a network in layers-list form",
+                            "write the layers as e.g. layers = [2, { dense = 2 }, \"sigmoid\", { dense = 1 }, \"sigmoid\"]")
+        if isinstance(net["loss"], str) and net["loss"] in LAYERS_ONLY:
+            raise self.fail("network.loss", f"{net['loss']} needs a network in layers-list form",
+                            "write the layers as e.g. layers = [2, { dense = 3 }] (input width first)")
         if is_conv_layers(layers):
             return self.conv_network(net, self.activations)
         if (not isinstance(layers, list) or len(layers) < 2

@@ -113,7 +113,7 @@ class Solution:
         """The layer-level NumPy program of a dense network spec (``ValueError`` for a graph spec; a
         convolutional spec's is :func:`symback.engine.conv_compile.conv_forward_backward`)."""
         if self.graph.network is None:
-            conv = " (a convolutional one: symback.conv_forward_backward)" if self.spec.network is not None else ""
+            conv = " of layer sizes (a convolutional one: symback.conv_forward_backward)" if self.spec.network is not None else ""
             raise ValueError(f"compiled_network() needs a dense network spec{conv}; use compiled()")
         return compile_network(self.graph.network, self.graph.conventions)
 

@@ -12,13 +12,14 @@ import sympy as sp
 from symback.engine.expr import FUNCTIONS
 from symback.engine.activations import ACTIVATIONS
 from symback.engine.losses import LOSSES
+from symback.engine.optimizers import Optimizer
 from symback.engine.regression_spec import RegressionSpec
 from symback.engine.vary_spec import Ask, Vary
 
 
 BIAS_MODES = ("none", "neuron", "shared")
 TOP_KEYS = ("title", "loss", "learning_rate", "steps", "frozen", "relu_at_zero", "claims",
-            "inputs", "params", "nodes", "network", "regression", "vary", "ask")
+            "inputs", "params", "nodes", "network", "regression", "vary", "ask", "weight_decay", "optimizer")
 NETWORK_KEYS = ("layers", "activation", "bias", "loss", "values")
 MAX_STEPS = 10_000_000
 RESERVED = set(FUNCTIONS) | set(ACTIVATIONS) | set(LOSSES) | {"diff"}  #: e and pi may be user names (README)
@@ -59,3 +60,4 @@ class Spec:
     regression: RegressionSpec | None = None  #: [regression]: see symback.engine.regression
     vary: Vary | None = None  #: [vary]: how an exercise's variants draw values (symback.engine.vary)
     ask: Ask | None = None    #: [ask]: what an exercise asks (symback.engine.vary_spec)
+    optimizer: Optimizer | None = None  #: the update rule of training (None: plain gradient descent)

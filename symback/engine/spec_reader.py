@@ -10,15 +10,15 @@ from typing import Any, Mapping
 
 import sympy as sp
 
-from symback.engine.conv_spec import ConvNetworkSpec
 from symback.engine import limits
 from symback.engine.errors import SpecError, did_you_mean, read_user_file
 from symback.engine.expr import NAME_PATTERN
 from symback.engine.literals import LiteralProblem, read_decimal
 from symback.engine.names import parameter_names
 from symback.engine.network_reader import NetworkTables, kind_of
+from symback.engine.optimizers import read_optimizer
 from symback.engine.regression_spec import read_regression
-from symback.engine.spec import MAX_STEPS, RESERVED, TOP_KEYS, Spec
+from symback.engine.spec import MAX_STEPS, RESERVED, TOP_KEYS, NetworkSpec, Spec
 from symback.engine.vary_spec import read_ask, read_vary
 
 
@@ -128,15 +128,19 @@ class _Reader(NetworkTables):
             steps=self.steps(data),
             relu_at_zero=self.relu_at_zero(data),
             claims=self.claims(data),
+            optimizer=read_optimizer(self, data),
         )
         if "network" in data:
             for key in ("inputs", "params", "nodes", "loss"):
                 if key in data:
                     raise self.fail(key, "a spec has either a [network] or a graph (inputs/params/nodes/loss)",
                                     f"remove '{key}' or the [network] table; a network's loss is network.loss")
-            network = self.network(self.table(data, "network"))
-            frozen = self.frozen(data, network.parameter_names if isinstance(network, ConvNetworkSpec) else parameter_names(network))
+            network = self.network(self.table(data, "network"), self.weight_decay(data))
+            frozen = self.frozen(data, parameter_names(network) if isinstance(network, NetworkSpec) else network.parameter_names)
             return Spec(network=network, frozen=frozen, **common)
+        if "weight_decay" in data:
+            raise self.fail("weight_decay", "needs a [network] in layers-list form (it sums over the weights)",
+                            "remove it, or write the problem as a [network]")
         return self.graph(data, common)
 
     def graph(self, data: Mapping[str, Any], common: dict) -> Spec:
@@ -170,6 +174,15 @@ class _Reader(NetworkTables):
         frozen = self.frozen(data, [n for n, _ in sections["params"]])
         return Spec(loss=loss, inputs=sections["inputs"], params=sections["params"],
                     nodes=sections["nodes"], frozen=frozen, **common)
+
+    def weight_decay(self, data) -> sp.Rational | None:
+        """``weight_decay = λ``: the loss term (λ/2) Σ w² over every weight of a network (None when absent)."""
+        if "weight_decay" not in data:
+            return None
+        decay = self.number(data["weight_decay"], "weight_decay")
+        if decay <= 0:
+            raise self.fail("weight_decay", f"must be positive, got {decay}", "use e.g. weight_decay = 0.01, or leave it out")
+        return decay
 
     def learning_rate(self, data) -> sp.Rational | None:
         if "learning_rate" not in data:

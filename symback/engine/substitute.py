@@ -18,6 +18,7 @@ import sympy as sp
 from symback.engine.derivation import PRECISION, Check, Derivation, Numbers
 from symback.engine.errors import EvaluationError
 from symback.engine.graph import Graph
+from symback.engine.optimizers import initial_state, optimizer_step
 from symback.engine.mp_program import LossProgram, central_difference, leaf_order, mp_number, mp_point, mpmath_loss
 from symback.engine.sums import sum_value
 
@@ -88,10 +89,22 @@ def substitute(derivation: Derivation, point: Mapping[str, sp.Expr] | None = Non
         gradients[step.node] = total
     updated = {}
     if graph.learning_rate is not None:
-        updated = {p: values[p] - (0 if p in graph.frozen else graph.learning_rate * gradients[p])
-                   for p in graph.params}
+        updated = first_update(graph, values, gradients, precision)
     checks, directions = check_gradients(graph, gradients, point, precision) if check else ({}, ())
     return derivation.with_numbers(Numbers(values, gradients, locals_, updated, checks, precision, directions))
+
+
+def first_update(graph: Graph, values: Mapping[str, sp.Expr], gradients: Mapping[str, sp.Expr],
+                 precision: int = PRECISION) -> dict[str, sp.Expr]:
+    """The parameters after one step of the graph's update rule (plain gradient descent without one); frozen
+    parameters keep their values. Exact where the arithmetic is rational."""
+    grads = {p: sp.S.Zero if p in graph.frozen else gradients[p] for p in graph.params}
+    params = {p: values[p] for p in graph.params}
+    if graph.optimizer is None:
+        return {p: params[p] - graph.learning_rate * grads[p] for p in params}
+    new, _ = optimizer_step(graph.optimizer, params, grads, initial_state(params), graph.learning_rate,
+                            lambda v: evaluate(sp.sqrt(v), {}, "sqrt", precision))
+    return {p: evaluate(v, {}, f"updated {p}", precision) for p, v in new.items()}
 
 
 #: up to this many leaves, each input and parameter gets its own central difference (2 forward passes)

@@ -17,6 +17,7 @@ from symback.engine.compile import compile_graph, compile_network
 from symback.engine.errors import EvaluationError
 from symback.engine.names import bias_name, weight_name
 from symback.engine.numerals import number_text
+from symback.engine.optimizers import Optimizer, initial_state, optimizer_step
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,10 @@ class Training:
 
 
 def train(derivation: Derivation, steps: int | None = None, where: str = "learning_rate") -> Training:
-    """Run ``steps`` SGD steps (the graph's own ``steps`` by default) in float64.
+    """Run ``steps`` steps (the graph's own ``steps`` by default) in float64.
 
-    ``p <- p - learning_rate * dL/dp`` for every parameter not listed in ``frozen``; ``where`` (the
+    ``p <- p - learning_rate * dL/dp`` for every parameter not listed in ``frozen``, or the graph's update rule
+    (:mod:`symback.engine.optimizers`); ``where`` (the
     spec's name) begins the error raised when the loss stops being finite (:func:`diverged`).
     """
     graph = derivation.graph
@@ -83,17 +85,31 @@ def diverged(where: str, history: tuple[float, ...], steps: int, rate) -> Evalua
                            f"lower learning_rate (now {number_text(rate)}), or use fewer steps or other starting values")
 
 
+def _update(graph, rate: float):
+    """``update(params, grads, state) -> (params, state)``: one step of the graph's update rule in float64
+    (plain gradient descent without one); the state starts as None."""
+    rule = graph.optimizer
+    if rule is None:
+        return lambda params, grads, state: ({p: params[p] - rate * grads[p] for p in params}, None)
+    rule = Optimizer(rule.name, tuple((k, float(v)) for k, v in rule.settings))
+
+    def update(params, grads, state):
+        return optimizer_step(rule, params, grads, state or initial_state(params), rate, numpy.sqrt)
+    return update
+
+
 def _train_graph(derivation: Derivation, graph, steps: int, rate: float) -> Training:
     program = compile_graph(derivation)
     values = {n: float(v) for n, v in graph.point.items()}
     trainable = [p for p in graph.params if p not in graph.frozen]
+    update, state = _update(graph, rate), None
     history: list[float] = []
     for _ in range(steps):
         _, grads = _record(history, lambda: program(values))
-        for p in trainable:
-            values[p] -= rate * float(grads[p])
+        new, state = update({p: values[p] for p in trainable}, {p: float(grads[p]) for p in trainable}, state)
+        values.update(new)
     _record(history, lambda: program(values))
-    return Training(tuple(history), {p: values[p] for p in graph.params})
+    return Training(tuple(history), {p: float(values[p]) for p in graph.params})
 
 
 def _train_network(graph, steps: int, rate: float) -> Training:
@@ -110,11 +126,16 @@ def _train_network(graph, steps: int, rate: float) -> Training:
     bmask = [None if b is None else numpy.array(
         [0.0 if bias_name(net, l, j) in frozen else 1.0 for j in range(1, numpy.size(b) + 1)]).reshape(numpy.shape(b))
         for l, b in enumerate(biases, 1)]
+    update, state = _update(graph, rate), None
     history: list[float] = []
     for _ in range(steps):
         _, dws, dbs = _record(history, lambda: program(X, T, weights, biases))
-        weights = [W - rate * m * dW for W, m, dW in zip(weights, wmask, dws)]
-        biases = [b if b is None else b - rate * m * db for b, m, db in zip(biases, bmask, dbs)]
+        params = {("W", l): W for l, W in enumerate(weights)} | {("b", l): b for l, b in enumerate(biases) if b is not None}
+        grads = {("W", l): m * dW for l, (m, dW) in enumerate(zip(wmask, dws))} | \
+                {("b", l): m * db for l, (b, m, db) in enumerate(zip(biases, bmask, dbs)) if b is not None}
+        params, state = update(params, grads, state)
+        weights = [params["W", l] for l in range(len(weights))]
+        biases = [params.get(("b", l)) for l in range(len(biases))]
     _record(history, lambda: program(X, T, weights, biases))
     params = {}
     for l, (W, b) in enumerate(zip(weights, biases), 1):

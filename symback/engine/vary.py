@@ -25,6 +25,7 @@ import sympy as sp
 
 from symback.engine.conv_names import channel_input_name as conv_input_name, layer_parameter_names
 from symback.engine.conv_spec import ConvNetworkSpec, value_shapes
+from symback.engine.layers import LayersSpec
 from symback.engine.errors import EvaluationError, SpecError, did_you_mean
 from symback.engine.functions import leaky_relu, relu, step
 from symback.engine.graph import build_graph
@@ -69,7 +70,7 @@ def variant_spec(spec: Spec, values: Mapping[str, sp.Rational]) -> Spec:
         return replace(spec, inputs=pick(spec.inputs), params=pick(spec.params))
     net = spec.network
     tables = {"x": [list(r) for r in net.x], "t": [list(r) for r in net.t]}
-    if isinstance(net, ConvNetworkSpec):
+    if isinstance(net, (ConvNetworkSpec, LayersSpec)):
         tables["value"] = {key: list(v) for key, v in net.values}
     else:
         tables.update(weights=[[list(r) for r in m] for m in net.weights], biases=[list(b) for b in net.biases])
@@ -81,7 +82,7 @@ def variant_spec(spec: Spec, values: Mapping[str, sp.Rational]) -> Spec:
                 target = target[i]
             target[index[-1]] = values[name]
     frozen = lambda rows: tuple(tuple(r) for r in rows)  # noqa: E731
-    if isinstance(net, ConvNetworkSpec):
+    if isinstance(net, (ConvNetworkSpec, LayersSpec)):
         network = replace(net, x=frozen(tables["x"]), t=frozen(tables["t"]), values=tuple(
             (key, tuple(v)) for key, v in tables["value"].items()))
     else:
@@ -232,12 +233,9 @@ def _network_slots(spec: Spec) -> dict[str, tuple]:
     net = spec.network
     if isinstance(net, ConvNetworkSpec):
         return _conv_slots(net)
-    slots: dict[str, tuple] = {}
-    m = len(net.x)
-    for s in range(m):
-        suffix = sample_suffix(m, s)
-        slots.update({input_name(k + 1, suffix): ("x", s, k) for k in range(len(net.x[s]))})
-        slots.update({target_name(j + 1, suffix): ("t", s, j) for j in range(len(net.t[s]))})
+    if isinstance(net, LayersSpec):
+        return _layers_slots(net)
+    slots = _sample_slots(net)
     for l in range(1, len(net.layers)):
         for j in range(net.layers[l]):
             slots.update({weight_name(l, j + 1, k + 1): ("weights", l - 1, j, k) for k in range(net.layers[l - 1])})
@@ -263,6 +261,22 @@ def _conv_slots(net: ConvNetworkSpec) -> dict[str, tuple]:
         for key in (f"K{l}", f"W{l}", f"b{l}"):
             if key in shapes:  # the names come in the same order: kernel or weights, then biases
                 slots.update({next(names): ("value", key, i) for i in range(len(net.value[key]))})
+    return slots
+
+
+def _layers_slots(net: LayersSpec) -> dict[str, tuple]:
+    """The slots of a layers-list network: x and t per sample, then ``("value", key, flat index)`` of every parameter."""
+    return _sample_slots(net) | {name: ("value", key, i) for name, (key, i) in net.parameter_slots().items()}
+
+
+def _sample_slots(net) -> dict[str, tuple]:
+    """``x<k>`` and ``t<j>`` of every sample (with its suffix) of a network whose input is a vector."""
+    slots: dict[str, tuple] = {}
+    m = len(net.x)
+    for s in range(m):
+        suffix = sample_suffix(m, s)
+        slots.update({input_name(k + 1, suffix): ("x", s, k) for k in range(len(net.x[s]))})
+        slots.update({target_name(j + 1, suffix): ("t", s, j) for j in range(len(net.t[s]))})
     return slots
 
 

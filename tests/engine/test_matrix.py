@@ -10,7 +10,7 @@ import sympy as sp
 import symback
 from symback.cli import main
 from symback.engine.errors import SymbackError
-from symback.engine.losses import LOSSES
+from symback.engine.losses import LAYERS_ONLY, LOSSES
 from symback.engine.compile import matrix_program
 from symback.documents.matrix_document import build_matrix_document
 from symback.documents.render import render_document
@@ -25,7 +25,8 @@ OUTPUT_FOR = {  # output activations each loss is defined for (log needs y > 0, 
 def random_network(seed: int) -> dict:
     """A seeded random network spec: every activation, loss and bias mode comes up over the seeds."""
     rng = random.Random(seed)
-    loss = sorted(LOSSES)[seed % len(LOSSES)]
+    dense_losses = sorted(set(LOSSES) - LAYERS_ONLY)  # the losses of the layer-size form (the matrix view's)
+    loss = dense_losses[seed % len(dense_losses)]
     bias = ("none", "neuron", "shared")[seed % 3]
     layers = [rng.randint(1, 3) for _ in range(rng.randint(2, 4))]
     names = list(ACTIVATIONS)

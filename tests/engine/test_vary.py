@@ -210,3 +210,23 @@ def test_conv_variants_against_exact_arithmetic():
                   "dL/dk1_1_1_3": sum(r[i] * v[f"x_1_{i + 3}"] for i in range(3))}
         for a in variant.answers:
             assert a.value == sp.Rational(oracle[a.question.label].numerator, oracle[a.question.label].denominator)
+
+
+def test_variants_of_a_layers_list_network_against_torch():
+    """[vary] on the batchnorm example (W1, gamma2 and x drawn): every variant's answers against torch autograd."""
+    from layers_torch import torch_layers
+
+    text = symback.example_path("batchnorm").read_text(encoding="utf-8")
+    data = {**tomllib.loads(text), "vary": {"W1": {"from": -1, "to": 1, "step": 0.25}, "gamma2": {"choices": [0.5, 2]},
+                                            "x": {"from": -2, "to": 2, "step": 0.5}},
+            "ask": {"values": ["L"], "gradients": ["w1_2_1", "gamma2_2", "beta2_1", "w4_1_2"]}}
+    check_vary(symback.spec_from_dict(data, source="bn.toml"))
+    layers, net = data["network"]["layers"], data["network"]["values"]
+    for variant in symback.exercise(data, variants=3, seed=2).variants:
+        v = {n: float(x) for n, x in variant.values.items()}
+        values = {**net, "x": [[v[f"x{k}_s{s}"] for k in (1, 2)] for s in (1, 2, 3)],
+                  "W1": [[v[f"w1_{j}_{k}"] for k in (1, 2)] for j in (1, 2)], "gamma2": [v["gamma2_1"], v["gamma2_2"]]}
+        loss, grads = torch_layers(layers, values, "half_sse")
+        oracle = {"L": loss, **{f"dL/d{n}": g for n, g in grads.items()}}
+        for a in variant.answers:
+            assert float(a.value) == pytest.approx(oracle[a.question.label], rel=1e-10, abs=1e-12), a.question.label

@@ -14,17 +14,7 @@ from symback.cli import main
 from symback.engine.errors import SymbackError
 
 
-@pytest.fixture(scope="module")
-def neuron():
-    return symback.solve(symback.load_example("neuron"))
-
-
-def verdicts(text, solution, **options):
-    report = verify_homework(text, solution, **options)
-    return [s.verdict for s in report.steps], [s.misconception.code if s.misconception else None for s in report.steps]
-
-
-def test_networks_use_delta_notation_and_name_a_missing_path():
+def test_networks_use_delta_notation_and_name_a_missing_path(verdicts):
     solution = symback.solve(symback.load_example("mazur_222"))
     text = ("δ2_1 = (y1 − t1) y1 (1 − y1)\n"
             "δ1_1 = (w2_1_1 δ2_1 + w2_2_1 δ2_2) a1_1 (1 − a1_1)\n"

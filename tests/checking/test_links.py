@@ -6,9 +6,7 @@ o = σ(l1), L = (t − o)², i1 = 2, i2 = 5, t = 0, w1 = 0.5, w2 = 0.1, η = 1),
 from fractions import Fraction
 
 import mpmath
-import pytest
 
-import symback
 from symback.checking.equivalence import NUMERIC, PROVED, WRONG
 from symback.checking.homework import verify_homework
 from symback.checking.steps import FOLLOW_ON, GIVEN, ROUNDED
@@ -18,16 +16,6 @@ O = 1 / (1 + mpmath.exp(-mpmath.mpf("1.5")))        # o = σ(0.5·2 + 0.1·5)
 DL_DO = 2 * (O - 0)                                 # 2(o − t)
 DL_DL1 = DL_DO * O * (1 - O)
 DL_DW1, DL_DW2 = DL_DL1 * 2, DL_DL1 * 5
-
-
-@pytest.fixture(scope="module")
-def neuron():
-    return symback.solve(symback.load_example("neuron"))
-
-
-def verdicts(text, solution, **options):
-    report = verify_homework(text, solution, **options)
-    return [s.verdict for s in report.steps], [s.misconception.code if s.misconception else None for s in report.steps]
 
 
 def rounds(value, text) -> bool:
@@ -40,20 +28,20 @@ def test_the_reference_values_are_the_seeds():
     assert rounds(O, "0.8176") and rounds(DL_DW1, "0.4878") and rounds(DL_DW2, "1.219")
 
 
-def test_proved_formulas_and_exact_arithmetic(neuron):
+def test_proved_formulas_and_exact_arithmetic(neuron, verdicts):
     assert verdicts("l1 = w1 i1 + w2 i2 = 0.5·2 + 0.1·5 = 1.5", neuron) == ([PROVED], [None])
     assert verdicts("dL/dw1 = dL/do · do/dl1 · dl1/dw1 = 2(o − t) · o(1 − o) · i1", neuron) == ([PROVED], [None])
     assert verdicts("o = σ(l1) = 1/(1 + exp(−l1))", neuron) == ([PROVED], [None])
 
 
-def test_numeric_when_no_proof_is_found(neuron, monkeypatch):
+def test_numeric_when_no_proof_is_found(neuron, monkeypatch, verdicts):
     import symback.checking.links as links
     monkeypatch.setattr(links, "_expands_equal", lambda a, b: False)
     monkeypatch.setattr(links.ClaimChecker, "prove", lambda self, a, b: False)
     assert verdicts("do/dl1 = exp(−l1)/(1 + exp(−l1))²", neuron)[0] == [NUMERIC]
 
 
-def test_rounded_as_people_round(neuron):
+def test_rounded_as_people_round(neuron, verdicts):
     assert rounds(O, "0.8176") and not O == mpmath.mpf("0.8176")
     assert verdicts("o = σ(1.5) = 0.8176", neuron)[0] == [ROUNDED]
     assert verdicts("σ(1.5)\n= 1/(1 + exp(−1.5))\n= 0.8176", neuron)[0] == [GIVEN, PROVED, ROUNDED]  # a chain
@@ -67,7 +55,7 @@ def test_rounded_as_people_round(neuron):
     assert verdicts("dL/dw1 = 0.2439 · i1 = 0.4878", neuron)[0] == [ROUNDED]
 
 
-def test_follow_on_carries_the_students_own_wrong_number(neuron):
+def test_follow_on_carries_the_students_own_wrong_number(neuron, verdicts):
     assert not rounds(DL_DL1, "0.250") and not rounds(DL_DW1, "0.500") and not rounds(mpmath.mpf("0.5") - DL_DW1, "0.000")
     text = "dL/dl1 = 0.250\ndL/dw1 = dL/dl1 · i1 = 0.250 · 2 = 0.500\nw1' = w1 − η·dL/dw1 = 0.5 − 0.500 = 0.000"
     report = verify_homework(text, neuron)
@@ -78,7 +66,7 @@ def test_follow_on_carries_the_students_own_wrong_number(neuron):
     assert verdicts("dL/dw1 = 0.500", neuron)[0] == [WRONG]
 
 
-def test_arithmetic_and_named_misconceptions(neuron):
+def test_arithmetic_and_named_misconceptions(neuron, verdicts):
     assert 5 * Fraction("0.2438") == Fraction("1.219")
     assert verdicts("dL/dw2 = 0.2438 · 5 = 1.291", neuron) == ([WRONG], ["arithmetic"])
     assert verdicts("dL/dw1 = dL/dl1 · i2", neuron) == ([WRONG], ["wrong_input"])

@@ -183,7 +183,9 @@ def grade_variant(manifest: Manifest, follow_on_credit: float, job: tuple[str, l
             raise SymbackError(f"{manifest.name}: variant {vid}", f"the answer to {label} is not "
                                f"{_quoted(written)} any more", REGENERATE)
     checker = ClaimChecker(solution, limits.current().budget, 0)
-    return tuple(_grade_row(checker, manifest, number, row, vid, keys, follow_on_credit) for number, row in rows)
+    quantities = {q.label: checker.quantity(q.label, f"{manifest.name}: {q.label}") for q in manifest.questions}
+    return tuple(_grade_row(checker, manifest, quantities, number, row, vid, keys, follow_on_credit)
+                 for number, row in rows)
 
 
 def _in_turn(work: Callable, jobs: list) -> list:
@@ -202,8 +204,8 @@ def _quoted(text: str) -> str:
     return shown if len(shown) <= 40 else shown[:30] + "…" + shown[-1]
 
 
-def _grade_row(checker: ClaimChecker, manifest: Manifest, number: int, row: Mapping[str, str], vid: str,
-               keys: Mapping, credit: float) -> Grade:
+def _grade_row(checker: ClaimChecker, manifest: Manifest, quantities: Mapping, number: int, row: Mapping[str, str],
+               vid: str, keys: Mapping, credit: float) -> Grade:
     """One row: each cell judged by the rule, a number outside its window checked by the verifier, then follow-on."""
     marks, numbers, units = [], {}, {}
     for q in manifest.questions:
@@ -212,24 +214,20 @@ def _grade_row(checker: ClaimChecker, manifest: Manifest, number: int, row: Mapp
         if len(text) > MAX_CELL:  # too long to read: not a number, shown cut
             marks.append(Mark(q, shown, NOT_A_NUMBER, None, keys[q.label].text))
             continue
-        judged = judge(text, keys[q.label], manifest.digits)
-        result = None
+        judged, quantity, result = judge(text, keys[q.label], manifest.digits), quantities[q.label], None
         verdict = judged.verdict
+        value = sp.Rational(judged.number.value.numerator, judged.number.value.denominator) if judged.number else None
         if verdict is None:
-            quantity = checker.quantity(q.label, f"{manifest.name}: {q.label}")
-            result = checker.number(q.label, judged.number.text, quantity, checker.exact[quantity],
-                                    sp.Rational(judged.number.value.numerator, judged.number.value.denominator),
+            result = checker.number(q.label, judged.number.text, quantity, checker.exact[quantity], value,
                                     judged.number.unit)
             verdict = CORRECT if result.verdict == CORRECT else CARRIED if result.verdict == CARRIED else WRONG
-        if judged.number is not None and judged.number.value != 0:
-            quantity = checker.quantity(q.label, manifest.name)
-            numbers[quantity] = (sp.Rational(judged.number.value.numerator, judged.number.value.denominator),
-                                 verdict in FULL_MARKS)
+        if value is not None and value != 0:
+            numbers[quantity] = (value, verdict in FULL_MARKS)
             units[quantity] = judged.number.unit
         marks.append(Mark(q, shown, verdict, result, keys[q.label].text, judged.hint))
     for i, mark in enumerate(marks):
         if mark.verdict == WRONG:
-            quantity = checker.quantity(mark.question.label, manifest.name)
+            quantity = quantities[mark.question.label]
             upstream = carried_from(checker, quantity, numbers[quantity][0], units[quantity], numbers) \
                 if quantity in numbers else None
             if upstream:

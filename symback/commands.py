@@ -37,6 +37,7 @@ __getattr__, __dir__ = lazy_names(globals(), {
     "symback.documents.canvas": ("canvas_qti_zip", "canvas_warning"),
     "symback.documents.moodle": ("answers_csv", "moodle_xml"),
     "symback.documents.moodle_cloze": ("moodle_cloze_xml",),
+    "symback.documents.solution_document": ("refuse_untypesettable",),
     "symback.documents.prairielearn": ("prairielearn_files",),
     "symback.engine.vary": ("variant_seeds",),
 })
@@ -55,6 +56,7 @@ if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
     from symback.documents.moodle import answers_csv, moodle_xml
     from symback.documents.moodle_cloze import moodle_cloze_xml
     from symback.documents.prairielearn import prairielearn_files
+    from symback.documents.solution_document import refuse_untypesettable
     from symback.documents.verify_document import (build_verify_document, claims_json, claims_text, steps_json,
                                                    steps_text)
     from symback.engine.vary import variant_seeds
@@ -69,5 +71,5 @@ __all__ = [
     "build_verify_document", "claims_json", "claims_text", "steps_json", "steps_text", "build_exercise_document",
     "manifest_json", "feedback_markdown", "feedback_name", "gradebook_csv", "misconceptions_csv", "answers_csv", "moodle_xml",
     "moodle_cloze_xml", "canvas_qti_zip", "canvas_warning", "prairielearn_files",
-    "variant_seeds",
+    "refuse_untypesettable", "variant_seeds",
 ]

@@ -149,7 +149,13 @@ def _derive(job, options: _Options, written: list[str]) -> tuple[list[str], list
     """The work of :func:`_derive_job`."""
     stem, kind, value = job
     try:
-        solution = solve(load_spec(value) if kind == "file" else load_example(value))
+        spec = load_spec(value) if kind == "file" else load_example(value)
+        if "pdf" in options.formats and options.view != "matrix":  # refused before the work, not after it
+            from symback.commands import lang_suffix, refuse_untypesettable  # lazy: start-up time (documents only)
+
+            pdf = Path(options.output) / f"{stem}{lang_suffix(options.lang)}.pdf"
+            refuse_untypesettable(spec, options.detail, str(pdf))
+        solution = solve(spec)
         if isinstance(solution, RegressionSolution) and options.view != "neuron":
             raise SymbackError("--view", "a regression spec has no layer-by-layer view", "leave out --view")
         form = solution.matrix(options.convention) if options.view != "neuron" else None

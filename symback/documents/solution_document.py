@@ -20,6 +20,7 @@ from symback.documents.diagram import Diagram, build_diagram
 from symback.documents.layer_sections import (StandardLayer, as_written, build_layer_sections, paired_definitions,
                                               problem_lines)
 from symback.documents.efficiency_section import EfficiencySection, build_efficiency_section
+from symback.documents.pdf import check_typesettable
 from symback.documents.notation import ETA, Call, Delta, Layered, Partial, Summed, Updated, dotted
 from symback.documents.printing import latex as print_latex
 from symback.documents.printing import latex_printer
@@ -29,6 +30,7 @@ from symback.documents.tex import Tex, escape_latex, format_number, plot_coordin
 from symback.documents.update_rules import update_rule_intro, update_rule_lines
 from symback.engine.derivation import CHECK_TOLERANCE
 from symback.engine.errors import SymbackError
+from symback.engine.graph import build_graph
 from symback.engine.numerals import ERROR_DIGITS, number_text, rounded
 
 if TYPE_CHECKING:
@@ -251,6 +253,15 @@ def build_document(solution: "Solution", lang: str = "en", digits: int = 4, deta
 def default_detail(graph) -> str:
     """The detail a problem's worked solution has unless asked: "standard" for a dense network, else "full"."""
     return "standard" if graph.network is not None else "full"
+
+
+def refuse_untypesettable(spec, detail: str | None, target: str) -> None:
+    """Refuse ``spec``'s worked-solution PDF at ``detail`` (None: the problem's own) before deriving it, if its
+    graph is too large for it to typeset (:func:`~symback.documents.pdf.check_typesettable`); a regression has no graph.
+    """
+    if spec.regression is None:
+        graph = build_graph(spec)
+        check_typesettable(sum(len(n.parents) for n in graph.nodes), detail or default_detail(graph), target)
 
 
 def _delta_rule(loss: str) -> tuple[Tex, ...]:

@@ -2,6 +2,8 @@
 and the user's names e and pi."""
 import json
 
+import pytest
+
 import symback
 from symback.cli import main
 
@@ -105,3 +107,21 @@ def test_derive_shows_a_networks_inputs_gradients_only_when_asked(capsys):
     assert code == 0 and "### Node $x_{1}$" in out and "### Node $t_{2}$" in out
     code, _, err = run(argv + ["--gradients-of", "weights"], capsys)
     assert code == 2 and "--gradients-of" in err
+
+
+def test_a_pdf_too_large_to_typeset_is_refused_before_anything_is_derived(tmp_path, capsys, monkeypatch):
+    """With pdflatex's memory cut to what 20 edges need, mazur_222 in full detail (28 edges) is refused before the
+    derivation runs; its Markdown is not."""
+    import symback.cli.derive as derive
+    import symback.documents.pdf as pdf
+
+    monkeypatch.setattr(pdf, "TEX_MAX_WORDS", 20 * pdf.TEX_WORDS_PER_BYTE * pdf.LATEX_BYTES_PER_EDGE["full"])
+    monkeypatch.setattr(derive, "solve", lambda spec: pytest.fail("derived before refusing"))
+    code, out, err = run(["derive", "--example", "mazur_222", "--detail", "full", "--format", "pdf", "-o", tmp_path], capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "mazur_222.pdf: its full worked solution would be at least" in err
+    assert "refused before deriving" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    code, out, err = run(["derive", "--example", "mazur_222", "--detail", "full", "--format", "md", "-o", tmp_path], capsys)
+    assert code == 0 and (tmp_path / "mazur_222.md").exists()

@@ -307,3 +307,55 @@ def test_a_long_table_is_set_in_one_pass(tmp_path):
                    capture_output=True, timeout=120, check=True)
     log = (folder / "document.log").read_text(encoding="utf-8", errors="replace")
     assert not pdf._RERUN.search(log)
+
+
+def _random_network(sizes, samples, activation, loss, seed):
+    """A dense network spec with two-decimal values drawn from ``seed`` (sizes, batch, activation and loss as given)."""
+    import random
+
+    rnd = random.Random(seed)
+    draw = lambda: round(rnd.uniform(-1, 1), 2)  # noqa: E731
+    values = {f"W{l}": [[draw() for _ in range(sizes[l - 1])] for _ in range(sizes[l])] for l in range(1, len(sizes))}
+    values.update({f"b{l}": [draw() for _ in range(sizes[l])] for l in range(1, len(sizes))})
+    x = [[abs(draw()) for _ in range(sizes[0])] for _ in range(samples)]
+    t = [[abs(draw()) for _ in range(sizes[-1])] for _ in range(samples)]
+    values.update(x=x if samples > 1 else x[0], t=t if samples > 1 else t[0])
+    return {"title": "random", "learning_rate": 0.1,
+            "network": {"layers": sizes, "activation": activation, "loss": loss, "values": values}}
+
+
+def test_the_latex_floor_per_edge_holds_for_every_example_and_random_networks():
+    """check_typesettable refuses on a floor: every real worked solution has at least that much LaTeX an edge."""
+    import symback
+    from symback.engine.graph import build_graph
+
+    specs = [symback.load_example(name) for name in symback.example_names()]
+    specs += [symback.spec_from_dict(_random_network(*case, seed)) for seed, case in enumerate((
+        ([3, 4, 2], 1, "tanh", "softmax_cross_entropy"), ([8, 8, 8], 3, "relu", "mse"), ([2, 12], 1, "sigmoid", "bce"),
+        ([12, 2], 2, "sigmoid", "mse"), ([4, 4, 4, 4], 2, "leaky_relu", "half_sse"), ([16, 16, 16], 1, "softplus", "mse")))]
+    measured = 0
+    for spec in specs:
+        if spec.regression is not None or spec.vary is not None:
+            continue
+        edges = sum(len(n.parents) for n in build_graph(spec).nodes)
+        solution = symback.solve(spec)
+        for detail, per_edge in pdf.LATEX_BYTES_PER_EDGE.items():
+            size = len(solution.latex(detail=detail).encode("utf-8"))
+            assert per_edge * edges <= size, (spec.title, detail, size / edges)
+            measured += 1
+    assert measured >= 3 * 25
+
+
+def test_a_graph_too_large_to_typeset_is_refused_on_its_edges(tmp_path):
+    words_per_edge = pdf.TEX_WORDS_PER_BYTE * pdf.LATEX_BYTES_PER_EDGE["full"]
+    most = pdf.TEX_MAX_WORDS // words_per_edge
+    pdf.check_typesettable(most, "full", tmp_path / "net.pdf")  # at the limit: measured exactly later
+    pdf.check_typesettable(10 * most, "compact", tmp_path / "net.pdf")  # ten times fewer bytes an edge
+    with pytest.raises(pdf.LatexTooLarge, match=rf"at least .* MB of LaTeX \({most + 1} edges\).*refused before deriving") \
+            as caught:
+        pdf.check_typesettable(most + 1, "full", tmp_path / "net.pdf")
+    line = caught.value.line()
+    assert "\n" not in line and line.startswith(str(tmp_path / "net.pdf")) and "--detail standard or compact" in line
+    with pytest.raises(pdf.LatexTooLarge) as caught:
+        pdf.check_typesettable(11 * most, "compact", tmp_path / "net.pdf")
+    assert "--format md,tex" in caught.value.line() and "--detail" not in caught.value.line()

@@ -8,6 +8,7 @@ from types import MappingProxyType
 
 from symback.documents.catalogue import TEMPLATES_DIR
 from symback.documents.pdf import compile_pdf
+from symback.documents.svg_diagram import diagram_svg
 from symback.documents.template_cache import bytecode_cache
 from symback.documents.tex import Tex, escape_latex, escape_markdown
 from symback.engine.errors import SymbackError
@@ -20,6 +21,9 @@ UNICODE_MATH = MappingProxyType({char: (f"{ord(char):04X}", Tex(command)) for ch
 #: the heading levels (level, sublevel) of a document's sections and of theirs, under its title: what the
 #: partials (solution_body, efficiency, conv) use unless the including template sets its own (an answer key)
 HEADING_LEVELS = MappingProxyType({"md": (2, 3), "tex": (1, 2)})
+#: how a Markdown document draws its figure: as a Mermaid block (a file, a renderer that knows Mermaid) or as
+#: inline SVG (a notebook, a web page: drawn offline, every label at its place)
+FIGURES = ("mermaid", "svg")
 _MERMAID = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;", "\n": " "}
 
 
@@ -72,21 +76,25 @@ def _environment(kind: str, templates: "str | None"):
                              bytecode_cache=None if templates else bytecode_cache(), **delimiters)
     env.context_class = MacroContext  # a macro's output is template text, its values escaped inside it
     env.filters["mermaid"] = lambda text: Tex(escape_mermaid(str(text)))  # escaped here, so trusted
+    env.filters["svg"] = lambda diagram: Tex(diagram_svg(diagram))  # built by ElementTree, so escaped and trusted
+    env.globals["figures"] = FIGURES[0]
     env.globals["unicode_math"] = UNICODE_MATH
     env.globals["level"], env.globals["sublevel"] = HEADING_LEVELS[kind]
     return env
 
 
-def render_document(doc, kind: str, templates: "str | None" = None) -> str:
-    """A built document (its class attribute ``TEMPLATE`` names the template; default "solution") as Markdown (``kind="md"``) or LaTeX ("tex")."""
+def render_document(doc, kind: str, templates: "str | None" = None, figures: str = FIGURES[0]) -> str:
+    """A built document (its class attribute ``TEMPLATE`` names the template; default "solution") as Markdown
+    (``kind="md"``) or LaTeX ("tex"); a Markdown figure as ``figures`` says (one of :data:`FIGURES`)."""
     import jinja2  # lazy: start-up time (a json-only job never renders a template)
 
     name = getattr(doc, "TEMPLATE", "solution")  # each document class names its template stem
     if not templates:
-        return _korean_fonts(environment(kind).get_template(f"{name}.{kind}.j2").render(doc=doc, t=doc.t), kind)
+        return _korean_fonts(environment(kind).get_template(f"{name}.{kind}.j2").render(doc=doc, t=doc.t,
+                                                                                       figures=figures), kind)
     try:
-        return _korean_fonts(environment(kind, templates).get_template(f"{name}.{kind}.j2").render(doc=doc, t=doc.t),
-                             kind)
+        return _korean_fonts(environment(kind, templates).get_template(f"{name}.{kind}.j2").render(
+            doc=doc, t=doc.t, figures=figures), kind)
     except jinja2.TemplateSyntaxError as exc:
         raise SymbackError(f"{exc.filename or exc.name}: line {exc.lineno}", f"template syntax error: {exc.message}",
                            "fix the template (see README 'Documents and templates')") from None
@@ -168,5 +176,6 @@ class WorkedSolution:
         """Write the worked solution as a PDF to ``path`` (sandboxed pdflatex) and return the path."""
         return compile_pdf(self.latex(lang, digits, detail=detail), Path(path), timeout=timeout)
 
-    def _repr_markdown_(self) -> str:  # Jupyter shows a solved problem as its worked solution
-        return self.markdown()
+    def _repr_markdown_(self) -> str:
+        """Jupyter shows a solved problem as its worked solution, its figure as inline SVG (Mermaid is not drawn there)."""
+        return render_document(self.document(), "md", figures="svg")

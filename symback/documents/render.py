@@ -20,7 +20,7 @@ UNICODE_MATH = MappingProxyType({char: (f"{ord(char):04X}", Tex(command)) for ch
     "ᵀ": r"^{\top}", "⁻": r"^{-}", "¹": r"^{1}"}.items()})
 #: the heading levels (level, sublevel) of a document's sections and of theirs, under its title: what the
 #: partials (solution_body, efficiency, conv) use unless the including template sets its own (an answer key)
-HEADING_LEVELS = MappingProxyType({"md": (2, 3), "tex": (1, 2)})
+HEADING_LEVELS = MappingProxyType({"md": (2, 3), "tex": (1, 2), "html": (2, 3)})
 #: how a Markdown document draws its figure: as a Mermaid block (a file, a renderer that knows Mermaid) or as
 #: inline SVG (a notebook, a web page: drawn offline, every label at its place)
 FIGURES = ("mermaid", "svg")
@@ -40,7 +40,7 @@ def check_templates(templates: "str | None") -> None:
 
 
 def environment(kind: str, templates: "str | None" = None):
-    """The Jinja2 environment for ``kind`` ("md" or "tex"): user templates first, strict, escaping by default.
+    """The Jinja2 environment for ``kind`` ("md", "tex" or "html"): user templates first, strict, escaping by default.
 
     With user templates the environment is Jinja2's ``SandboxedEnvironment``: a template can
     arrange the document model's data but not reach Python's internals (``__class__``, ``__globals__``).
@@ -55,7 +55,7 @@ def environment(kind: str, templates: "str | None" = None):
 
 @lru_cache(maxsize=16)
 def _environment(kind: str, templates: "str | None"):
-    escape = {"md": escape_markdown, "tex": escape_latex}[kind]
+    escape = {"md": escape_markdown, "tex": escape_latex, "html": None}[kind]
     paths = ([str(templates)] if templates else []) + [str(TEMPLATES_DIR)]
 
     def finalize(value):
@@ -71,8 +71,8 @@ def _environment(kind: str, templates: "str | None"):
 
     kind_of_env = jinja2.sandbox.SandboxedEnvironment if templates else jinja2.Environment
     env = kind_of_env(loader=jinja2.FileSystemLoader(paths), undefined=jinja2.StrictUndefined,
-                             finalize=finalize, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True, autoescape=False,
+                             finalize=finalize if escape else None, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True, autoescape=escape is None,  # HTML: Jinja2's own escaping
                              bytecode_cache=None if templates else bytecode_cache(), **delimiters)
     env.context_class = MacroContext  # a macro's output is template text, its values escaped inside it
     env.filters["mermaid"] = lambda text: Tex(escape_mermaid(str(text)))  # escaped here, so trusted

@@ -24,21 +24,13 @@ import sympy as sp
 
 from symback.documents.diagram_parts import LABEL_PT, NAME_PT, CM_PER_PT, Diagram, DiagramEdge, DiagramNode
 from symback.documents.tex import Tex
-from symback.documents.unicode_printing import unicode_formula
+from symback.documents.unicode_printing import unicode_formula, unicode_number
 
 UNIT = 40.0         #: SVG user units per cm (about 1 px per unit on a 96 dpi screen at 100 %)
 MARGIN_CM = 0.15    #: room around the figure for strokes and arrow heads
 ARROW_CM = 0.18     #: length of an arrow head
 GRADIENT_COLOUR = "#c00000"  #: the red of the δs and gradients (TikZ's ``red`` is harsher on screen)
-_POWER = re.compile(r"\s*\\times\s*10\^\{(-?\d+)\}")
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _STEP = re.compile(r"\((n\d+)(?:\.(east|west))?\)|\((-?[\d.]+),(-?[\d.]+)\)|(--|\.\.|controls|and)")
-
-
-def unicode_number(number: Tex | str) -> str:
-    r"""A number as the documents print it (``-1.25 \times 10^{-5}``) in Unicode (``−1.25×10⁻⁵``)."""
-    text = _POWER.sub(lambda m: "×10" + m.group(1).translate(_SUPERSCRIPT), str(number))
-    return text.replace("-", "−")
 
 
 def diagram_svg(diagram: Diagram, prefix: str = "d") -> str:

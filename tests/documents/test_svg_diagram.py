@@ -8,7 +8,7 @@ import pytest
 from symback.documents.diagram import build_diagram
 from symback.documents.diagram_parts import Diagram, DiagramNode
 from symback.documents.prose import prose
-from symback.documents.svg_diagram import diagram_svg, svg_path, unicode_number
+from symback.documents.svg_diagram import diagram_svg, svg_path
 from symback.documents.tex import Tex
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -80,12 +80,6 @@ def test_paths_end_on_the_borders_of_the_circles_they_join():
     assert svg_path("(n0.east) -- (n1.west)", nodes) == "M 20 0 L 100 160"
     curve = svg_path("(n0) .. controls (0,2) and (3,2) .. (n1)", nodes)
     assert curve == "M 0 20 C 0 80 120 80 120 140"  # leaves a straight down, enters b from above
-
-
-def test_numbers_in_unicode():
-    assert unicode_number(r"-1.25 \times 10^{-5}") == "−1.25×10⁻⁵"
-    assert unicode_number(r"3.2 \times 10^{12}") == "3.2×10¹²"
-    assert unicode_number("-0.0381") == "−0.0381"
 
 
 def test_text_is_escaped_not_markup():

@@ -16,7 +16,7 @@ import pytest
 
 from symback import load_spec, solve
 from symback.checking.acceptance import judge
-from symback.documents.catalogue import TEMPLATES_DIR
+from symback.documents.catalogue import TEMPLATES_DIR, messages
 from symback.documents.html_page import KATEX_FIX, Katex, build_page, katex_directory, load_katex, render_page
 from symback.engine.errors import SymbackError
 from symback.engine.vary import round_answer
@@ -142,3 +142,85 @@ def test_judge_js_agrees_with_the_acceptance_rule():
     assert [(j["verdict"], j["hint"]) for j in browser] == [(j.verdict, j.hint) for j in python]
     verdicts = {j.verdict for j in python}
     assert verdicts == {"correct", None, "too few digits", "not a number", "blank"} and len(table) > 200
+
+
+# ---------------------------------------------------------------------------------------- in a browser
+
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or shutil.which("chromium-browser") or "")
+#: the Debian chromium as root, on a machine without network: without these it waits for services it cannot reach
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+
+
+def _playwright():
+    try:
+        from playwright.sync_api import sync_playwright  # (an optional test dependency)
+    except ImportError:
+        return None
+    return sync_playwright
+
+
+@pytest.fixture(scope="module")
+def browser_page(tmp_path_factory, solved):
+    """The mazur_222 page open in headless Chromium (Playwright), with every request the page made."""
+    sync_playwright = _playwright()
+    if sync_playwright is None or not CHROMIUM or not (KATEX / "dist" / "katex.min.js").exists():
+        pytest.skip("needs playwright (pip), chromium (apt-get install chromium) and the katex npm package")
+    path = tmp_path_factory.mktemp("page") / "mazur_222.html"
+    path.write_text(render_page(solved("mazur_222"), katex=load_katex(KATEX)), encoding="utf-8")
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        requests = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(path.as_uri())
+        page.wait_for_selector(".katex")
+        yield page, requests, path
+        browser.close()
+
+
+def visible(page, selector):
+    return page.locator(selector).is_visible()
+
+
+def test_the_page_typesets_its_math_and_draws_its_figure_offline(browser_page):
+    page, requests, path = browser_page
+    assert page.locator(".katex").count() > 50 and page.locator(".katex-error").count() == 0
+    assert page.locator("#figure svg .node").count() == 8 and page.locator("#figure svg .edge").count() == 12
+    assert requests == [path.as_uri()]  # nothing fetched: scripts, styles and fonts are in the file
+    assert path.stat().st_size < 3 * 1024 * 1024
+
+
+def test_next_reveals_the_next_node_and_highlights_it(browser_page):
+    page, _, _ = browser_page
+    page.reload()
+    first, second = (page.locator(f"#step-{i}").get_attribute("data-node") for i in (0, 1))
+    assert (first, second) == ("y2", "y1")  # the backward pass starts at the outputs
+    assert visible(page, "#step-0") and not visible(page, "#step-0 .work") and not visible(page, "#step-1")
+    assert "current" in page.locator("#fig-node-7").get_attribute("class")  # y2: the 8th node drawn
+    page.click("#next")
+    assert visible(page, "#step-0 .work") and visible(page, "#step-1") and not visible(page, "#step-1 .work")
+    assert "current" in page.locator("#fig-node-6").get_attribute("class")  # y1
+    assert "done" in page.locator("#fig-node-7").get_attribute("class")
+    page.keyboard.press("ArrowRight")
+    assert visible(page, "#step-1 .work") and visible(page, "#step-2")
+    page.keyboard.press("ArrowLeft")
+    page.click("#previous")
+    assert not visible(page, "#step-0 .work") and not visible(page, "#step-1")
+
+
+def test_an_answer_box_marks_a_right_and_a_wrong_answer(browser_page):
+    page, _, _ = browser_page
+    page.reload()
+    page.click("#next")  # y1 is asked: ∂L/∂y1 = y1 - t1
+    mpmath.mp.dps = 30
+    sig = lambda z: 1 / (1 + mpmath.exp(-z))
+    a = [sig(mpmath.mpf("0.3775")), sig(mpmath.mpf("0.3925"))]
+    y1 = sig(mpmath.mpf("0.4") * a[0] + mpmath.mpf("0.45") * a[1] + mpmath.mpf("0.6"))
+    right = mpmath.nstr(y1 - mpmath.mpf("0.01"), 4)
+    form = page.locator("#step-1 form.answer")
+    for answer, verdict in ((right, "right"), ("0.7420", "wrong"), ("0.74", "wrong"), (right.replace(".", ","), "wrong")):
+        form.locator("input").fill(answer)
+        form.locator("button").click()
+        assert verdict in form.get_attribute("class").split(), answer
+    assert form.locator("output").text_content() == messages("en")["page.decimal_comma"]

@@ -120,4 +120,3 @@ def test_derive_shows_a_networks_inputs_gradients_only_when_asked(capsys):
     assert code == 0 and "### Node $x_{1}$" in out and "### Node $t_{2}$" in out
     code, _, err = run(argv + ["--gradients-of", "weights"], capsys)
     assert code == 2 and "--gradients-of" in err
-

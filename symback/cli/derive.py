@@ -22,9 +22,9 @@ def add_arguments(derive) -> None:
     derive.add_argument("specs", nargs="*", metavar="SPEC", help="TOML spec files")
     derive.add_argument("--example", action="append", default=[], metavar="NAME", help="a built-in example (repeatable)")
     derive.add_argument("--format", default="json",
-                        help="output formats, comma-separated: " + ", ".join(FORMATS) + " (a page to step through in "
-                             "a browser; needs KaTeX: npm install katex@0.16), or all (" + ", ".join(ALL_FORMATS)
-                             + "; default json)")
+                        help="output formats, comma-separated: " + ", ".join(FORMATS) + ", or all (default json); all is "
+                             + ", ".join(ALL_FORMATS) + "; html is a page to step through in a browser (it needs "
+                             "KaTeX: npm install katex@0.16)")
     derive.add_argument("-o", "--output", default="output", metavar="DIR",
                         help="output directory (default output/; '-' for stdout, not with pdf)")
     derive.add_argument("--lang", default="en", help="document language: en or ko (default en)")

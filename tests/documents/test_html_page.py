@@ -42,16 +42,12 @@ def test_without_katex_the_page_is_refused_in_one_line_naming_the_fix(tmp_path):
         katex_directory({"SYMBACK_KATEX": str(tmp_path)})
 
 
-def test_each_backward_step_asks_for_its_gradient_rounded_as_grade_rounds(solved, fake_katex):
+def test_each_backward_step_asks_for_its_gradient_rounded_as_grade_rounds(solved, fake_katex, mazur_by_hand):
     page = build_page(solved("mazur_222"), katex=load_katex(fake_katex))
     data = json.loads(str(page.data))
     keys = {step["node"]: step for step in data["steps"]}
     assert [s.row.node for s in page.steps] == [s["node"] for s in data["steps"]] and data["digits"] == 4
-    mpmath.mp.dps = 40  # δ of output 2 by hand: y2 (1 - y2)(y2 - t2), y2 = σ(0.5 a1 + 0.55 a2 + 0.6)
-    sig = lambda z: 1 / (1 + mpmath.exp(-z))
-    a = [sig(mpmath.mpf("0.0275") + mpmath.mpf("0.35")), sig(mpmath.mpf("0.0425") + mpmath.mpf("0.35"))]
-    y2 = sig(mpmath.mpf("0.5") * a[0] + mpmath.mpf("0.55") * a[1] + mpmath.mpf("0.6"))
-    delta = y2 * (1 - y2) * (y2 - mpmath.mpf("0.99"))
+    delta = mazur_by_hand[3][1]  # δ of output 2, by hand
     assert mpmath.nstr(delta, 4) == "-0.0381"  # -0.03810..., written with the zero that makes 4 digits
     assert keys["z2_2"]["key"] == {"negative": True, "digits": "3810", "exponent": -2}
     assert keys["z2_2"]["figure"] == keys["y2"]["figure"] == "fig-node-7"  # a neuron draws its z and its a
@@ -209,14 +205,12 @@ def test_next_reveals_the_next_node_and_highlights_it(browser_page):
     assert not visible(page, "#step-0 .work") and not visible(page, "#step-1")
 
 
-def test_an_answer_box_marks_a_right_and_a_wrong_answer(browser_page):
+def test_an_answer_box_marks_a_right_and_a_wrong_answer(browser_page, mazur_by_hand):
     page, _, _ = browser_page
     page.reload()
     page.click("#next")  # y1 is asked: ∂L/∂y1 = y1 - t1
-    mpmath.mp.dps = 30
-    sig = lambda z: 1 / (1 + mpmath.exp(-z))
-    a = [sig(mpmath.mpf("0.3775")), sig(mpmath.mpf("0.3925"))]
-    y1 = sig(mpmath.mpf("0.4") * a[0] + mpmath.mpf("0.45") * a[1] + mpmath.mpf("0.6"))
+    a = mazur_by_hand[1]
+    y1 = 1 / (1 + mpmath.exp(-(mpmath.mpf("0.4") * a[0] + mpmath.mpf("0.45") * a[1] + mpmath.mpf("0.6"))))
     right = mpmath.nstr(y1 - mpmath.mpf("0.01"), 4)
     form = page.locator("#step-1 form.answer")
     for answer, verdict in ((right, "right"), ("0.7420", "wrong"), ("0.74", "wrong"), (right.replace(".", ","), "wrong")):

@@ -32,23 +32,15 @@ def shown(x, digits=4):
     return text.removesuffix(".0").replace("-", "−")
 
 
-def test_mazur_network_has_a_group_per_neuron_bias_unit_and_connection_and_its_numbers(solved):
+def test_mazur_network_has_a_group_per_neuron_bias_unit_and_connection_and_its_numbers(solved, mazur_by_hand):
     root = parsed(diagram_svg(build_diagram(solved("mazur_222"), 4)))
     nodes, edges = groups(root, "node"), groups(root, "edge")
     assert len(nodes) == 2 + 2 + 2 + 2  # three layers of two neurons, a bias unit under each of the first two
     assert len(edges) == 2 * (2 + 1) + 2 * (2 + 1)  # each neuron of layers 1 and 2: two inputs and a bias
     assert len({g.get("id") for g in nodes + edges}) == len(nodes + edges)
-    # the worked example of the spec, by hand: z = W x + b, a = σ(z), L = Σ (y - t)² / 2, δ = y(1 - y)(y - t)
-    mpmath.mp.dps = 30
-    sig = lambda z: 1 / (1 + mpmath.exp(-z))
-    x, t = [mpmath.mpf("0.05"), mpmath.mpf("0.1")], [mpmath.mpf("0.01"), mpmath.mpf("0.99")]
-    w1 = [[mpmath.mpf("0.15"), mpmath.mpf("0.2")], [mpmath.mpf("0.25"), mpmath.mpf("0.3")]]
-    w2 = [[mpmath.mpf("0.4"), mpmath.mpf("0.45")], [mpmath.mpf("0.5"), mpmath.mpf("0.55")]]
-    a = [sig(w1[j][0] * x[0] + w1[j][1] * x[1] + mpmath.mpf("0.35")) for j in range(2)]
-    y = [sig(w2[j][0] * a[0] + w2[j][1] * a[1] + mpmath.mpf("0.6")) for j in range(2)]
-    delta = [y[j] * (1 - y[j]) * (y[j] - t[j]) for j in range(2)]
+    _, a, _, delta = mazur_by_hand
     by_name = {g.get("data-name"): g for g in nodes}
-    assert texts(by_name["a1_1"], "value") == [shown(a[0])] and texts(by_name["y2"], "value") == [shown(y[1])]
+    assert texts(by_name["a1_1"], "value") == [shown(a[0])] and texts(by_name["a1_2"], "value") == [shown(a[1])]
     assert texts(by_name["y1"], "gradient") == [shown(delta[0])]
     assert texts(by_name["y2"], "gradient") == [shown(delta[1])] and shown(delta[1]).startswith("−")
     assert by_name["y2"].get("data-stands-for").split() == ["y2", "z2_2"]

@@ -27,6 +27,7 @@ __getattr__, __dir__ = lazy_names(globals(), {
     "symback.checking.identities": ("IDENTITIES", "derive_identity"),
     "symback.checking.claim": ("parse_claim",),
     "symback.documents.gallery": ("gallery", "lang_suffix", "matrix_stem"),
+    "symback.documents.html_page": ("katex_directory", "render_page"),
     "symback.documents.identity_document": ("build_identity_document",),
     "symback.documents.json_output": ("identity_json", "identity_text"),
     "symback.documents.matrix_document": ("build_matrix_document",),
@@ -50,6 +51,7 @@ if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
     from symback.documents.exercise_document import build_exercise_document, manifest_json
     from symback.documents.gallery import gallery, lang_suffix, matrix_stem
     from symback.documents.gradebook import feedback_markdown, feedback_name, gradebook_csv, misconceptions_csv
+    from symback.documents.html_page import katex_directory, render_page
     from symback.documents.identity_document import build_identity_document
     from symback.documents.json_output import identity_json, identity_text
     from symback.documents.matrix_document import build_matrix_document
@@ -67,7 +69,7 @@ __all__ = [
     "render_document", "write_atomic",
     "steps_example", "steps_examples",
     "DEFAULT_BUDGET", "IDENTITIES", "derive_identity", "parse_claim", "gallery", "lang_suffix",
-    "matrix_stem", "build_identity_document", "identity_json", "identity_text", "build_matrix_document",
+    "matrix_stem", "katex_directory", "render_page", "build_identity_document", "identity_json", "identity_text", "build_matrix_document",
     "build_verify_document", "claims_json", "claims_text", "steps_json", "steps_text", "build_exercise_document",
     "manifest_json", "feedback_markdown", "feedback_name", "gradebook_csv", "misconceptions_csv", "answers_csv", "moodle_xml",
     "moodle_cloze_xml", "canvas_qti_zip", "canvas_warning", "prairielearn_files",

@@ -155,3 +155,19 @@ def tree() -> Callable[..., object]:
     """An expression as nested (type, arguments): its structure as stored, for comparing a short cut
     with SymPy's general path (``srepr`` and ``str`` sort the terms of a sum and would hide an order)."""
     return _tree
+
+
+@pytest.fixture
+def fake_katex(tmp_path) -> Path:
+    """A katex package directory in KaTeX's layout, its CSS naming fonts as KaTeX 0.16's does."""
+    dist = tmp_path / "katex" / "dist"
+    (dist / "fonts").mkdir(parents=True)
+    (dist / "katex.min.js").write_text("var katex = {render: function (tex, element) {}};")
+    (dist / "katex.min.css").write_text(
+        '@font-face{font-family:KaTeX_Main;src:url(fonts/KaTeX_Main-Regular.woff2) format("woff2"),'
+        'url(fonts/KaTeX_Main-Regular.woff) format("woff"),url(fonts/KaTeX_Main-Regular.ttf) format("truetype")}'
+        ".katex{font:normal 1.21em KaTeX_Main}")
+    (dist / "fonts" / "KaTeX_Main-Regular.woff2").write_bytes(b"wOF2 not really a font")
+    (tmp_path / "katex" / "package.json").write_text('{"version": "0.16.0"}')
+    (tmp_path / "katex" / "LICENSE").write_text("The MIT License (MIT) */ closing a comment early")
+    return tmp_path / "katex"

@@ -1,4 +1,4 @@
-"""``symback derive``: solve spec files and write their worked solutions (json, md, tex, pdf)."""
+"""``symback derive``: solve spec files and write their worked solutions (json, md, tex, pdf, html)."""
 from __future__ import annotations
 
 import sys
@@ -11,7 +11,9 @@ from symback.commands import DETAILS, GRADIENTS_OF, MATRIX_CONVENTIONS, limits, 
 from symback.cli.common import emit as emit_file, json_text, log_lines, write_document
 from symback.cli.faults import check_paths, limit_options, refuse_same_stem, user_error
 
-FORMATS = ("json", "md", "tex", "pdf")
+FORMATS = ("json", "md", "tex", "pdf", "html")
+#: what ``--format all`` writes: every format but the web page, which needs KaTeX from npm (the PDF is the main job)
+ALL_FORMATS = ("json", "md", "tex", "pdf")
 VIEWS = ("neuron", "matrix", "both")
 
 
@@ -20,7 +22,9 @@ def add_arguments(derive) -> None:
     derive.add_argument("specs", nargs="*", metavar="SPEC", help="TOML spec files")
     derive.add_argument("--example", action="append", default=[], metavar="NAME", help="a built-in example (repeatable)")
     derive.add_argument("--format", default="json",
-                        help="output formats, comma-separated: " + ", ".join(FORMATS) + ", or all (default json)")
+                        help="output formats, comma-separated: " + ", ".join(FORMATS) + ", or all (default json); all is "
+                             + ", ".join(ALL_FORMATS) + "; html is a page to step through in a browser (it needs "
+                             "KaTeX: npm install katex@0.16)")
     derive.add_argument("-o", "--output", default="output", metavar="DIR",
                         help="output directory (default output/; '-' for stdout, not with pdf)")
     derive.add_argument("--lang", default="en", help="document language: en or ko (default en)")
@@ -50,6 +54,10 @@ def run(args) -> int:
     if args.digits < 1 or args.digits > 30:
         raise SymbackError("--digits", f"{args.digits} is out of range", "use 1 to 30")
     messages(args.lang)  # an unknown language is a usage error: report it before any work
+    if "html" in formats:
+        from symback.commands import katex_directory  # lazy: start-up time (the web page only)
+
+        katex_directory()  # so is a page without KaTeX to typeset it
     jobs = [(Path(spec).stem, "file", spec) for spec in args.specs]
     for name in args.example:
         example_path(name)  # an unknown example is a usage error: report it before any work
@@ -68,7 +76,7 @@ def run(args) -> int:
 def derive_formats(value: str, output: str) -> list[str]:
     """The --format list of derive: known formats (``all`` for every one), at least one, no PDF to stdout."""
     formats = [f.strip() for f in value.split(",") if f.strip()]
-    formats = list(FORMATS) if "all" in formats else formats
+    formats = list(ALL_FORMATS) + (["html"] if "html" in formats else []) if "all" in formats else formats
     if not formats:
         raise SymbackError("--format", "no format given", "use: " + ", ".join(FORMATS) + " or all")
     for f in formats:
@@ -172,9 +180,17 @@ def _derive(job, options: _Options, written: list[str]) -> tuple[list[str], list
         if form is not None:
             data["matrix"] = form.to_json()
         emit(json_text(data), f"{stem}.json")
-    if not {"md", "tex", "pdf"}.intersection(options.formats):
+    if not {"md", "tex", "pdf", "html"}.intersection(options.formats):
         return written, []
     from symback.commands import lang_suffix  # lazy: start-up time (documents only)
+
+    if "html" in options.formats:
+        from symback.commands import render_page  # lazy: start-up time (the web page only)
+
+        emit(render_page(solution, options.lang, options.digits, options.templates),
+             f"{stem}{lang_suffix(options.lang)}.html")
+        if not {"md", "tex", "pdf"}.intersection(options.formats):
+            return written, []
 
     docs = []  # each document built once for all its formats
     if options.view != "matrix":

@@ -62,6 +62,7 @@ class DiagramNode:
     below_size: tuple[float, float] = (0.0, 0.0)
     below_symbol: str = ""            #: what the red number is, for the Markdown: "δ", "∂L/∂x"
     height: float = 0.0               #: a "word" node (a long name) is a stadium ``size`` wide, this high
+    stands_for: tuple[str, ...] = ()  #: the graph's nodes drawn here (a neuron: its a and z); () for ``name`` alone
 
     def boxes(self) -> list[Box]:
         """The circle's square and the boxes of the numbers above and below it."""

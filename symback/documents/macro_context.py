@@ -3,7 +3,8 @@
 Every value a template prints is escaped (the environment's ``finalize``) unless it is trusted
 LaTeX (:class:`~symback.documents.tex.Tex`). A macro's output is template text whose values were
 escaped inside the macro, so it is marked trusted here, where Jinja2 makes every call of a
-template (``((( m.display(lines) )))``): escaping it again would print its LaTeX as text.
+template (``((( m.display(lines) )))``): escaping it again would print its LaTeX as text. (An HTML template
+is escaped by Jinja2 itself, whose macros return ``Markup``: that is left as it is.)
 """
 from __future__ import annotations
 
@@ -17,4 +18,5 @@ class MacroContext(jinja2.runtime.Context):
 
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja2's own spelling: a keyword may be "self")
         value = super().call(__obj, *args, **kwargs)
-        return Tex(value) if isinstance(__obj, jinja2.runtime.Macro) and isinstance(value, str) else value
+        trusted = isinstance(value, str) and not hasattr(value, "__html__")  # an HTML macro's output is Markup already
+        return Tex(value) if isinstance(__obj, jinja2.runtime.Macro) and trusted else value

@@ -57,10 +57,11 @@ def network_diagram(solution: "Solution", digits: int, t: Mapping[str, str], num
     net, numbers = solution.graph.network, solution.numbers
     values, gradients = numbers.values, numbers.gradients
     columns = _columns(net)
-    names, kinds, above, below, where = [], [], [], [], []
+    names, kinds, above, below, where, stands = [], [], [], [], [], []
     for c, column in enumerate(columns):
         for r, (shown, value, delta) in enumerate(column):
             names.append(shown or "1")
+            stands.append(tuple(dict.fromkeys((value, delta))) if shown else ())
             kinds.append("neuron" if shown else "bias")
             above.append(Tex(format_number(values[value], digits)) if shown else Tex(""))
             below.append(Tex(format_number(gradients[delta], digits)) if shown else Tex(""))
@@ -82,11 +83,11 @@ def network_diagram(solution: "Solution", digits: int, t: Mapping[str, str], num
                    for c, col in enumerate(columns))
     notes = ((prose(t["diagram.bias_units"]),) if net.bias != "none" else ()) \
         + ((prose(t["diagram.first_sample"]),) if len(net.x) > 1 else ())
-    drawn = _draw(names, kinds, above, below, where, edges, labels, preferred, labelled=True) \
+    drawn = _draw(names, kinds, above, below, where, edges, labels, preferred, stands, labelled=True) \
         if numbered and len(edges) <= MAX_LABELLED_CONNECTIONS else None
     if not numbered or drawn is None or fit_scale(*drawn[2:]) < MIN_TEXT_SCALE:
         drawn = _draw(names, kinds, [Tex("")] * len(names), [Tex("")] * len(names), where, edges,
-                      [Tex("")] * len(edges), preferred, labelled=False, column=SHEET_COLUMN_CM if not numbered else 1.8)
+                      [Tex("")] * len(edges), preferred, stands, labelled=False, column=SHEET_COLUMN_CM if not numbered else 1.8)
         notes = (prose(t["diagram.too_large"].format(count=len(edges))),) if numbered else ()
         return Diagram("network", *drawn[:2], *drawn[2:], intro=prose(""), scale=fit_scale(*drawn[2:]),
                        labelled=False, mermaid=False, layers=layers, notes=notes)
@@ -106,7 +107,8 @@ def _layer_title(t: Mapping[str, str], c: int, count: int) -> str:
     return t["diagram.outputs"] if c == count - 1 else t["diagram.hidden"].format(layer=c)
 
 
-def _draw(names, kinds, above, below, where, edges, labels, preferred, labelled: bool, column: float = COLUMN_CM):
+def _draw(names, kinds, above, below, where, edges, labels, preferred, stands, labelled: bool,
+          column: float = COLUMN_CM):
     """(nodes, edges, width, height) with every box placed, or None when the labels find no room."""
     widest = max(text_size(name_latex(n) if k == "neuron" else n, NAME_PT)[0] for n, k in zip(names, kinds))
     size = max(1.0, widest + 0.1)
@@ -123,7 +125,8 @@ def _draw(names, kinds, above, below, where, edges, labels, preferred, labelled:
             bottom = (x, y + size / 2 + below_sizes[i][1] / 2 + 0.03)
             nodes.append(DiagramNode(names[i], name_latex(names[i]) if kinds[i] == "neuron" else Tex("1"), x, y,
                                      size, kinds[i], above[i], below[i], top, bottom, above_sizes[i], below_sizes[i],
-                                     ("δ" if where[i][0] else "∂L/∂x") if below[i] else ""))
+                                     ("δ" if where[i][0] else "∂L/∂x") if below[i] else "",
+                                     stands_for=stands[i]))
         obstacles = [box for n in nodes for box in n.boxes()]
         ends = [end for s, e, _ in edges for end in ((centres[s][0] + size / 2, centres[s][1]),
                                                      (centres[e][0] - size / 2, centres[e][1]))]

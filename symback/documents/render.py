@@ -8,6 +8,7 @@ from types import MappingProxyType
 
 from symback.documents.catalogue import TEMPLATES_DIR
 from symback.documents.pdf import compile_pdf
+from symback.documents.svg_diagram import diagram_svg
 from symback.documents.template_cache import bytecode_cache
 from symback.documents.tex import Tex, escape_latex, escape_markdown
 from symback.engine.errors import SymbackError
@@ -19,7 +20,10 @@ UNICODE_MATH = MappingProxyType({char: (f"{ord(char):04X}", Tex(command)) for ch
     "ᵀ": r"^{\top}", "⁻": r"^{-}", "¹": r"^{1}"}.items()})
 #: the heading levels (level, sublevel) of a document's sections and of theirs, under its title: what the
 #: partials (solution_body, efficiency, conv) use unless the including template sets its own (an answer key)
-HEADING_LEVELS = MappingProxyType({"md": (2, 3), "tex": (1, 2)})
+HEADING_LEVELS = MappingProxyType({"md": (2, 3), "tex": (1, 2), "html": (2, 3)})
+#: how a Markdown document draws its figure: as a Mermaid block (a file, a renderer that knows Mermaid) or as
+#: inline SVG (a notebook, a web page: drawn offline, every label at its place)
+FIGURES = ("mermaid", "svg")
 _MERMAID = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;", "\n": " "}
 
 
@@ -36,7 +40,7 @@ def check_templates(templates: "str | None") -> None:
 
 
 def environment(kind: str, templates: "str | None" = None):
-    """The Jinja2 environment for ``kind`` ("md" or "tex"): user templates first, strict, escaping by default.
+    """The Jinja2 environment for ``kind`` ("md", "tex" or "html"): user templates first, strict, escaping by default.
 
     With user templates the environment is Jinja2's ``SandboxedEnvironment``: a template can
     arrange the document model's data but not reach Python's internals (``__class__``, ``__globals__``).
@@ -51,7 +55,7 @@ def environment(kind: str, templates: "str | None" = None):
 
 @lru_cache(maxsize=16)
 def _environment(kind: str, templates: "str | None"):
-    escape = {"md": escape_markdown, "tex": escape_latex}[kind]
+    escape = {"md": escape_markdown, "tex": escape_latex, "html": None}[kind]
     paths = ([str(templates)] if templates else []) + [str(TEMPLATES_DIR)]
 
     def finalize(value):
@@ -67,26 +71,30 @@ def _environment(kind: str, templates: "str | None"):
 
     kind_of_env = jinja2.sandbox.SandboxedEnvironment if templates else jinja2.Environment
     env = kind_of_env(loader=jinja2.FileSystemLoader(paths), undefined=jinja2.StrictUndefined,
-                             finalize=finalize, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True, autoescape=False,
+                             finalize=finalize if escape else None, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True, autoescape=escape is None,  # HTML: Jinja2's own escaping
                              bytecode_cache=None if templates else bytecode_cache(), **delimiters)
     env.context_class = MacroContext  # a macro's output is template text, its values escaped inside it
     env.filters["mermaid"] = lambda text: Tex(escape_mermaid(str(text)))  # escaped here, so trusted
+    env.filters["svg"] = lambda diagram: Tex(diagram_svg(diagram))  # built by ElementTree, so escaped and trusted
+    env.globals["figures"] = FIGURES[0]
     env.globals["unicode_math"] = UNICODE_MATH
     env.globals["level"], env.globals["sublevel"] = HEADING_LEVELS[kind]
     return env
 
 
-def render_document(doc, kind: str, templates: "str | None" = None) -> str:
-    """A built document (its class attribute ``TEMPLATE`` names the template; default "solution") as Markdown (``kind="md"``) or LaTeX ("tex")."""
+def render_document(doc, kind: str, templates: "str | None" = None, figures: str = FIGURES[0]) -> str:
+    """A built document (its class attribute ``TEMPLATE`` names the template; default "solution") as Markdown
+    (``kind="md"``) or LaTeX ("tex"); a Markdown figure as ``figures`` says (one of :data:`FIGURES`)."""
     import jinja2  # lazy: start-up time (a json-only job never renders a template)
 
     name = getattr(doc, "TEMPLATE", "solution")  # each document class names its template stem
     if not templates:
-        return _korean_fonts(environment(kind).get_template(f"{name}.{kind}.j2").render(doc=doc, t=doc.t), kind)
+        return _korean_fonts(environment(kind).get_template(f"{name}.{kind}.j2").render(doc=doc, t=doc.t,
+                                                                                       figures=figures), kind)
     try:
-        return _korean_fonts(environment(kind, templates).get_template(f"{name}.{kind}.j2").render(doc=doc, t=doc.t),
-                             kind)
+        return _korean_fonts(environment(kind, templates).get_template(f"{name}.{kind}.j2").render(
+            doc=doc, t=doc.t, figures=figures), kind)
     except jinja2.TemplateSyntaxError as exc:
         raise SymbackError(f"{exc.filename or exc.name}: line {exc.lineno}", f"template syntax error: {exc.message}",
                            "fix the template (see README 'Documents and templates')") from None
@@ -168,5 +176,6 @@ class WorkedSolution:
         """Write the worked solution as a PDF to ``path`` (sandboxed pdflatex) and return the path."""
         return compile_pdf(self.latex(lang, digits, detail=detail), Path(path), timeout=timeout)
 
-    def _repr_markdown_(self) -> str:  # Jupyter shows a solved problem as its worked solution
-        return self.markdown()
+    def _repr_markdown_(self) -> str:
+        """Jupyter shows a solved problem as its worked solution, its figure as inline SVG (Mermaid is not drawn there)."""
+        return render_document(self.document(), "md", figures="svg")

@@ -115,6 +115,18 @@ def _greek(name: str) -> str:
         return ""
 
 
+def unicode_number(number: str) -> str:
+    r"""A number as the documents print it (:func:`~symback.documents.tex.format_number`: ``0.5933``,
+    ``-1.25 \times 10^{-5}``) in Unicode, for a figure drawn without math typesetting: ``−1.25×10⁻⁵``.
+
+    >>> unicode_number(r"-1.25 \times 10^{-5}"), unicode_number("0.5933")
+    ('−1.25×10⁻⁵', '0.5933')
+    """
+    mantissa, times, power = str(number).partition(r" \times 10^{")
+    shown = mantissa.replace("-", "−")
+    return shown + "×10" + power.rstrip("}").translate(_SUPERSCRIPT) if times else shown
+
+
 def unicode_formula(expr: sp.Basic) -> str:
     """A formula as one line of Unicode text in the documents' notation (see the module docstring)."""
     return UnicodePrinter().doprint(sp.sympify(expr))

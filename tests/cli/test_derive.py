@@ -87,6 +87,21 @@ def test_cli_e_and_pi_are_user_names(tmp_path, capsys):
     assert data["symbolic"]["nodes"]["L"] == "e**2 + exp(1)"
 
 
+def test_derive_writes_a_page_only_when_asked_and_refuses_it_without_katex(tmp_path, capsys, monkeypatch, fake_katex):
+    monkeypatch.chdir(tmp_path)  # no node_modules/katex here
+    monkeypatch.delenv("SYMBACK_KATEX", raising=False)
+    code, out, err = run(["derive", "--example", "apple", "--format", "md,html", "-o", tmp_path / "none"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "npm install katex@0.16" in err and not (tmp_path / "none").exists()
+    code, out, err = run(["derive", "--example", "apple", "--format", "all", "-o", tmp_path / "all"], capsys)
+    assert code == 0 and not list((tmp_path / "all").glob("*.html"))  # `all` is the PDF's job: no KaTeX needed
+    monkeypatch.setenv("SYMBACK_KATEX", str(fake_katex))
+    code, out, err = run(["derive", "--example", "apple", "--format", "html", "--lang", "ko", "-o", tmp_path / "p"],
+                         capsys)
+    assert code == 0 and sorted(p.name for p in (tmp_path / "p").iterdir()) == ["apple.ko.html"]
+    code, out, err = run(["derive", "--example", "regression", "--format", "html", "-o", tmp_path / "r"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "regression" in err
+
+
 def test_derive_writes_a_network_layer_by_layer_unless_asked_for_every_step(capsys):
     code, standard, _ = run(["derive", "--example", "mazur_222", "-o", "-", "--format", "md"], capsys)
     assert code == 0 and "## Forward pass" in standard and "### Layer 2" in standard and "### Node" not in standard

@@ -4,7 +4,9 @@ import inspect
 import os
 import re
 import time
+import xml.etree.ElementTree as ET
 
+import mpmath
 import pytest
 from jinja2 import nodes
 
@@ -154,3 +156,21 @@ def test_a_user_template_runs_in_the_sandbox(tmp_path, solved):
     (tmp_path / "solution.md.j2").write_text("{{ doc.__class__.__mro__ }}\n", encoding="utf-8")
     with pytest.raises(SymbackError, match="template error: .*unsafe"):
         render.render_document(solved("neuron").document(), "md", str(tmp_path))
+
+
+def test_a_notebook_draws_the_figure_as_svg_and_shows_the_rest_as_the_markdown(solved):
+    solution = solved("mazur_222")
+    shown, markdown = solution._repr_markdown_(), solution.markdown()
+    assert "```mermaid" in markdown and "```mermaid" not in shown
+    start, end = shown.index("\n\n<svg") + 2, shown.index("</svg>") + len("</svg>")
+    before, after = markdown.split("```mermaid")[0], markdown.split("```\n", 1)[1]
+    assert shown[:start] == before + "\n" and shown[end:].lstrip("\n") == after.lstrip("\n")
+    svg = ET.fromstring(shown[start:end])
+    words = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    mpmath.mp.dps = 30  # a1_1 = σ(0.15·0.05 + 0.2·0.1 + 0.35), at the document's 4 digits
+    assert mpmath.nstr(1 / (1 + mpmath.exp(-mpmath.mpf("0.3775"))), 4) == "0.5933" and "0.5933" in words
+
+
+def test_a_regression_renders_in_a_notebook_as_its_markdown(solved):
+    solution = solved("regression")
+    assert solution._repr_markdown_() == solution.markdown() and "<svg" not in solution._repr_markdown_()

@@ -172,7 +172,9 @@ def test_pdf_without_tex_keeps_the_tex_and_says_how_to_install(tmp_path, capsys,
 
 def test_solution_renders_itself():
     solution = symback.solve(symback.load_example("neuron"))
-    assert solution._repr_markdown_() == solution.markdown() and solution.latex("ko").count("kotex") == 1
+    shown, markdown = solution._repr_markdown_(), solution.markdown()  # the figure as SVG in a notebook
+    assert shown.split("<svg")[0] == markdown.split("```mermaid")[0] + "\n" and solution.latex("ko").count("kotex") == 1
+    assert shown.split("</svg>")[1].strip() == markdown.split("```\n", 1)[1].strip()
     assert solution._repr_latex_().startswith("$$\\begin{aligned}") and "0.4878" in solution._repr_latex_()
 
 

@@ -2,7 +2,7 @@
 import pytest
 import sympy as sp
 
-from symback.documents.unicode_printing import unicode_formula
+from symback.documents.unicode_printing import unicode_formula, unicode_number
 from symback.engine import functions as fn
 
 o, t, a, y, x, z = sp.symbols("o t a y x z", real=True)
@@ -33,3 +33,9 @@ w, delta, eta = sp.Symbol("w2_2_1", real=True), sp.Symbol("delta2_2", real=True)
 ])
 def test_one_line_of_unicode(expr, text):
     assert unicode_formula(expr) == text
+
+
+def test_numbers_in_unicode():
+    assert unicode_number(r"-1.25 \times 10^{-5}") == "−1.25×10⁻⁵"
+    assert unicode_number(r"3.2 \times 10^{12}") == "3.2×10¹²"
+    assert unicode_number("-0.0381") == "−0.0381"

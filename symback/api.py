@@ -79,7 +79,8 @@ __all__ = [
     "matrix_form", "MatrixForm", "matrix_program", "MatrixProgram", "conv_arrays", "conv_forward_backward", "regress",
     "latex", "escape_latex",
     "verify_claims", "verify_steps", "load_steps", "verify_homework", "load_homework", "ClaimsReport", "StepsReport",
-    "exercise", "exercise_spec", "exercise_variant", "Exercise", "grade", "Gradebook", "SymbackError", "SpecError", "FormulaError", "EvaluationError", "RuleError",
+    "exercise", "exercise_spec", "exercise_variant", "Exercise", "grade", "Gradebook", "from_torch", "torch_to_toml",
+    "SymbackError", "SpecError", "FormulaError", "EvaluationError", "RuleError",
 ]
 
 
@@ -226,6 +227,30 @@ def _exact_value(value: Any, where: str) -> sp.Expr:
     except LiteralProblem as problem:
         raise SymbackError(where, problem.message, problem.fix) from None
 
+
+# -- PyTorch models (README "PyTorch models"; torch is the optional extra symback[torch]) --------------
+def _torch_spec():
+    try:
+        from symback.engine import torch_spec  # lazy: start-up time (torch is imported only here)
+    except ModuleNotFoundError as missing:
+        raise SymbackError("from_torch", f"{missing.name} is not installed", 'pip install "symback[torch]"') from None
+    return torch_spec
+
+
+def from_torch(model, x, t, loss, masks=None, precision: int = PRECISION, check: bool = True) -> Solution:
+    """The :class:`Solution` of an ``nn.Sequential`` at inputs ``x`` (samples first) and targets ``t``.
+
+    ``loss``: ``nn.MSELoss()``, ``nn.BCELoss()`` or ``nn.CrossEntropyLoss()`` (class indices or
+    probabilities), reduction ``mean``. Layer l is ``model[l-1]``, so ``w<l>_<j>_<k>`` is
+    ``model[l-1].weight[j-1, k-1]`` (conv stacks: see :mod:`symback.engine.torch_spec`). ``masks``
+    maps the index of a ``Dropout`` in training mode to its 0/1 mask (samples x features).
+    """
+    return solve(spec_from_dict(_torch_spec().torch_spec(model, x, t, loss, masks), "<torch>"), precision, check)
+
+
+def torch_to_toml(model, x, t, loss, masks=None) -> str:
+    """The spec text of :func:`from_torch`'s problem, which ``symback derive`` solves to the same numbers."""
+    return _torch_spec().torch_spec_text(model, x, t, loss, masks)
 
 # -- exercises for a course (README "Exercises for a course") --------------------------------------
 def exercise_spec(spec: Mapping | str | Path, name: str | None = None) -> tuple[Spec, dict[str, str], tuple[Question, ...]]:

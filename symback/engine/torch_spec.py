@@ -20,6 +20,7 @@ reader takes exactly. Anything else is a one-line :class:`SpecError` naming the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from math import prod
 from typing import Any, Mapping
 
 import torch  # the optional extra: pip install "symback[torch]"
@@ -148,7 +149,7 @@ class _Walk:
                             "use nn.Flatten() (start_dim=1, end_dim=-1)")
             if not self.conv:
                 return self._add("identity", text)
-            self.shape = (_product(self.shape),)
+            self.shape = (prod(self.shape),)
             return self._add("flatten", text)
         if kind is nn.Dropout:
             return self._dropout(where, index, module, text)
@@ -298,13 +299,6 @@ class _Walk:
         stride = _dims(module.stride or module.kernel_size, dims)
         self.shape = (self.shape[0],) + self._slide(where, module, size, stride, (0,) * dims)
         self._add({kind: {"size": list(size), "stride": list(stride)}}, text)
-
-
-def _product(shape: tuple[int, ...]) -> int:
-    total = 1
-    for n in shape:
-        total *= n
-    return total
 
 
 def _loss(loss: nn.Module, t: torch.Tensor, samples: int, outputs: int) -> tuple[str, list]:

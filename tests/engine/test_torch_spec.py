@@ -128,7 +128,7 @@ def conv_models(draw):
     dims, m, channels = draw(st.sampled_from([1, 2])), draw(st.integers(1, 2)), draw(st.integers(1, 2))
     size = draw(st.integers(3, 5)) if dims == 1 else 3
     padding = draw(st.integers(0, 1 if dims == 1 else 0))  # padded 2-D maps build slowly (many nodes)
-    kernel = draw(st.integers(1 if dims == 1 else 2, min(3, size)))
+    kernel = draw(st.integers(1, min(3, size))) if dims == 1 else 2
     stride = draw(st.sampled_from([s for s in (1, 2) if (size + 2 * padding - kernel) % s == 0]))
     out = draw(st.integers(1, 2))
     conv = (nn.Conv1d if dims == 1 else nn.Conv2d)(channels, out, kernel, stride=stride, padding=padding,
@@ -137,11 +137,11 @@ def conv_models(draw):
     if draw(st.booleans()):
         modules.append(draw(st.sampled_from(FOLDED))())
     side = (size + 2 * padding - kernel) // stride + 1
-    if side > 1 and draw(st.booleans()):
+    pool = draw(st.sampled_from([None, nn.MaxPool1d, nn.AvgPool1d] if dims == 1 else [None, nn.MaxPool2d, nn.AvgPool2d]))
+    if side > 1 and pool is not None:
         window = draw(st.integers(2, min(side, 3 if dims == 1 else 2)))  # SymPy's Max of many arguments is slow
         pool_stride = draw(st.sampled_from([s for s in (1, window) if (side - window) % s == 0]))
-        pools = (nn.MaxPool1d, nn.AvgPool1d) if dims == 1 else (nn.MaxPool2d, nn.AvgPool2d)
-        modules.append(draw(st.sampled_from(pools))(window, stride=pool_stride))
+        modules.append(pool(window, stride=pool_stride))
         side = (side - window) // pool_stride + 1
     modules.append(nn.Flatten())
     width = out * side ** dims

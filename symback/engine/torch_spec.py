@@ -86,9 +86,11 @@ class _Walk:
     biases: set = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.model, nn.Sequential):
+        if not isinstance(self.model, nn.Sequential) or type(self.model).forward is not nn.Sequential.forward:
             raise SpecError("model", f"a {type(self.model).__name__}, not an nn.Sequential",
                             "wrap the layers in nn.Sequential(...) (symback reads its modules in order)")
+        if not len(self.model):
+            raise SpecError("model", "an empty nn.Sequential", "give it at least one layer, e.g. nn.Linear(2, 1)")
         if not torch.is_tensor(self.x) or self.x.dim() not in (2, 3, 4):
             raise SpecError("x", f"expected samples x features (or samples x channels x ...), got "
                             f"{'shape ' + 'x'.join(map(str, self.x.shape)) if torch.is_tensor(self.x) else type(self.x).__name__}",

@@ -275,6 +275,20 @@ def test_unsupported_losses_and_targets_are_one_line_errors(loss, t, expected):
     assert expected in _one_line(lambda: symback.torch_to_toml(model, torch.randn(2, 2), t, loss))
 
 
+class OwnForward(nn.Sequential):
+    def forward(self, x):
+        return super().forward(x) * 2
+
+
+@pytest.mark.parametrize("model, expected", [
+    (nn.Linear(2, 2), "model: a Linear, not an nn.Sequential; wrap the layers in nn.Sequential(...)"),
+    (OwnForward(nn.Linear(2, 2)), "model: a OwnForward, not an nn.Sequential"),
+    (nn.Sequential(), "model: an empty nn.Sequential"),
+])
+def test_only_a_plain_sequential_is_read(model, expected):
+    assert expected in _one_line(lambda: symback.torch_to_toml(model, torch.zeros(1, 2), torch.zeros(1, 2), nn.MSELoss()))
+
+
 def test_masks_name_a_dropout_of_the_model():
     model = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5))
     assert "masks[0]: is not the index of an nn.Dropout" in _one_line(

@@ -16,7 +16,7 @@ __all__ = [
     "RegressionSolution", "RegressionSpec", "regress",
     "latex", "escape_latex", "verify_claims", "verify_steps", "load_steps", "verify_homework", "load_homework",
     "ClaimsReport", "StepsReport",
-    "exercise", "exercise_spec", "exercise_variant", "grade", "Exercise", "Gradebook",
+    "exercise", "exercise_spec", "exercise_variant", "grade", "Exercise", "Gradebook", "from_torch", "torch_to_toml",
 ]
 
 

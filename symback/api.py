@@ -50,7 +50,8 @@ __getattr__, __dir__ = lazy_names(globals(), {  # public names loaded on first u
     "symback.documents.printing": ("latex",),
     "symback.documents.tex": ("escape_latex",),
     "symback.documents.exercise_document": ("Exercise",),
-    "symback.engine.matrix": ("MatrixForm", "matrix_form"),
+    "symback.engine.matrix": ("MatrixForm",),
+    "symback.documents.matrix_view": ("matrix_form",),  # a MatrixForm that shows itself in Jupyter
     "symback.engine.conv_compile": ("conv_arrays", "conv_forward_backward"),
     "symback.engine.train": ("train",),
 })
@@ -64,7 +65,8 @@ if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
     from symback.documents.printing import latex
     from symback.documents.tex import escape_latex
     from symback.engine.conv_compile import conv_arrays, conv_forward_backward
-    from symback.engine.matrix import MatrixForm, matrix_form
+    from symback.documents.matrix_view import matrix_form
+    from symback.engine.matrix import MatrixForm
     from symback.engine.train import train
     from symback.engine.vary import Question
 
@@ -79,7 +81,8 @@ __all__ = [
     "matrix_form", "MatrixForm", "matrix_program", "MatrixProgram", "conv_arrays", "conv_forward_backward", "regress",
     "latex", "escape_latex",
     "verify_claims", "verify_steps", "load_steps", "verify_homework", "load_homework", "ClaimsReport", "StepsReport",
-    "exercise", "exercise_spec", "exercise_variant", "Exercise", "grade", "Gradebook", "SymbackError", "SpecError", "FormulaError", "EvaluationError", "RuleError",
+    "exercise", "exercise_spec", "exercise_variant", "Exercise", "grade", "Gradebook", "from_torch", "torch_to_toml",
+    "SymbackError", "SpecError", "FormulaError", "EvaluationError", "RuleError",
 ]
 
 
@@ -92,7 +95,7 @@ class Solution(WorkedSolution, engine_solution.Solution):
         ``convention``: ``"row"`` (samples are rows, ``Z = A W + b``, seed 003) or ``"column"``
         (Nielsen, ``z = W a + b``). ``.gradients`` are SymPy matrices, ``.numpy()`` float arrays.
         """
-        from symback.engine.matrix import matrix_form  # lazy: start-up time
+        from symback.documents.matrix_view import matrix_form  # lazy: start-up time
 
         return matrix_form(self, convention)
 
@@ -226,6 +229,30 @@ def _exact_value(value: Any, where: str) -> sp.Expr:
     except LiteralProblem as problem:
         raise SymbackError(where, problem.message, problem.fix) from None
 
+
+# -- PyTorch models (README "PyTorch models"; torch is the optional extra symback[torch]) --------------
+def _torch_spec():
+    try:
+        from symback.engine import torch_spec  # lazy: start-up time (torch is imported only here)
+    except ModuleNotFoundError as missing:
+        raise SymbackError("from_torch", f"{missing.name} is not installed", 'pip install "symback[torch]"') from None
+    return torch_spec
+
+
+def from_torch(model, x, t, loss, masks=None, precision: int = PRECISION, check: bool = True) -> Solution:
+    """The :class:`Solution` of an ``nn.Sequential`` at inputs ``x`` (samples first) and targets ``t``.
+
+    ``loss``: ``nn.MSELoss()``, ``nn.BCELoss()`` or ``nn.CrossEntropyLoss()`` (class indices or
+    probabilities), reduction ``mean``. Layer l is ``model[l-1]``, so ``w<l>_<j>_<k>`` is
+    ``model[l-1].weight[j-1, k-1]`` (conv stacks: see :mod:`symback.engine.torch_spec`). ``masks``
+    maps the index of a ``Dropout`` in training mode to its 0/1 mask (samples x features).
+    """
+    return solve(spec_from_dict(_torch_spec().torch_spec(model, x, t, loss, masks), "<torch>"), precision, check)
+
+
+def torch_to_toml(model, x, t, loss, masks=None) -> str:
+    """The spec text of :func:`from_torch`'s problem, which ``symback derive`` solves to the same numbers."""
+    return _torch_spec().torch_spec_text(model, x, t, loss, masks)
 
 # -- exercises for a course (README "Exercises for a course") --------------------------------------
 def exercise_spec(spec: Mapping | str | Path, name: str | None = None) -> tuple[Spec, dict[str, str], tuple[Question, ...]]:

@@ -24,13 +24,13 @@ sys.path.insert(0, str(Path(__file__).parent))  # the tests' own helpers (proces
 INSTALL = {
     "pdflatex": "TeX Live: see .ci/run or symback.documents.pdf.TEXLIVE_INSTALL",
     "pdftotext": "poppler-utils", "pdffonts": "poppler-utils", "pdfinfo": "poppler-utils",
-    "dot": "graphviz",
+    "dot": "graphviz", "jupyter": 'pip install -e ".[notebook]"',
 }
 
 
 def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "needs(*tools): skip unless every named program is on PATH "
-                                       "(pdflatex, pdftotext, pdffonts, pdfinfo, dot)")
+                                       "(pdflatex, pdftotext, pdffonts, pdfinfo, dot, jupyter)")
 
 
 @pytest.hookimpl(tryfirst=True)  # before the fixtures: a skipped test builds nothing

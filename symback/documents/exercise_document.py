@@ -20,12 +20,13 @@ from symback.documents.diagram import build_diagram
 from symback.documents.notation import Fraction, Partial, Updated
 from symback.documents.printing import latex, name_latex
 from symback.documents.solution_document import Row
-from symback.documents.tex import Tex, format_number
+from symback.documents.tex import Tex, escape_markdown, format_number
 from symback.engine.numerals import Numeral, exact_decimal, exact_text, json_number, rounded
 from symback.engine.vary import Question
 
 MANIFEST_FORMAT = "symback-exercise/1"
 EXACT_DIGITS = 15   #: digits of an answer's "value" in variants.json (the exact one is under "exact")
+NOTEBOOK_ROWS = 10  #: variants an exercise shows in Jupyter (the rest are counted)
 WORKED_EXTRA = 1    #: the worked solution shows one digit more than the answers asked (intermediate results)
 
 
@@ -48,6 +49,9 @@ class Variant:
     solution: Any          #: a symback.Solution (with .document)
     answers: tuple[Answer, ...]
 
+    def _repr_markdown_(self) -> str:  # Jupyter: the drawn values and the answers, not a dataclass dump
+        return variant_markdown(self)
+
 
 @dataclass(frozen=True)
 class Exercise:
@@ -60,6 +64,9 @@ class Exercise:
     digits: int
     questions: tuple[Question, ...]
     variants: tuple[Variant, ...]
+
+    def _repr_markdown_(self) -> str:  # Jupyter: a table of the first variants' answers
+        return exercise_markdown(self)
 
 
 BESIDE_CM = 7.0  #: the widest figure that stands beside a sheet's formulas (0.4 of the text width)
@@ -139,6 +146,30 @@ def build_exercise_document(exercise: Exercise, variants: tuple[Variant, ...], l
                           drawn, questions, worked if key else None, worked.matrices))
     return ExerciseDocument(exercise.title, lang, MappingProxyType(t), key,
                             t["exercise.instructions"].format(digits=exercise.digits), tuple(pages))
+
+
+def exercise_markdown(exercise: Exercise, lang: str = "en", rows: int = NOTEBOOK_ROWS) -> str:
+    """An exercise in short: its title, how it was drawn, and the first ``rows`` variants' rounded answers."""
+    t = messages(lang)
+    loss = exercise.variants[0].solution.graph.loss if exercise.variants else "L"
+    labels = [f"${question_latex(q, loss)}$" for q in exercise.questions]
+    lines = [f"**{escape_markdown(exercise.title)}**: " + t["exercise.summary"].format(
+                 count=len(exercise.variants), seed=exercise.seed, digits=exercise.digits), "",
+             f"| {t['exercise.variant']} | " + " | ".join(labels) + " |", "|---|" + "---:|" * len(labels)]
+    lines += [f"| {v.id} | " + " | ".join(a.rounded.text for a in v.answers) + " |" for v in exercise.variants[:rows]]
+    if len(exercise.variants) > rows:
+        lines += ["", t["exercise.more_variants"].format(count=len(exercise.variants) - rows)]
+    return "\n".join(lines) + "\n"
+
+
+def variant_markdown(variant: Variant, lang: str = "en") -> str:
+    """One variant in short: its id and seed, the values drawn for it, and its rounded answers."""
+    t = messages(lang)
+    loss = variant.solution.graph.loss
+    given = ", ".join(f"${name_latex(n)} = {given_text(v)}$" for n, v in variant.values.items())
+    answers = [f"| ${question_latex(a.question, loss)}$ | {a.rounded.text} |" for a in variant.answers]
+    return "\n".join(["**" + t["exercise.variant_seed"].format(id=variant.id, seed=variant.seed) + f"**: {given}", "",
+                      f"| {t['exercise.quantity']} | {t['exercise.answer']} |", "|---|---:|", *answers]) + "\n"
 
 
 def given_text(value: sp.Rational) -> str:

@@ -126,3 +126,23 @@ def test_a_built_in_sheet_is_one_page_and_its_answer_tables_stay_whole(name, lan
         pdf = compile_pdf(key, tmp_path / f"key_{detail}.pdf")
         assert messages(lang)["exercise.compute"] in subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
                                                                      text=True, check=True).stdout
+
+
+def test_an_exercise_and_a_variant_show_themselves_in_short():
+    import mpmath
+
+    ex = symback.exercise(symback.example_path("exercise_neuron"), variants=12, seed=7, name="example:exercise_neuron")
+    markdown = ex._repr_markdown_()
+    lines = markdown.splitlines()
+    assert lines[0] == "**Two-input sigmoid neuron with MSE**: 12 variants (seed 7), answers to 3 significant digits"
+    assert lines[2] == ("| Variant | $o$ | $L$ | $\\frac{\\partial L}{\\partial w_{1}}$ | $\\frac{\\partial L}{\\partial w_{2}}$ "
+                        "| ${w_{1}}'$ | ${w_{2}}'$ |")
+    assert [line.split(" | ")[0] for line in lines[4:14]] == [f"| v{i:02d}" for i in range(1, 11)]
+    assert lines[-1] == "… and 2 more (in `.variants`)." and len(markdown) < 1500
+    for line, variant in zip(lines[4:14], ex.variants):   # o = σ(w1 i1 + w2 i2) by mpmath, to 3 digits
+        v = {name: mpmath.mpf(value.p) / value.q for name, value in variant.values.items()}
+        o = 1 / (1 + mpmath.exp(-(v["w1"] * v["i1"] + v["w2"] * v["i2"])))
+        assert line.split(" | ")[1] == mpmath.nstr(o, 3, strip_zeros=False)
+    shown = ex.variants[0]._repr_markdown_()
+    assert shown.startswith(f"**Variant v01 (seed {ex.variants[0].seed})**: $w_{{1}} = ")
+    assert f"| $o$ | {lines[4].split(' | ')[1]} |" in shown and len(shown) < 600 and "solution=" not in shown

@@ -71,3 +71,4 @@ def test_the_gradebook_shows_itself_in_jupyter_as_a_table():
     assert header.startswith("| student | variant | score | `o` |") and ann.startswith(f"| ann | {variant['id']} | ")
     assert f"| {len(answers) - 1}/{len(answers)} | not a number |" in ann and bo.startswith("| bo | v99 | |")
     assert note == "- row 3: unknown variant 'v99': use an id of variants.json (v01 .. v02)"
+    assert len(markdown) < 1000 and len(markdown) < len(repr(book)) / 4   # a table, not the dataclass

@@ -90,3 +90,20 @@ def test_every_matrix_view_variant_renders_in_katex():
                 blocks += blocks_of(render_document(build_matrix_document(solution, lang, convention=convention), "md"))
     failures = check(blocks)
     assert not failures, "\n".join(failures[:10])
+
+
+def test_every_notebook_view_renders_in_katex():
+    """What Jupyter shows of the result objects besides the solutions: matrix views, exercises, verify reports."""
+    import symback
+
+    neuron = symback.solve(symback.load_example("neuron"))
+    exercise = symback.exercise(symback.example_path("exercise_mazur"), variants=2, seed=1)
+    shown = [symback.solve(symback.load_example(name)).matrix(convention)
+             for name, convention in (("mazur_222", "row"), ("softmax_233", "column"), ("xor_sigmoid", "row"))]
+    shown += [exercise, *exercise.variants, symback.verify_claims(neuron, [("dL/dw1", "2*(o - t)*o*(1 - o)*i2")]),
+              symback.verify_steps("diff(x^3, x)\n= 3*x^2"),
+              symback.verify_homework("o = σ(1.5) = 0.8176\ndL/dw1 = dL/dl1 · i2", symback.load_example("neuron"))]
+    blocks = [b for view in shown for b in blocks_of(view._repr_markdown_())]
+    assert len(blocks) > 60
+    failures = check(blocks)
+    assert not failures, "\n".join(failures[:10])

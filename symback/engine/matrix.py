@@ -23,6 +23,8 @@ import sympy as sp
 import symback.engine.functions as fn
 from symback.engine.compile import check_convention
 from symback.engine.errors import SymbackError
+from symback.engine.layer_level import LayersForm, layers_form
+from symback.engine.layers import LayersSpec
 from symback.engine.losses import LOSSES
 from symback.engine.matrix_layers import Agreement, MatrixForm, MatrixLayer
 from symback.engine.names import activation_name, bias_name, input_name, pre_activation_name, sample_suffix, weight_name
@@ -37,8 +39,10 @@ if TYPE_CHECKING:
 Z, A, Y, T = (sp.Symbol(name) for name in ("Z", "A", "Y", "T"))  #: element symbols of the formulas
 
 
-def matrix_form(solution: "Solution", convention: str = "row") -> MatrixForm:
+def matrix_form(solution: "Solution", convention: str = "row") -> MatrixForm | LayersForm:
     """The layer-level derivation of a solved network spec, checked entry by entry against it.
+
+    A network in layers-list form gets each layer's own identity (:func:`symback.engine.layer_level.layers_form`).
 
     Args:
         solution: a solved network spec (``symback.solve``); a graph spec raises :class:`SymbackError`.
@@ -50,10 +54,13 @@ def matrix_form(solution: "Solution", convention: str = "row") -> MatrixForm:
     ((2, 3), True)
     """
     check_convention(convention)
-    net = solution.graph.network
-    if net is None and solution.spec.network is not None:  # a convolutional or layers-list network
-        raise SymbackError(solution.spec.source, "the matrix view covers dense networks of layer sizes only (layers = [2, 2, 2])",
-                           "use --view neuron; a convolution's or a normalisation's layer-level identities are in its worked solution")
+    net, graph = solution.graph.network, solution.graph
+    if isinstance(solution.spec.network, LayersSpec):
+        return layers_form(solution.spec.network, solution.numbers, graph.conventions, convention,
+                           graph.learning_rate if graph.optimizer is None else None, graph.frozen)
+    if net is None and solution.spec.network is not None:  # a convolutional network
+        raise SymbackError(solution.spec.source, "the matrix view covers dense networks only, not convolution",
+                           "use --view neuron; a convolution's layer-level identities are in its worked solution")
     if net is None:
         raise SymbackError(solution.spec.source, "the matrix view needs a [network] spec", "use --view neuron for a graph")
     numbers, graph = solution.numbers, solution.graph

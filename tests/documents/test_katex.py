@@ -90,3 +90,20 @@ def test_every_matrix_view_variant_renders_in_katex():
                 blocks += blocks_of(render_document(build_matrix_document(solution, lang, convention=convention), "md"))
     failures = check(blocks)
     assert not failures, "\n".join(failures[:10])
+
+
+def test_every_layers_matrix_view_renders_in_katex():
+    """The layer-level view of every layers-list example (each layer kind, each loss), both conventions and languages."""
+    import symback
+    from symback.documents.layers_matrix_document import build_layers_matrix_document
+    from symback.documents.render import render_document
+
+    blocks = []
+    for name in ("batchnorm", "layernorm", "dropout", "hinge", "adam"):
+        solution = symback.solve(symback.load_example(name))
+        for convention in ("row", "column"):
+            form = solution.matrix(convention)
+            for lang in ("en", "ko"):
+                blocks += blocks_of(render_document(build_layers_matrix_document(solution, form, lang), "md"))
+    failures = check(blocks)
+    assert not failures, "\n".join(failures[:10])

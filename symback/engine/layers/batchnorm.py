@@ -136,7 +136,7 @@ class Normalisation(Plain):
         xh = self._grouped(sp.Matrix(M.rows, M.cols, lambda i, j: centred[i, j] / sigma[i]))
         gamma, beta = params[f"gamma{l}"], params[f"beta{l}"]
         Y = sp.diag(*gamma) * xh + beta * sp.ones(1, X.cols)
-        return {"Y": Y, "mu": mu, "var": var, "sigma": sigma, "xh": xh}
+        return {"Y": Y, "mu": self._grouped(mu), "var": self._grouped(var), "sigma": self._grouped(sigma), "xh": xh}
 
     def level_backward(self, l: int, G: sp.Matrix, X: sp.Matrix, saved: Saved, params: Mapping[str, sp.Matrix],
                        context: LevelContext) -> Saved:

@@ -50,7 +50,8 @@ __getattr__, __dir__ = lazy_names(globals(), {  # public names loaded on first u
     "symback.documents.printing": ("latex",),
     "symback.documents.tex": ("escape_latex",),
     "symback.documents.exercise_document": ("Exercise",),
-    "symback.engine.matrix": ("MatrixForm", "matrix_form"),
+    "symback.engine.matrix_layers": ("MatrixForm",),
+    "symback.engine.network_views": ("matrix_form",),
     "symback.engine.conv_compile": ("conv_arrays", "conv_forward_backward"),
     "symback.engine.train": ("train",),
 })
@@ -64,7 +65,8 @@ if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
     from symback.documents.printing import latex
     from symback.documents.tex import escape_latex
     from symback.engine.conv_compile import conv_arrays, conv_forward_backward
-    from symback.engine.matrix import MatrixForm, matrix_form
+    from symback.engine.matrix_layers import MatrixForm
+    from symback.engine.network_views import matrix_form
     from symback.engine.train import train
     from symback.engine.vary import Question
 
@@ -92,7 +94,7 @@ class Solution(WorkedSolution, engine_solution.Solution):
         ``convention``: ``"row"`` (samples are rows, ``Z = A W + b``, seed 003) or ``"column"``
         (Nielsen, ``z = W a + b``). ``.gradients`` are SymPy matrices, ``.numpy()`` float arrays.
         """
-        from symback.engine.matrix import matrix_form  # lazy: start-up time
+        from symback.engine.network_views import matrix_form  # lazy: start-up time
 
         return matrix_form(self, convention)
 

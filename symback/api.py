@@ -50,8 +50,8 @@ __getattr__, __dir__ = lazy_names(globals(), {  # public names loaded on first u
     "symback.documents.printing": ("latex",),
     "symback.documents.tex": ("escape_latex",),
     "symback.documents.exercise_document": ("Exercise",),
-    "symback.engine.matrix": ("MatrixForm",),
-    "symback.documents.matrix_view": ("matrix_form",),  # a MatrixForm that shows itself in Jupyter
+    "symback.engine.matrix_layers": ("MatrixForm",),
+    "symback.documents.matrix_view": ("matrix_form",),  # a matrix form that shows itself in Jupyter
     "symback.engine.conv_compile": ("conv_arrays", "conv_forward_backward"),
     "symback.engine.train": ("train",),
 })
@@ -66,7 +66,7 @@ if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
     from symback.documents.tex import escape_latex
     from symback.engine.conv_compile import conv_arrays, conv_forward_backward
     from symback.documents.matrix_view import matrix_form
-    from symback.engine.matrix import MatrixForm
+    from symback.engine.matrix_layers import MatrixForm
     from symback.engine.train import train
     from symback.engine.vary import Question
 

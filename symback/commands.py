@@ -31,6 +31,7 @@ __getattr__, __dir__ = lazy_names(globals(), {
     "symback.documents.identity_document": ("build_identity_document",),
     "symback.documents.json_output": ("identity_json", "identity_text"),
     "symback.documents.matrix_document": ("build_matrix_document",),
+    "symback.documents.matrix_view": ("matrix_view_document",),
     "symback.documents.verify_document": ("build_verify_document", "claims_json", "claims_text", "steps_json",
                                           "steps_text"),
     "symback.documents.exercise_document": ("build_exercise_document", "manifest_json"),
@@ -55,6 +56,7 @@ if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
     from symback.documents.identity_document import build_identity_document
     from symback.documents.json_output import identity_json, identity_text
     from symback.documents.matrix_document import build_matrix_document
+    from symback.documents.matrix_view import matrix_view_document
     from symback.documents.moodle import answers_csv, moodle_xml
     from symback.documents.moodle_cloze import moodle_cloze_xml
     from symback.documents.prairielearn import prairielearn_files
@@ -69,7 +71,8 @@ __all__ = [
     "render_document", "write_atomic",
     "steps_example", "steps_examples",
     "DEFAULT_BUDGET", "IDENTITIES", "derive_identity", "parse_claim", "gallery", "lang_suffix",
-    "matrix_stem", "katex_directory", "render_page", "build_identity_document", "identity_json", "identity_text", "build_matrix_document",
+    "matrix_stem", "katex_directory", "render_page", "build_identity_document", "identity_json", "identity_text",
+    "build_matrix_document", "matrix_view_document",
     "build_verify_document", "claims_json", "claims_text", "steps_json", "steps_text", "build_exercise_document",
     "manifest_json", "feedback_markdown", "feedback_name", "gradebook_csv", "misconceptions_csv", "answers_csv", "moodle_xml",
     "moodle_cloze_xml", "canvas_qti_zip", "canvas_warning", "prairielearn_files",

@@ -22,7 +22,7 @@ SHARED_NAMES = {
        for name, module in (("verify_claims", "checking.verify"), ("verify_steps", "checking.steps"),
                             ("load_steps", "checking.steps"), ("verify_homework", "checking.homework"),
                             ("load_homework", "checking.homework"))},
-    "matrix_form": ({"engine.matrix", "documents.matrix_view"},
+    "matrix_form": ({"engine.network_views", "documents.matrix_view"},
                     "the facade hands out the matrix form as a subclass that shows itself in Jupyter "
                     "(documents.matrix_view), which the engine, below the documents, cannot do"),
     "add_arguments": ({"cli.derive", "cli.exercise", "cli.grad", "cli.grade", "cli.identity", "cli.verify"},

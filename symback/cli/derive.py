@@ -197,10 +197,9 @@ def _derive(job, options: _Options, written: list[str]) -> tuple[list[str], list
         docs.append((stem, solution.document(options.lang, options.digits, detail=options.detail,
                                              gradients_of=options.gradients_of)))
     if form is not None:
-        from symback.commands import build_matrix_document, matrix_stem  # lazy: start-up time (the matrix view only)
+        from symback.commands import matrix_stem, matrix_view_document  # lazy: start-up time (the matrix view only)
 
-        docs.append((matrix_stem(stem, form.convention),
-                     build_matrix_document(solution, options.lang, options.digits, form=form)))
+        docs.append((matrix_stem(stem, form.convention), matrix_view_document(solution, form, options.lang, options.digits)))
     try:
         for name, doc in docs:
             write_document(doc, f"{name}{lang_suffix(options.lang)}", options.formats, options.output,

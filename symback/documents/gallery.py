@@ -37,7 +37,7 @@ def gallery() -> Iterator[tuple[str, str]]:
     from symback.documents.verify_document import build_verify_document
     from symback.engine.compile import MATRIX_CONVENTIONS
     from symback.engine.examples import example_names, load_example, steps_example, steps_examples
-    from symback.engine.matrix import matrix_form
+    from symback.engine.network_views import matrix_form
     from symback.engine.regression import RegressionSolution
     from symback.engine.solution import solve_spec
 

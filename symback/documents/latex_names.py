@@ -14,6 +14,8 @@ name                     LaTeX                        rule
 ``x1_s2``, ``L_s2``      ``x^{[2]}_{1}``, ``L^{[2]}``  sample suffix ``_s<i>``: superscript [i]
 ``z1_2_s3``              ``z^{(1)[3]}_{2}``            layer and sample together
 ``lambda1``, ``Delta``   ``\lambda_{1}``, ``\Delta``   Greek names (``pi`` is a name: ``\pi``)
+``xh2_1_s3``             ``\hat{x}^{(2)[3]}_{1}``      a normalised value: its stem under a hat
+``mu2_s3``, ``var2_s3``  ``\mu^{(2)[3]}``             a per-sample statistic of layer 2 (layer normalisation)
 ``price``, ``apple_num``  ``\mathrm{price}``, ``\mathrm{apple\_num}``  other multi-letter names
 anything else            ``\text{...}`` (escaped)      not a symback name, e.g. ``x}\def``
 =======================  ===========================  ========================================
@@ -32,12 +34,17 @@ _LAYER = re.compile(r"(?P<stem>[A-Za-z]+)(?P<layer>\d+)(?P<index>(?:_\d+)+)\Z")
 _INDEXED = re.compile(r"(?P<stem>[A-Za-z]+)(?P<index>\d*)\Z")
 _UNDERSCORED = re.compile(r"(?P<stem>[A-Za-z]+)(?P<index>(?:_(?:\d+|[A-Za-z]))+)\Z")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_STATISTIC = re.compile(r"(?P<stem>mu|var)(?P<layer>\d+)\Z")  #: a layer's mean or variance (per sample: ``_s<i>``)
+#: stems written under a hat: layer and batch normalisation's normalised value ``xh`` is the lecture's x̂
+HATS = {"xh": "x"}
 
 
 def stem_tex(stem: str) -> str:
     """One letter stays italic, a Greek name becomes its letter, other words are upright."""
     if len(stem) == 1:
         return stem
+    if stem in HATS:
+        return r"\hat{%s}" % HATS[stem]
     return "\\" + stem if stem in GREEK else r"\mathrm{%s}" % stem
 
 
@@ -53,6 +60,8 @@ def name_tex(name: str) -> str:
     sample = ""
     if match := _SAMPLE.match(name):
         name, sample = match["base"], f"[{match['sample']}]"
+        if match := _STATISTIC.match(name):  # mu2_s3: layer 2's mean of sample 3, not mu_2 of sample 3
+            return script(stem_tex(match["stem"]), f"({match['layer']}){sample}", "")
     if match := _LAYER.match(name):
         return script(stem_tex(match["stem"]), f"({match['layer']}){sample}", match["index"])
     if match := _INDEXED.match(name) or _UNDERSCORED.match(name):

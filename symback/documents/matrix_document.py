@@ -22,7 +22,8 @@ from symback.documents.printing import latex
 from symback.documents.prose import Prose, prose
 from symback.documents.solution_document import Row
 from symback.documents.tex import Tex, escape_latex, format_number, wrap
-from symback.engine.matrix import Z, MatrixForm, MatrixLayer, matrix_form
+from symback.engine.matrix import Z, MatrixForm, MatrixLayer
+from symback.engine.network_views import matrix_form
 from symback.engine.names import bias_name, weight_name
 from symback.engine.network import activation_expr
 from symback.engine.numerals import ERROR_DIGITS, number_text

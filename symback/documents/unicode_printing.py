@@ -17,6 +17,7 @@ import sympy as sp
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
+from symback.documents.latex_names import HATS
 from symback.documents.tex import format_number
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -31,6 +32,9 @@ class UnicodePrinter(StrPrinter):
         name = expr.name
         if name.startswith("delta") and len(name) > 5:
             return "δ" + name[5:].lstrip("_")
+        stem = name.rstrip("0123456789_s")
+        if stem in HATS and (stem == name or name[len(stem)].isdigit()):  # xh2_1: the normalised value x̂2_1
+            return HATS[stem] + "\u0302" + name[len(stem):]
         return _greek(name) or name
 
     def _print_Add(self, expr: sp.Add, order=None) -> str:

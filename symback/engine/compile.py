@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 import sympy as sp
-from sympy.printing.numpy import NumPyPrinter
 
 from symback.engine.backprop import Derivation
 from symback.engine.errors import SymbackError, did_you_mean
+from symback.engine.layers.base import numpy_printer
 from symback.engine.losses import LOSSES
 from symback.engine.network import activation_expr
 from symback.engine.rules import DEFAULT_CONVENTIONS, Conventions, differentiate, partial
@@ -73,11 +73,8 @@ def check_convention(convention: str) -> None:
                            did_you_mean(str(convention), MATRIX_CONVENTIONS))
 
 
-def _printer() -> NumPyPrinter:
-    return NumPyPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
-
-
-def _load(source: str, name: str) -> Callable:
+def load_program(source: str, name: str) -> Callable:
+    """The function ``name`` defined by generated ``source`` (our own SymPy objects printed, never user text)."""
     import numpy  # lazy: start-up time (NumPy loads when a program is compiled, not with the package)
 
     namespace = {"numpy": numpy, "functools": functools, "reduce": functools.reduce, "_row_softmax": _row_softmax,
@@ -111,7 +108,7 @@ def compile_graph(derivation: Derivation) -> GraphProgram:
     graph = derivation.graph
     index = {n.name: i for i, n in enumerate(graph.nodes)}
     rename = {n.symbol: sp.Symbol(f"v{index[n.name]}") for n in graph.nodes}
-    printer = _printer()
+    printer = numpy_printer()
     leaves = graph.inputs + graph.params
     lines = ["def program(" + ", ".join(f"v{index[n]}" for n in leaves) + "):"]
     for node in graph.nodes:
@@ -127,7 +124,7 @@ def compile_graph(derivation: Derivation) -> GraphProgram:
     grads = ", ".join(f"g{index[n]}" if n in derivation.by_node else "0.0" for n in leaves)
     lines.append(f"    return v{index[graph.loss]}, ({grads}{',' if len(leaves) == 1 else ''})")
     source = "\n".join(lines) + "\n"
-    return GraphProgram(tuple(leaves), source, _load(source, "program"))
+    return GraphProgram(tuple(leaves), source, load_program(source, "program"))
 
 
 @dataclass(frozen=True)
@@ -172,7 +169,7 @@ def compile_network(net: NetworkSpec, conventions: Conventions = Conventions(),
     BLAS's own setting).
     """
     check_threads(threads)
-    printer = _printer()
+    printer = numpy_printer()
     depth = len(net.layers) - 1
     has_bias = net.bias != "none"
     params = []
@@ -222,7 +219,7 @@ def compile_network(net: NetworkSpec, conventions: Conventions = Conventions(),
     dbiases = ", ".join(f"db{l}" if has_bias else "None" for l in range(1, depth + 1))
     lines.append(f"    return loss, [{dweights}], [{dbiases}]")  # what a call returns, as the source says
     source = "\n".join(lines) + "\n"
-    function = _load(source, "network")
+    function = load_program(source, "network")
     return NetworkProgram(net.layers, net.bias, source, function, threads)
 
 

@@ -7,19 +7,16 @@ from typing import Mapping
 
 import sympy as sp
 
-from symback.engine.conv_spec import ConvNetworkSpec
 from symback.engine import limits
 from symback.engine.errors import SpecError
 from symback.engine.expr import parse_formula, symbol
-from symback.engine.layers import LayersSpec, layers_graph
-from symback.engine.network import network_graph
+from symback.engine.kinds import network_kind
 from symback.engine.value_size import check_value_digits
 from symback.engine.optimizers import Optimizer
 from symback.engine.node import INPUT, NODE, PARAM, Neuron, Node, exact_number
 from symback.engine.rules import Conventions
 from symback.engine.spec import NetworkSpec, Spec
 
-MAX_WEIGHTS = 20_000  #: per sample; a neuron-level derivation of more is a wait, not a worked solution
 
 
 @dataclass(frozen=True)
@@ -88,27 +85,11 @@ def build_graph(spec: Spec) -> Graph:
     conventions = Conventions(relu_at_zero=spec.relu_at_zero)
     common = dict(title=spec.title, learning_rate=spec.learning_rate, steps=spec.steps, optimizer=spec.optimizer,
                   frozen=spec.frozen, conventions=conventions)
-    if isinstance(spec.network, ConvNetworkSpec):  # neurons of a convolutional network: an ordinary graph
-        limits.check("nodes", f"{spec.source}: network", spec.network.size, "nodes (positions, weights and per-sample values)")
-        from symback.engine.conv import conv_graph  # lazy: start-up time (NumPy object arrays, conv specs only)
-
-        nodes, point, loss, groups, neurons = conv_graph(spec.network, conventions)
-        return Graph(nodes=nodes, loss=loss, point=point, target_groups=groups, neurons=neurons, **common)
-    if isinstance(spec.network, LayersSpec):  # a network in nn.Sequential order: each layer builds its nodes
-        limits.check("nodes", f"{spec.source}: network", spec.network.size, "nodes (units, parameters and per-sample values)")
-        nodes, point, loss, groups, neurons = layers_graph(spec.network, conventions)
-        return Graph(nodes=nodes, loss=loss, point=point, target_groups=groups, neurons=neurons, **common)
-    if spec.network is not None:
-        layers = spec.network.layers
-        weights = sum(a * b for a, b in zip(layers, layers[1:]))
-        if weights > MAX_WEIGHTS:
-            raise SpecError(f"{spec.source}: network.layers",
-                            f"{weights} weights is more than a neuron-level derivation handles ({MAX_WEIGHTS})",
-                            "use fewer neurons, or symback.compile_network(load_spec(path).network) for numeric gradients")
-        nodes, point, loss, groups, neurons = network_graph(spec.network, conventions)
-        limits.check("nodes", f"{spec.source}: network", len(nodes), "nodes (neurons, weights and per-sample values)")
+    if spec.network is not None:  # its kind builds it (symback.engine.kinds), with the checks of its size
+        kind = network_kind(spec.network)
+        nodes, point, loss, groups, neurons = kind.build(spec.network, conventions, spec.source)
         return Graph(nodes=nodes, loss=loss, point=point, target_groups=groups,
-                     network=spec.network, neurons=neurons, **common)
+                     network=spec.network if kind.holds_network else None, neurons=neurons, **common)
     names = [n for n, _ in spec.inputs] + [n for n, _ in spec.params] + [n for n, _ in spec.nodes]
     limits.check("nodes", f"{spec.source}: nodes", len(names), "names (inputs, parameters and nodes)")
     symbols = {n: symbol(n) for n in names}

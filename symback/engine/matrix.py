@@ -22,7 +22,6 @@ import sympy as sp
 
 import symback.engine.functions as fn
 from symback.engine.compile import check_convention
-from symback.engine.errors import SymbackError
 from symback.engine.losses import LOSSES
 from symback.engine.matrix_layers import Agreement, MatrixForm, MatrixLayer
 from symback.engine.names import activation_name, bias_name, input_name, pre_activation_name, sample_suffix, weight_name
@@ -37,25 +36,16 @@ if TYPE_CHECKING:
 Z, A, Y, T = (sp.Symbol(name) for name in ("Z", "A", "Y", "T"))  #: element symbols of the formulas
 
 
-def matrix_form(solution: "Solution", convention: str = "row") -> MatrixForm:
-    """The layer-level derivation of a solved network spec, checked entry by entry against it.
+def dense_matrix_form(solution: "Solution", convention: str = "row") -> MatrixForm:
+    """The layer-level derivation of a solved network of layer sizes, checked entry by entry against it
+    (:func:`symback.engine.network_views.matrix_form` picks it for such a network).
 
     Args:
-        solution: a solved network spec (``symback.solve``); a graph spec raises :class:`SymbackError`.
+        solution: a solved network spec of layer sizes (``symback.solve``).
         convention: ``"row"`` (samples are rows, seed 003) or ``"column"`` (Nielsen, seed 002).
-
-    >>> import symback
-    >>> form = matrix_form(symback.solve(symback.load_example("softmax_233")))
-    >>> form.shapes()["W1"], form.consistent
-    ((2, 3), True)
     """
     check_convention(convention)
     net = solution.graph.network
-    if net is None and solution.spec.network is not None:  # a convolutional or layers-list network
-        raise SymbackError(solution.spec.source, "the matrix view covers dense networks of layer sizes only (layers = [2, 2, 2])",
-                           "use --view neuron; a convolution's or a normalisation's layer-level identities are in its worked solution")
-    if net is None:
-        raise SymbackError(solution.spec.source, "the matrix view needs a [network] spec", "use --view neuron for a graph")
     numbers, graph = solution.numbers, solution.graph
     precision, conventions = numbers.precision, graph.conventions
     m, depth = len(net.x), len(net.layers) - 1

@@ -1,6 +1,6 @@
 """The data of the layer-level (matrix) view: one :class:`MatrixLayer` per layer, and the :class:`MatrixForm`.
 
-:func:`symback.engine.matrix.matrix_form` computes them (conventions: its module docstring).
+:func:`symback.engine.matrix.dense_matrix_form` computes them (conventions: its module docstring).
 """
 from __future__ import annotations
 

@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Any, Mapping
 import sympy as sp
 
 from symback.engine.backprop import backprop
-from symback.engine.compile import GraphProgram, NetworkProgram, compile_graph, compile_network
+from symback.engine.compile import GraphProgram, NetworkProgram, compile_graph
 from symback.engine.derivation import PRECISION, Derivation, Numbers, chain_text
 from symback.engine.errors import SymbackError
 from symback.engine.graph import Graph, build_graph, expand_nodes
+from symback.engine.layer_program import LayersProgram
+from symback.engine.network_programs import network_program
 from symback.engine.regression import RegressionSolution, regress
 from symback.engine.spec import Spec
 from symback.engine.substitute import substitute
@@ -109,13 +111,11 @@ class Solution:
         """A NumPy function ``program(values) -> (loss, gradients)``; values may be arrays (a batch)."""
         return compile_graph(self.derivation)
 
-    def compiled_network(self) -> NetworkProgram:
-        """The layer-level NumPy program of a dense network spec (``ValueError`` for a graph spec; a
-        convolutional spec's is :func:`symback.engine.conv_compile.conv_forward_backward`)."""
-        if self.graph.network is None:
-            conv = " of layer sizes (a convolutional one: symback.conv_forward_backward)" if self.spec.network is not None else ""
-            raise ValueError(f"compiled_network() needs a dense network spec{conv}; use compiled()")
-        return compile_network(self.graph.network, self.graph.conventions)
+    def compiled_network(self) -> NetworkProgram | LayersProgram:
+        """The layer-level NumPy program of a network spec: dense ``program(X, T, weights, biases)``, layers-list
+        ``program(X, T, values)`` (``ValueError`` for a graph spec; a convolutional spec's is
+        :func:`symback.engine.conv_compile.conv_forward_backward`)."""
+        return network_program(self.spec.network, self.graph)
 
 
 def solve_spec(spec: Spec, precision: int = PRECISION, check: bool = True) -> Solution | RegressionSolution:

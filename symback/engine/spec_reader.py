@@ -13,12 +13,12 @@ import sympy as sp
 from symback.engine import limits
 from symback.engine.errors import SpecError, did_you_mean, read_user_file
 from symback.engine.expr import NAME_PATTERN
+from symback.engine.kinds import network_kind
 from symback.engine.literals import LiteralProblem, read_decimal
-from symback.engine.names import parameter_names
 from symback.engine.network_reader import NetworkTables, kind_of
 from symback.engine.optimizers import read_optimizer
 from symback.engine.regression_spec import read_regression
-from symback.engine.spec import MAX_STEPS, RESERVED, TOP_KEYS, NetworkSpec, Spec
+from symback.engine.spec import MAX_STEPS, RESERVED, TOP_KEYS, Spec
 from symback.engine.vary_spec import read_ask, read_vary
 
 
@@ -136,7 +136,7 @@ class _Reader(NetworkTables):
                     raise self.fail(key, "a spec has either a [network] or a graph (inputs/params/nodes/loss)",
                                     f"remove '{key}' or the [network] table; a network's loss is network.loss")
             network = self.network(self.table(data, "network"), self.weight_decay(data))
-            frozen = self.frozen(data, parameter_names(network) if isinstance(network, NetworkSpec) else network.parameter_names)
+            frozen = self.frozen(data, network_kind(network).parameter_names(network))
             return Spec(network=network, frozen=frozen, **common)
         if "weight_decay" in data:
             raise self.fail("weight_decay", "needs a [network] in layers-list form (it sums over the weights)",

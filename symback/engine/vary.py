@@ -18,18 +18,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from itertools import product
 from typing import Callable, Mapping
 
 import sympy as sp
 
-from symback.engine.conv_names import channel_input_name as conv_input_name, layer_parameter_names
-from symback.engine.conv_spec import ConvNetworkSpec, value_shapes
-from symback.engine.layers import LayersSpec
 from symback.engine.errors import EvaluationError, SpecError, did_you_mean
 from symback.engine.functions import leaky_relu, relu, step
 from symback.engine.graph import build_graph
-from symback.engine.names import bias_name, input_name, sample_suffix, target_name, weight_name
+from symback.engine.kinds import network_kind
 from symback.engine.numerals import Numeral, rounded, tie_distance
 from symback.engine.spec import Spec
 from symback.engine.substitute import forward
@@ -68,26 +64,16 @@ def variant_spec(spec: Spec, values: Mapping[str, sp.Rational]) -> Spec:
     if spec.network is None:
         pick = lambda pairs: tuple((n, values.get(n, v)) for n, v in pairs)  # noqa: E731
         return replace(spec, inputs=pick(spec.inputs), params=pick(spec.params))
-    net = spec.network
-    tables = {"x": [list(r) for r in net.x], "t": [list(r) for r in net.t]}
-    if isinstance(net, (ConvNetworkSpec, LayersSpec)):
-        tables["value"] = {key: list(v) for key, v in net.values}
-    else:
-        tables.update(weights=[[list(r) for r in m] for m in net.weights], biases=[list(b) for b in net.biases])
-    for name, slot in _network_slots(spec).items():
+    kind = network_kind(spec.network)
+    tables = kind.tables(spec.network)
+    for name, slot in kind.slots(spec.network).items():
         if name in values:
             field, *index = slot
             target = tables[field]
             for i in index[:-1]:
                 target = target[i]
             target[index[-1]] = values[name]
-    frozen = lambda rows: tuple(tuple(r) for r in rows)  # noqa: E731
-    if isinstance(net, (ConvNetworkSpec, LayersSpec)):
-        network = replace(net, x=frozen(tables["x"]), t=frozen(tables["t"]), values=tuple(
-            (key, tuple(v)) for key, v in tables["value"].items()))
-    else:
-        network = replace(net, x=frozen(tables["x"]), t=frozen(tables["t"]),
-                          weights=tuple(frozen(m) for m in tables["weights"]), biases=frozen(tables["biases"]))
+    network = kind.rebuilt(spec.network, tables)
     return replace(spec, network=network)
 
 
@@ -229,55 +215,8 @@ def _known(spec: Spec, key: str, name: str, names: list[str]) -> None:
 
 
 def _network_slots(spec: Spec) -> dict[str, tuple]:
-    """Stable name -> (field, indices) of every input, target, weight and bias of a network spec."""
-    net = spec.network
-    if isinstance(net, ConvNetworkSpec):
-        return _conv_slots(net)
-    if isinstance(net, LayersSpec):
-        return _layers_slots(net)
-    slots = _sample_slots(net)
-    for l in range(1, len(net.layers)):
-        for j in range(net.layers[l]):
-            slots.update({weight_name(l, j + 1, k + 1): ("weights", l - 1, j, k) for k in range(net.layers[l - 1])})
-        for j, _ in enumerate(net.biases[l - 1]):
-            name = bias_name(net, l, j + 1)
-            slots.setdefault(name, ("biases", l - 1, j))
-    return slots
-
-
-def _conv_slots(net: ConvNetworkSpec) -> dict[str, tuple]:
-    """The slots of a convolutional network: x and t per sample, then ``("value", key, flat index)`` of
-    every kernel weight and bias (K<l>, b<l>) and dense weight and bias (W<l>, b<l>), by their stable names."""
-    slots: dict[str, tuple] = {}
-    m = len(net.x)
-    for s in range(m):
-        suffix = sample_suffix(m, s)
-        slots.update({conv_input_name(c, tuple(idx), suffix): ("x", s, flat)
-                      for flat, (c, *idx) in enumerate(product(*map(range, net.input_shape)))})
-        slots.update({target_name(j + 1, suffix): ("t", s, j) for j in range(len(net.t[s]))})
-    shapes = value_shapes(net.layers)
-    for l, layer in enumerate(net.layers, 1):
-        names = iter(layer_parameter_names(l, layer))
-        for key in (f"K{l}", f"W{l}", f"b{l}"):
-            if key in shapes:  # the names come in the same order: kernel or weights, then biases
-                slots.update({next(names): ("value", key, i) for i in range(len(net.value[key]))})
-    return slots
-
-
-def _layers_slots(net: LayersSpec) -> dict[str, tuple]:
-    """The slots of a layers-list network: x and t per sample, then ``("value", key, flat index)`` of every parameter."""
-    return _sample_slots(net) | {name: ("value", key, i) for name, (key, i) in net.parameter_slots().items()}
-
-
-def _sample_slots(net) -> dict[str, tuple]:
-    """``x<k>`` and ``t<j>`` of every sample (with its suffix) of a network whose input is a vector."""
-    slots: dict[str, tuple] = {}
-    m = len(net.x)
-    for s in range(m):
-        suffix = sample_suffix(m, s)
-        slots.update({input_name(k + 1, suffix): ("x", s, k) for k in range(len(net.x[s]))})
-        slots.update({target_name(j + 1, suffix): ("t", s, j) for j in range(len(net.t[s]))})
-    return slots
+    """Stable name -> (field, indices) of every input, target and parameter of a network spec (its kind's slots)."""
+    return network_kind(spec.network).slots(spec.network)
 
 
 def _network_get(spec: Spec, slot: tuple) -> sp.Rational:

@@ -99,11 +99,29 @@ def test_every_notebook_view_renders_in_katex():
     neuron = symback.solve(symback.load_example("neuron"))
     exercise = symback.exercise(symback.example_path("exercise_mazur"), variants=2, seed=1)
     shown = [symback.solve(symback.load_example(name)).matrix(convention)
-             for name, convention in (("mazur_222", "row"), ("softmax_233", "column"), ("xor_sigmoid", "row"))]
+             for name, convention in (("mazur_222", "row"), ("softmax_233", "column"), ("xor_sigmoid", "row"),
+                                      ("batchnorm", "column"), ("hinge", "row"))]
     shown += [exercise, *exercise.variants, symback.verify_claims(neuron, [("dL/dw1", "2*(o - t)*o*(1 - o)*i2")]),
               symback.verify_steps("diff(x^3, x)\n= 3*x^2"),
               symback.verify_homework("o = σ(1.5) = 0.8176\ndL/dw1 = dL/dl1 · i2", symback.load_example("neuron"))]
     blocks = [b for view in shown for b in blocks_of(view._repr_markdown_())]
     assert len(blocks) > 60
+    failures = check(blocks)
+    assert not failures, "\n".join(failures[:10])
+
+
+def test_every_layers_matrix_view_renders_in_katex():
+    """The layer-level view of every layers-list example (each layer kind, each loss), both conventions and languages."""
+    import symback
+    from symback.documents.layers_matrix_document import build_layers_matrix_document
+    from symback.documents.render import render_document
+
+    blocks = []
+    for name in ("batchnorm", "layernorm", "dropout", "hinge", "adam"):
+        solution = symback.solve(symback.load_example(name))
+        for convention in ("row", "column"):
+            form = solution.matrix(convention)
+            for lang in ("en", "ko"):
+                blocks += blocks_of(render_document(build_layers_matrix_document(solution, form, lang), "md"))
     failures = check(blocks)
     assert not failures, "\n".join(failures[:10])

@@ -21,6 +21,9 @@ NAMES = [
     # sample suffix _s<i>: a bracketed superscript
     ("x1_s2", "x^{[2]}_{1}"), ("y1_s2", "y^{[2]}_{1}"), ("z1_2_s3", "z^{(1)[3]}_{2}"),
     ("w1_1_2_s4", "w^{(1)[4]}_{1,2}"), ("L_s2", "L^{[2]}"), ("apple_num_s2", r"\mathrm{apple\_num}^{[2]}"),
+    # normalisation: the normalised value under a hat; a layer's per-sample mean and variance (layer norm)
+    ("xh2_1", r"\hat{x}^{(2)}_{1}"), ("xh2_1_s3", r"\hat{x}^{(2)[3]}_{1}"), ("mu2_s3", r"\mu^{(2)[3]}"),
+    ("var12_s1", r"\mathrm{var}^{(12)[1]}"), ("mu2_1", r"\mu^{(2)}_{1}"), ("mu_s2", r"\mu^{[2]}"),
     # underscore-separated indices
     ("x_1", "x_{1}"), ("w_i_j", "w_{i,j}"), ("lambda_1", r"\lambda_{1}"),
     # Greek names

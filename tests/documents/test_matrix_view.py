@@ -2,7 +2,7 @@
 import re
 
 import symback
-from symback.documents.matrix_view import ShownMatrixForm
+from symback.documents.matrix_view import ShownLayersForm, ShownMatrixForm
 
 
 def significant_digits(markdown: str) -> list[int]:
@@ -28,3 +28,14 @@ def test_the_public_matrix_form_is_shown_in_either_convention():
     assert isinstance(form, ShownMatrixForm) and form.convention == "column"
     markdown = form._repr_markdown_()
     assert "(column, m = 1)" in markdown and len(markdown) < 2000 and max(significant_digits(markdown)) <= 4
+
+
+def test_a_layers_list_network_is_shown_too():
+    """Batch norm's layer-level view shows itself; its loss is the neuron level's, rounded to 4 digits."""
+    solution = symback.solve(symback.load_example("batchnorm"))
+    form = solution.matrix("column")
+    assert isinstance(form, ShownLayersForm) and form.consistent and form.convention == "column"
+    markdown = form._repr_markdown_()
+    assert markdown.startswith(f"**{solution.spec.title}: ") and "(column, m = 3)" in markdown
+    assert f"L = {float(solution.loss):.4g}" in markdown.replace("$$\n", "")
+    assert len(markdown) < 6000 and max(significant_digits(markdown)) <= 4

@@ -15,6 +15,7 @@ from symback.documents import render
 from symback.documents.catalogue import TEMPLATES_DIR
 from symback.documents.exercise_document import ExerciseDocument
 from symback.documents.identity_document import IdentityDocument
+from symback.documents.layers_matrix_document import LayersMatrixDocument
 from symback.documents.matrix_document import MatrixDocument, build_matrix_document
 from symback.documents.regression_document import RegressionDocument
 from symback.documents.render import WorkedSolution
@@ -56,7 +57,8 @@ def test_a_missing_template_directory_is_still_refused_every_time(tmp_path):
 KINDS = ("md", "tex")
 #: every document model's template (a Document names none: "solution")
 DOCUMENTS = {getattr(cls, "TEMPLATE", "solution") for cls in
-             (Document, MatrixDocument, RegressionDocument, IdentityDocument, VerifyDocument, ExerciseDocument)}
+             (Document, MatrixDocument, LayersMatrixDocument, RegressionDocument, IdentityDocument, VerifyDocument,
+              ExerciseDocument)}
 
 
 def parsed(kind):

@@ -29,6 +29,8 @@ w, delta, eta = sp.Symbol("w2_2_1", real=True), sp.Symbol("delta2_2", real=True)
     (3 * x / (2 * y), "3x/(2y)"),
     (sp.Rational(-1, 2), "−1/2"),
     (eta, "η"),
+    (sp.Symbol("gamma2_1") * sp.Symbol("xh2_1_s3"), "gamma2_1·x̂2_1_s3"),
+    (sp.Symbol("xh") + sp.Symbol("xhat"), "x̂ + xhat"),
     (sp.Float("0.48775332971", 30) * x, "0.4878x"),
 ])
 def test_one_line_of_unicode(expr, text):

@@ -18,10 +18,15 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Protocol, Sequence
 
 import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
+
+from symback.engine.errors import SymbackError
+from symback.engine.rule import Conventions
 
 Shape = tuple[int, ...]
 Flat = tuple[sp.Rational, ...]          #: a value array, row-major
 Batch = list[list[sp.Expr]]             #: one flat row-major list of symbols per sample
+Saved = dict[str, sp.Matrix]            #: a layer-level step's named matrices (``"Y"``, ``"dX"``, ``"dW1"``, ...)
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,19 @@ class Layer(Protocol):
     def nodes(self, samples: int) -> int:
         """How many nodes the layer adds for ``samples`` samples (checked before the graph is built)."""
 
+    def level_forward(self, l: int, X: sp.Matrix, params: Mapping[str, sp.Matrix], context: "LevelContext") -> Saved:
+        """Layer level: the output matrix ``"Y"`` (features x samples) and what the backward pass reuses."""
+
+    def level_backward(self, l: int, G: sp.Matrix, X: sp.Matrix, saved: Saved, params: Mapping[str, sp.Matrix],
+                       context: "LevelContext") -> Saved:
+        """Layer level, by the layer's textbook identity: ``"dX"`` = ∂L/∂X from G = ∂L/∂Y, and ∂L/∂(value key)."""
+
+    def numpy_forward(self, l: int) -> tuple[str, ...]:
+        """Compiled forward statements (samples are rows): ``A<l>`` from ``A<l-1>`` and the value keys."""
+
+    def numpy_backward(self, l: int, conventions: Conventions) -> tuple[str, ...]:
+        """Compiled backward statements: ``G<l-1>`` = ∂L/∂A<l-1> and ``d<key>`` from ``G<l>`` = ∂L/∂A<l>."""
+
 
 class Plain:
     """The defaults of a layer without values, parameters or inputs of its own (a layer kind's base)."""
@@ -90,6 +108,40 @@ class Plain:
 
     def check_samples(self, reader: "LayerReader", key: str, samples: int) -> None:
         """Refuse a batch the layer cannot take (batch normalisation of one sample); nothing by default."""
+
+    def level_forward(self, l: int, X: sp.Matrix, params: Mapping[str, sp.Matrix], context: "LevelContext") -> Saved:
+        raise _no_level(self, l)
+
+    def level_backward(self, l: int, G: sp.Matrix, X: sp.Matrix, saved: Saved, params: Mapping[str, sp.Matrix],
+                       context: "LevelContext") -> Saved:
+        raise _no_level(self, l)
+
+    def numpy_forward(self, l: int) -> tuple[str, ...]:
+        raise _no_level(self, l)
+
+    def numpy_backward(self, l: int, conventions: Conventions) -> tuple[str, ...]:
+        raise _no_level(self, l)
+
+
+def _no_level(layer, l: int) -> SymbackError:
+    """The refusal of a layer kind that has no layer-level (matrix) form yet."""
+    return SymbackError(f"network.layers[{l}].{layer.kind}", "has no layer-level (matrix) form",
+                        "use --view neuron (the neuron-level solution covers every layer kind)")
+
+
+class LevelContext(Protocol):
+    """What a layer-level computation evaluates with (:class:`symback.engine.layer_level.Context`)."""
+
+    conventions: Conventions
+
+    def entrywise(self, expr: sp.Expr, symbols: Sequence[sp.Symbol], matrices: Sequence[sp.Matrix], where: str) -> sp.Matrix:
+        """``expr`` at each entry of ``matrices`` (one per symbol, all of one shape): exact, or at the precision."""
+
+
+def numpy_printer() -> NumPyPrinter:
+    """The printer of every compiled statement (layers' and :mod:`symback.engine.compile`'s): NumPy calls,
+    fully qualified, no unknown functions."""
+    return NumPyPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
 
 
 class LayerReader(Protocol):

@@ -14,12 +14,13 @@ initialises them). The batch needs at least 2 samples (PyTorch refuses one as we
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, ClassVar, Mapping, Sequence
 
 import sympy as sp
 
-from symback.engine.layers.base import (Batch, LayerReader, Place, Plain, Shape, options_table, positive_eps, register,
-                                        vector_input)
+from symback.engine.layers.base import (Batch, LayerReader, LevelContext, Place, Plain, Saved, Shape, options_table,
+                                        positive_eps, register, vector_input)
+from symback.engine.rule import Conventions
 
 DEFAULT_EPS = sp.Rational(1, 100000)
 
@@ -47,6 +48,7 @@ class Normalisation(Plain):
     eps: sp.Rational
     shape_in: Shape
     kind: str = "batchnorm"
+    stem: ClassVar[str] = "n"           #: its outputs' names: ``n<l>_<j>``
 
     @property
     def shape_out(self) -> Shape:
@@ -117,6 +119,50 @@ class Normalisation(Plain):
 
     def nodes(self, samples: int) -> int:
         return 2 * samples * self.shape_in[0] + 2 * (self.shape_in[0] if self.kind == "batchnorm" else samples)
+
+    def _grouped(self, M: sp.Matrix) -> sp.Matrix:
+        """M (features x samples) with one group per row: itself for batch normalisation, Mᵀ for layer normalisation."""
+        return M if self.kind == "batchnorm" else M.T
+
+    def level_forward(self, l: int, X: sp.Matrix, params: Mapping[str, sp.Matrix], context: LevelContext) -> Saved:
+        """Per group (a row of the grouped X): μ, σ² (biased), σ = √(σ² + ε), X̂ = (X − μ)/σ; Y = γ ⊙ X̂ + β."""
+        M = self._grouped(X)
+        ones = sp.ones(1, M.cols)
+        mu = M * ones.T / M.cols
+        var = (M - mu * ones).applyfunc(lambda v: v ** 2) * ones.T / M.cols
+        v = sp.Symbol("v")
+        sigma = context.entrywise(sp.sqrt(v + self.eps), (v,), (var,), f"layer {l} ({self.kind}): sigma")
+        centred = M - mu * ones
+        xh = self._grouped(sp.Matrix(M.rows, M.cols, lambda i, j: centred[i, j] / sigma[i]))
+        gamma, beta = params[f"gamma{l}"], params[f"beta{l}"]
+        Y = sp.diag(*gamma) * xh + beta * sp.ones(1, X.cols)
+        return {"Y": Y, "mu": self._grouped(mu), "var": self._grouped(var), "sigma": self._grouped(sigma), "xh": xh}
+
+    def level_backward(self, l: int, G: sp.Matrix, X: sp.Matrix, saved: Saved, params: Mapping[str, sp.Matrix],
+                       context: LevelContext) -> Saved:
+        """The compact identity per group of size N: ∂L/∂x_i = (N g_i − Σ_k g_k − x̂_i Σ_k g_k x̂_k) / (N σ),
+        g = γ ⊙ ∂L/∂Y; ∂L/∂γ = Σ_samples ∂L/∂Y ⊙ X̂, ∂L/∂β = Σ_samples ∂L/∂Y."""
+        xh, sigma, ones = saved["xh"], saved["sigma"], sp.ones(X.cols, 1)
+        g = self._grouped(sp.diag(*params[f"gamma{l}"]) * G)
+        h = self._grouped(xh)
+        size = g.cols
+        total, weighted = g * sp.ones(size, 1), g.multiply_elementwise(h) * sp.ones(size, 1)
+        dX = sp.Matrix(g.rows, size, lambda i, k: (size * g[i, k] - total[i] - h[i, k] * weighted[i]) / (size * sigma[i]))
+        return {"dX": self._grouped(dX), f"dgamma{l}": G.multiply_elementwise(xh) * ones, f"dbeta{l}": G * ones}
+
+    def numpy_forward(self, l: int) -> tuple[str, ...]:
+        axis = 0 if self.kind == "batchnorm" else 1  # samples are rows
+        return (f"mu{l} = A{l - 1}.mean(axis={axis}, keepdims=True)",
+                f"S{l} = numpy.sqrt(((A{l - 1} - mu{l}) ** 2).mean(axis={axis}, keepdims=True) + {float(self.eps)!r})",
+                f"H{l} = (A{l - 1} - mu{l}) / S{l}",
+                f"A{l} = gamma{l} * H{l} + beta{l}")
+
+    def numpy_backward(self, l: int, conventions: Conventions) -> tuple[str, ...]:
+        axis = 0 if self.kind == "batchnorm" else 1
+        return (f"dgamma{l} = (G{l} * H{l}).sum(axis=0)", f"dbeta{l} = G{l}.sum(axis=0)",
+                f"g{l} = gamma{l} * G{l}", f"N{l} = A{l - 1}.shape[{axis}]",
+                f"G{l - 1} = (N{l} * g{l} - g{l}.sum(axis={axis}, keepdims=True)"
+                f" - H{l} * (g{l} * H{l}).sum(axis={axis}, keepdims=True)) / (N{l} * S{l})")
 
 
 def read_normalisation(reader: LayerReader, key: str, options: Any, shape: Shape, kind: str) -> Normalisation:

@@ -7,11 +7,13 @@ the layer is the network's output).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, ClassVar, Mapping, Sequence
 
 import sympy as sp
 
-from symback.engine.layers.base import Batch, Place, Plain, Shape, LayerReader, options_table, register, vector_input
+from symback.engine.layers.base import (Batch, LayerReader, LevelContext, Place, Plain, Saved, Shape, options_table,
+                                        register, vector_input)
+from symback.engine.rule import Conventions
 from symback.engine.names import weight_name
 from symback.engine.sums import times
 
@@ -26,6 +28,7 @@ class Dense(Plain):
     bias: bool
     shape_in: Shape
     kind: str = "dense"
+    stem: ClassVar[str] = "z"           #: its outputs' names: ``z<l>_<j>``
 
     @property
     def shape_out(self) -> Shape:
@@ -51,6 +54,24 @@ class Dense(Plain):
 
     def nodes(self, samples: int) -> int:
         return samples * self.size
+
+    def level_forward(self, l: int, X: sp.Matrix, params: Mapping[str, sp.Matrix], context: LevelContext) -> Saved:
+        """Z = W X + b 1ᵀ (samples are columns)."""
+        Z = params[f"W{l}"] * X
+        return {"Y": Z + params[f"b{l}"] * sp.ones(1, X.cols) if self.bias else Z}
+
+    def level_backward(self, l: int, G: sp.Matrix, X: sp.Matrix, saved: Saved, params: Mapping[str, sp.Matrix],
+                       context: LevelContext) -> Saved:
+        """∂L/∂W = δ Xᵀ, ∂L/∂b = δ 1 (summed over the samples), ∂L/∂X = Wᵀ δ, with δ = ∂L/∂Z."""
+        grads = {"dX": params[f"W{l}"].T * G, f"dW{l}": G * X.T}
+        return {**grads, f"db{l}": G * sp.ones(G.cols, 1)} if self.bias else grads
+
+    def numpy_forward(self, l: int) -> tuple[str, ...]:
+        return (f"A{l} = A{l - 1} @ W{l}.T" + (f" + b{l}" if self.bias else ""),)
+
+    def numpy_backward(self, l: int, conventions: Conventions) -> tuple[str, ...]:
+        bias = (f"db{l} = G{l}.sum(axis=0)",) if self.bias else ()
+        return (f"dW{l} = G{l}.T @ A{l - 1}", *bias, f"G{l - 1} = G{l} @ W{l}")
 
 
 @register("dense", "{ dense = N } or { dense = { out = N, bias = true } }")

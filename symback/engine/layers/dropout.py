@@ -11,11 +11,13 @@ input of the graph, ``r<l>_<j>`` (Srivastava et al. write r for it), so the work
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, ClassVar, Mapping, Sequence
 
 import sympy as sp
 
-from symback.engine.layers.base import Batch, LayerReader, Place, Plain, Shape, options_table, register, vector_input
+from symback.engine.layers.base import (Batch, LayerReader, LevelContext, Place, Plain, Saved, Shape, options_table,
+                                        register, vector_input)
+from symback.engine.rule import Conventions
 
 Mask = tuple[tuple[int, ...], ...]
 
@@ -28,6 +30,7 @@ class Dropout(Plain):
     mask: Mask                   #: one row of 0/1 per sample
     shape_in: Shape
     kind: str = "dropout"
+    stem: ClassVar[str] = "d"           #: its outputs' names: ``d<l>_<j>``
 
     @property
     def shape_out(self) -> Shape:
@@ -51,6 +54,21 @@ class Dropout(Plain):
 
     def nodes(self, samples: int) -> int:
         return 2 * samples * self.shape_in[0]
+
+    def level_forward(self, l: int, X: sp.Matrix, params: Mapping[str, sp.Matrix], context: LevelContext) -> Saved:
+        """D = R ⊙ X / (1 − p), R the mask (features x samples)."""
+        return {"Y": params[f"r{l}"].multiply_elementwise(X) / (1 - self.p)}
+
+    def level_backward(self, l: int, G: sp.Matrix, X: sp.Matrix, saved: Saved, params: Mapping[str, sp.Matrix],
+                       context: LevelContext) -> Saved:
+        """∂L/∂X = R ⊙ ∂L/∂D / (1 − p): a dropped unit passes nothing back."""
+        return {"dX": params[f"r{l}"].multiply_elementwise(G) / (1 - self.p)}
+
+    def numpy_forward(self, l: int) -> tuple[str, ...]:
+        return (f"A{l} = r{l} * A{l - 1} / {float(1 - self.p)!r}",)
+
+    def numpy_backward(self, l: int, conventions: Conventions) -> tuple[str, ...]:
+        return (f"G{l - 1} = r{l} * G{l} / {float(1 - self.p)!r}",)
 
 
 @register("dropout", "{ dropout = { p = 0.5, mask = [[1, 0, 1], ...] } } (inverted dropout, a mask per sample)")

@@ -42,13 +42,11 @@ def test_weight_decay_needs_a_layers_list():
     assert error.value.where.endswith("weight_decay")
 
 
-def test_a_layers_list_network_is_solved_node_by_node_and_says_what_its_views_cover():
+def test_a_layers_list_network_is_solved_node_by_node_and_at_layer_level():
     solution = symback.solve(symback.load_example("batchnorm"))
-    with pytest.raises(symback.SymbackError) as error:
-        solution.matrix("row")
-    assert "layer sizes" in error.value.message and "--view neuron" in error.value.fix
-    with pytest.raises(ValueError, match="of layer sizes"):
-        solution.compiled_network()
+    assert solution.matrix("row").consistent  # each layer's identity, entry by entry (tests/engine/test_layer_level.py)
+    program = solution.compiled_network()
+    assert program(*program.arrays(solution.spec.network))[0] == pytest.approx(float(solution.loss), rel=1e-12)
     loss, grads = solution.compiled()({n: float(v) for n, v in solution.graph.point.items()})
     assert float(loss) == pytest.approx(float(solution.loss), rel=1e-12)
     assert float(grads["gamma2_2"]) == pytest.approx(float(solution.gradients["gamma2_2"]), rel=1e-10)

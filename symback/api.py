@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
@@ -108,7 +109,15 @@ class Solution(WorkedSolution, engine_solution.Solution):
         """
         from symback.documents.solution_document import build_document  # lazy: start-up time
 
-        return build_document(self, lang, digits, detail, gradients_of)
+        key = (lang, digits, detail, gradients_of)
+        if key not in self._documents:  # an exercise's sheet, key and exports share one model per variant
+            self._documents[key] = build_document(self, lang, digits, detail, gradients_of)
+        return self._documents[key]
+
+    @cached_property
+    def _documents(self) -> dict:
+        """The models :meth:`document` built, by its arguments (a model is immutable)."""
+        return {}
 
     def _repr_latex_(self) -> str:  # for front ends that prefer LaTeX: the gradients, as math
         from symback.documents.solution_document import build_document  # lazy: start-up time

@@ -32,7 +32,8 @@ __getattr__, __dir__ = lazy_names(globals(), {
     "symback.documents.matrix_document": ("build_matrix_document",),
     "symback.documents.verify_document": ("build_verify_document", "claims_json", "claims_text", "steps_json",
                                           "steps_text"),
-    "symback.documents.exercise_document": ("build_exercise_document", "manifest_json"),
+    "symback.documents.exercise_document": ("build_exercise_document", "exercise_document",
+                                           "exercise_page", "manifest_json"),
     "symback.documents.gradebook": ("feedback_markdown", "feedback_name", "gradebook_csv", "misconceptions_csv"),
     "symback.documents.canvas": ("canvas_qti_zip", "canvas_warning"),
     "symback.documents.moodle": ("answers_csv", "moodle_xml"),
@@ -46,7 +47,8 @@ if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
     from symback.checking.equivalence import DEFAULT_BUDGET
     from symback.checking.identities import IDENTITIES, derive_identity
     from symback.documents.canvas import canvas_qti_zip, canvas_warning
-    from symback.documents.exercise_document import build_exercise_document, manifest_json
+    from symback.documents.exercise_document import (build_exercise_document, exercise_document, exercise_page,
+                                                     manifest_json)
     from symback.documents.gallery import gallery, lang_suffix, matrix_stem
     from symback.documents.gradebook import feedback_markdown, feedback_name, gradebook_csv, misconceptions_csv
     from symback.documents.identity_document import build_identity_document
@@ -67,7 +69,7 @@ __all__ = [
     "DEFAULT_BUDGET", "IDENTITIES", "derive_identity", "parse_claim", "gallery", "lang_suffix",
     "matrix_stem", "build_identity_document", "identity_json", "identity_text", "build_matrix_document",
     "build_verify_document", "claims_json", "claims_text", "steps_json", "steps_text", "build_exercise_document",
-    "manifest_json", "feedback_markdown", "feedback_name", "gradebook_csv", "misconceptions_csv", "answers_csv", "moodle_xml",
+    "exercise_document", "exercise_page", "manifest_json", "feedback_markdown", "feedback_name", "gradebook_csv", "misconceptions_csv", "answers_csv", "moodle_xml",
     "moodle_cloze_xml", "canvas_qti_zip", "canvas_warning", "prairielearn_files",
     "variant_seeds",
 ]

@@ -9,6 +9,7 @@ worker ends at once.
 """
 from __future__ import annotations
 
+import copyreg
 import os
 import queue
 import signal
@@ -16,10 +17,21 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
+from types import MappingProxyType
 from typing import Callable, Sequence
 
 from symback.commands import limits
 from symback.cli.faults import user_error
+
+
+
+def read_only(items: dict) -> MappingProxyType:
+    """A read-only mapping rebuilt from its items after it travelled between processes."""
+    return MappingProxyType(items)
+
+
+# a job's result may be a document model, whose tables are read-only mappings: they travel as their items
+copyreg.pickle(MappingProxyType, lambda mapping: (read_only, (dict(mapping),)))
 
 _busy = False    # in a worker: whether a job is running
 _unwinding = 0   # in a worker: the signal being handled by unwinding the job (0: none)

@@ -26,6 +26,7 @@ import sympy as sp
 from symback.checking.acceptance import BLANK, CORRECT, NOT_A_NUMBER, TOO_FEW_DIGITS, judge
 from symback.checking.claim import CARRIED, ClaimResult
 from symback.checking.equivalence import WRONG
+from symback.checking.exports import platform_rows
 from symback.checking.follow_on import carried_from
 from symback.checking.manifest import REGENERATE, Manifest, read_manifest
 from symback.checking.steps import FOLLOW_ON
@@ -140,18 +141,20 @@ def read_submissions(path: str | Path) -> tuple[list[str], list[dict[str, str]]]
 def grade_submissions(manifest: Mapping[str, Any] | Manifest, rows: Sequence[Mapping[str, str]], columns: Sequence[str],
                       where: str = "submissions", manifest_name: str = "variants.json",
                       map_variants: Callable[[Callable, list], list] | None = None,
-                      follow_on_credit: float = 1.0) -> Gradebook:
+                      follow_on_credit: float = 1.0, platform: str | None = None) -> Gradebook:
     """Grade ``rows`` (CSV rows as dicts, ``columns`` the header) against ``manifest``.
 
     Raises :class:`SymbackError` naming the file and column for a missing column or a manifest that does
     not rebuild (nothing is graded then); a row of an unknown variant is listed in ``ungraded``.
     ``map_variants(work, jobs)`` runs :func:`grade_variant` over the variants (``symback grade``: in its
-    process pool). ``follow_on_credit`` (0 to 1) is what a follow-on answer is worth.
+    process pool). ``follow_on_credit`` (0 to 1) is what a follow-on answer is worth. ``platform``: the rows are
+    that platform's export (:mod:`symback.checking.exports`; None: whatever the header shows).
     """
     if not 0 <= follow_on_credit <= 1:
         raise SymbackError("--follow-on-credit", f"{follow_on_credit} is not between 0 and 1",
                            "give the share of a mark a follow-on answer earns: 1 (full), 0.5, or 0 (none)")
     plan = manifest if isinstance(manifest, Manifest) else read_manifest(manifest, manifest_name)
+    columns, rows = platform_rows(plan, columns, rows, where, platform)
     for column in FIXED_COLUMNS + tuple(q.label for q in plan.questions):
         if column not in columns:
             raise SymbackError(f"{where}: row 1", f"missing column '{column}'",

@@ -20,6 +20,7 @@ from symback.api import Exercise, SymbackError, example_path, exercise_spec, exe
 from symback.commands import (DETAILS, answers_csv, canvas_qti_zip, canvas_warning, compile_pdf, exercise_document,
                               exercise_page, lang_suffix, manifest_json, messages, moodle_cloze_xml, moodle_xml,
                               prairielearn_files, render_document, variant_seeds, write_atomic)
+from symback.cli.cluster import cluster_runner, scheduler_option
 from symback.cli.common import json_text, log_lines
 from symback.cli.faults import check_paths, limit_options
 from symback.cli.outputs import output_set
@@ -46,6 +47,7 @@ def add_arguments(p) -> None:
                    help="the key's worked solution: full, standard (a network's default) or compact")
     p.add_argument("--format", default="md,tex,pdf", help="sheet and key formats, comma-separated: md, tex, pdf")
     p.add_argument("--templates", default=None, metavar="DIR", help="your templates, searched before the built-in ones")
+    scheduler_option(p)
     limit_options(p)
     p.set_defaults(run=run)
 
@@ -71,7 +73,9 @@ def run(args) -> int:
     spec, stored, asked = exercise_spec(example_path(args.example) if args.example else args.spec,
                                         f"example:{args.example}" if args.example else None)
     blank = Exercise(spec.title or Path(spec.source).stem, spec.source, stored, args.seed, spec.vary.digits, asked, ())
-    drawn = _draw_all(spec, asked, args.variants, args.seed, partial(_variant_job, blank=blank, args=_Sheets(args.lang, args.detail, tuple(formats), args.templates)))
+    sheets = _Sheets(args.lang, args.detail, tuple(formats), args.templates)
+    drawn = _draw_all(spec, asked, args.variants, args.seed, partial(_variant_job, blank=blank, args=sheets),
+                      cluster_runner(args.scheduler))
     _write(replace(blank, variants=tuple(variant for variant, _ in drawn)), args, formats, lms, [d for _, d in drawn])
     return 0
 
@@ -86,13 +90,14 @@ class _Sheets:
     templates: str | None
 
 
-def _draw_all(spec, asked, count: int, seed: int, work) -> list:
-    """Every variant, drawn, solved and its documents rendered (in the pool for several), with a progress bar."""
+def _draw_all(spec, asked, count: int, seed: int, work, runner) -> list:
+    """Every variant, drawn, solved and its documents rendered (in the pool, or by ``runner`` on a cluster, for
+    several), with a progress bar."""
     seeds, width = variant_seeds(seed, count), max(2, len(str(count)))
     jobs = [(spec, asked, i, s, width) for i, s in enumerate(seeds, 1)]
     if count == 1:
         return [work(jobs[0])]
-    return pool_map(work, jobs, lambda done: _progress(done, count, "solved"))
+    return pool_map(work, jobs, lambda done: _progress(done, count, "solved"), runner)
 
 
 def _variant_job(job, blank: Exercise, args: _Sheets):

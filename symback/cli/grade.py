@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 import sys
+from functools import partial
 from pathlib import Path
 
 from symback.api import grade
 from symback.commands import feedback_markdown, feedback_name, gradebook_csv, messages, misconceptions_csv, write_atomic
+from symback.cli.cluster import cluster_runner, scheduler_option
 from symback.cli.faults import check_paths, limit_options
 from symback.cli.outputs import output_set
 from symback.cli.pool import pool_map
@@ -36,6 +38,7 @@ def add_arguments(p) -> None:
                    help="the submissions are this platform's export: moodle, canvas or prairielearn (default: "
                         "recognised by the header; "
                         "README 'Grading a platform's export')")
+    scheduler_option(p)
     limit_options(p)
     p.set_defaults(run=run)
 
@@ -44,7 +47,8 @@ def run(args) -> int:
     """Grade every row; write gradebook.csv and feedback/<student>.row<N>.md."""
     messages(args.lang)
     check_paths(args.output)
-    book = grade(args.manifest, args.submissions, _in_pool, follow_on_credit=args.follow_on_credit,
+    book = grade(args.manifest, args.submissions, partial(_in_pool, runner=cluster_runner(args.scheduler)),
+                 follow_on_credit=args.follow_on_credit,
                  platform=args.platform)
     out = Path(args.output)
     with output_set(out, _replaced) as staging:
@@ -63,9 +67,9 @@ def run(args) -> int:
     return 1 if book.ungraded else 0
 
 
-def _in_pool(work, jobs) -> list:
-    """The variants' jobs: in the pool when there are several."""
-    return [work(job) for job in jobs] if len(jobs) <= 1 else pool_map(work, jobs)
+def _in_pool(work, jobs, runner=None) -> list:
+    """The variants' jobs: in the pool (or by ``runner``, on a cluster) when there are several."""
+    return [work(job) for job in jobs] if len(jobs) <= 1 else pool_map(work, jobs, runner=runner)
 
 
 def _replaced(out: Path, staging: Path) -> list[Path]:

@@ -53,11 +53,13 @@ def run_in_pool(work: Callable, jobs: Sequence, failed: Callable, report: Callab
     return results
 
 
-def pool_map(work: Callable, jobs: Sequence, done: Callable[[int], None] | None = None) -> list:
+def pool_map(work: Callable, jobs: Sequence, done: Callable[[int], None] | None = None,
+             runner: Callable | None = None) -> list:
     """``[work(job) for job in jobs]`` in worker processes, for a command whose jobs stand or fall together.
 
     The first job that raises, whose worker dies or that the budget stops ends the command with its
-    error (one line), the other workers stopped; ``done(count)`` is called as each job ends.
+    error (one line), the other workers stopped; ``done(count)`` is called as each job ends. ``runner``
+    runs the jobs in place of :func:`run_in_pool` (:func:`symback.cli.cluster.run_on_cluster`).
     """
     results: dict[int, object] = {}
 
@@ -66,7 +68,7 @@ def pool_map(work: Callable, jobs: Sequence, done: Callable[[int], None] | None 
         if done is not None:
             done(len(results))
 
-    run_in_pool(partial(_indexed, work), list(enumerate(jobs)), _fail, report, alone=False)
+    (runner or run_in_pool)(partial(_indexed, work), list(enumerate(jobs)), _fail, report, alone=False)
     return [results[i] for i in range(len(jobs))]
 
 

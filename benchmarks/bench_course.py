@@ -108,9 +108,10 @@ def quiet(argv: list[str]) -> None:
         assert cli(argv) == 0
 
 
-def grade_class(out: Path, students: int) -> tuple[Path, Path]:
+def grade_class(out: Path, students: int, variants: int = 30) -> tuple[Path, Path]:
     """The exercise and the class's submissions CSV (bench_grade's mix)."""
-    quiet(["exercise", "--example", EXAMPLE, "--variants", "30", "--format", "md", "-o", str(out / "ex")])
+    quiet(["exercise", "--example", EXAMPLE, "--variants", str(variants), "--format", "md", "-o", str(out / "ex"),
+           "--budget", "86400"])
     manifest = json.loads((out / "ex" / "variants.json").read_text(encoding="utf-8"))
     labels = [q["label"] for q in manifest["questions"]]
     rng, kinds = random.Random(26), [k for k, weight in bench_grade.PLANTED for _ in range(weight)]

@@ -26,7 +26,7 @@ SHAPES = 8  #: graph shapes whose derivation (and counts) a process keeps
 
 
 @dataclass(frozen=True, eq=False)
-class Shape:
+class GraphShape:
     """A graph seen through what its derivation depends on: equal shapes differentiate alike."""
 
     graph: Graph
@@ -40,22 +40,22 @@ class Shape:
         return hash(self.key)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Shape) and self.key == other.key
+        return isinstance(other, GraphShape) and self.key == other.key
 
 
 def shared_backprop(graph: Graph) -> Derivation:
-    """``backprop(graph)``, its steps built once per :class:`Shape` (the same steps, this graph)."""
-    derived = _backprop(Shape(graph))
+    """``backprop(graph)``, its steps built once per :class:`GraphShape` (the same steps, this graph)."""
+    derived = _backprop(GraphShape(graph))
     return derived if derived.graph is graph else replace(derived, graph=graph)
 
 
 def shared_efficiency(derivation: Derivation) -> Efficiency:
     """``efficiency(derivation)``, counted once per shape and steps (they hold no numbers)."""
-    return _counted(Shape(derivation.graph), derivation.steps, _Unkeyed(derivation))
+    return _counted(GraphShape(derivation.graph), derivation.steps, _Unkeyed(derivation))
 
 
 @lru_cache(maxsize=SHAPES)
-def _backprop(shape: Shape) -> Derivation:
+def _backprop(shape: GraphShape) -> Derivation:
     return backprop(shape.graph)
 
 
@@ -73,5 +73,5 @@ class _Unkeyed:
 
 
 @lru_cache(maxsize=SHAPES)
-def _counted(shape: Shape, steps: tuple, unkeyed: _Unkeyed) -> Efficiency:
+def _counted(shape: GraphShape, steps: tuple, unkeyed: _Unkeyed) -> Efficiency:
     return efficiency(unkeyed.derivation)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from symback.cli import main
+from runs import files, run
 
 distributed = pytest.importorskip("distributed")
 
@@ -19,16 +19,6 @@ def scheduler():
         yield cluster.scheduler_address
     finally:
         cluster.close()
-
-
-def run(argv, capsys):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def files(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_exercise_and_grade_on_the_cluster_write_what_the_pool_writes(tmp_path, capsys, scheduler):

@@ -12,18 +12,8 @@ from decimal import Decimal
 import pytest
 
 from processes import live_processes
+from runs import files, run
 from symback.api import example_path
-from symback.cli import main
-
-
-def run(argv, capsys):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def files(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.needs("pdflatex", "pdfinfo")

@@ -1,7 +1,9 @@
 """``symback exercise``: reproducible variants of a spec, student sheets, answer keys and an LMS export.
 
-Every variant is drawn and solved first (in the process pool of ``derive`` when there are several:
-its workers share the budget and die with the command); only then is anything written, so a
+Every variant is drawn, solved and its sheet and key rendered first (in the process pool of ``derive`` when
+there are several: its workers share the budget and die with the command; or on a Dask cluster with
+``--scheduler``, :mod:`symback.cli.cluster`), each variant's worked solution built once for both, and the
+variants sharing one derivation (:mod:`symback.engine.shared`); only then is anything written, so a
 ``[vary]`` table no draw can satisfy leaves the output directory untouched. The files are one set
 (:mod:`symback.cli.outputs`): written into a staging directory under a lock on ``-o``, then moved into
 place, replacing the files of a different exercise there. PDFs are typeset in the same pool with

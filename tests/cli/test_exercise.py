@@ -349,3 +349,12 @@ def test_each_variants_files_are_those_of_the_variant_derived_alone(tmp_path, ca
             assert written[f"{kind}_{variant.id}.tex"].decode() == render_document(doc, "tex")
         combined = build_exercise_document(alone, alone.variants, "en", key)
         assert written[f"{kind}s.tex"].decode() == render_document(combined, "tex")
+
+
+def test_grade_from_a_platform_the_csv_is_not_is_one_line_exit_2(tmp_path, capsys):
+    assert run(["exercise", "--example", "exercise_neuron", "--variants", 1, "--format", "md", "-o", tmp_path], capsys)[0] == 0
+    subs = tmp_path / "subs.csv"
+    subs.write_text("student,variant,o\nana,v01,0.5\n", encoding="utf-8")
+    code, _, err = run(["grade", tmp_path / "variants.json", subs, "--from", "canvas", "-o", tmp_path / "g"], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"symback: {subs}: row 1: not a canvas export") and not (tmp_path / "g").exists()

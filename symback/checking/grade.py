@@ -187,7 +187,8 @@ def grade_variant(manifest: Manifest, follow_on_credit: float, job: tuple[str, l
                                f"{_quoted(written)} any more", REGENERATE)
     checker = ClaimChecker(solution, limits.current().budget, 0)
     quantities = {q.label: checker.quantity(q.label, f"{manifest.name}: {q.label}") for q in manifest.questions}
-    return tuple(_grade_row(checker, manifest, quantities, number, row, vid, keys, follow_on_credit)
+    checked: dict = {}  # (label, cell) -> the verifier's result: a wrong number many students wrote, checked once
+    return tuple(_grade_row(checker, manifest, quantities, number, row, vid, keys, follow_on_credit, checked)
                  for number, row in rows)
 
 
@@ -208,7 +209,7 @@ def _quoted(text: str) -> str:
 
 
 def _grade_row(checker: ClaimChecker, manifest: Manifest, quantities: Mapping, number: int, row: Mapping[str, str],
-               vid: str, keys: Mapping, credit: float) -> Grade:
+               vid: str, keys: Mapping, credit: float, checked: dict) -> Grade:
     """One row: each cell judged by the rule, a number outside its window checked by the verifier, then follow-on."""
     marks, numbers, units = [], {}, {}
     for q in manifest.questions:
@@ -221,8 +222,10 @@ def _grade_row(checker: ClaimChecker, manifest: Manifest, quantities: Mapping, n
         verdict = judged.verdict
         value = sp.Rational(judged.number.value.numerator, judged.number.value.denominator) if judged.number else None
         if verdict is None:
-            result = checker.number(q.label, judged.number.text, quantity, checker.exact[quantity], value,
-                                    judged.number.unit)
+            if (q.label, text) not in checked:
+                checked[q.label, text] = checker.number(q.label, judged.number.text, quantity, checker.exact[quantity],
+                                                        value, judged.number.unit)
+            result = checked[q.label, text]
             verdict = CORRECT if result.verdict == CORRECT else CARRIED if result.verdict == CARRIED else WRONG
         if value is not None and value != 0:
             numbers[quantity] = (value, verdict in FULL_MARKS)

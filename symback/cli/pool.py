@@ -24,7 +24,6 @@ from symback.commands import limits
 from symback.cli.faults import user_error
 
 
-
 def read_only(items: dict) -> MappingProxyType:
     """A read-only mapping rebuilt from its items after it travelled between processes."""
     return MappingProxyType(items)

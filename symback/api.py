@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
@@ -111,7 +112,15 @@ class Solution(WorkedSolution, engine_solution.Solution):
         """
         from symback.documents.solution_document import build_document  # lazy: start-up time
 
-        return build_document(self, lang, digits, detail, gradients_of)
+        key = (lang, digits, detail, gradients_of)
+        if key not in self._documents:  # an exercise's sheet, key and exports share one model per variant
+            self._documents[key] = build_document(self, lang, digits, detail, gradients_of)
+        return self._documents[key]
+
+    @cached_property
+    def _documents(self) -> dict:
+        """The models :meth:`document` built, by its arguments (a model is immutable)."""
+        return {}
 
     def _repr_latex_(self) -> str:  # for front ends that prefer LaTeX: the gradients, as math
         from symback.documents.solution_document import build_document  # lazy: start-up time
@@ -306,7 +315,8 @@ def exercise(spec: Mapping | str | Path, variants: int = 10, seed: int = 0, name
 
 
 def grade(manifest: Mapping | str | Path, submissions: str | Path | Sequence[Mapping[str, str]],
-          map_variants: Callable[[Callable, list], list] | None = None, follow_on_credit: float = 1.0) -> Gradebook:
+          map_variants: Callable[[Callable, list], list] | None = None, follow_on_credit: float = 1.0,
+          platform: str | None = None) -> Gradebook:
     """Grade students' answers (one row each: student, variant, then one column per asked quantity).
 
     ``manifest`` is ``variants.json`` (a path, or its parsed dictionary); ``submissions`` a CSV path
@@ -315,7 +325,9 @@ def grade(manifest: Mapping | str | Path, submissions: str | Path | Sequence[Map
     worth ``follow_on_credit`` of a mark), ``wrong`` (with its misconception where one explains it),
     ``too few digits``, ``not a number`` or ``blank``. Rows of unknown variants are listed in
     ``.ungraded``. ``map_variants(work, jobs)`` runs the variants' jobs (default: one after the other;
-    ``symback grade``: its process pool).
+    ``symback grade``: its process pool). A CSV exported back from Moodle (the Responses report), Canvas (Student
+    Analysis) or PrairieLearn (submissions) is recognised by its header, or named by ``platform``
+    (``"moodle"``, ``"canvas"``, ``"prairielearn"``), and read as the variants and questions its export wrote.
     """
     from symback.checking.grade import grade_submissions, read_submissions  # lazy: start-up time
     from symback.checking.manifest import load_manifest
@@ -332,4 +344,5 @@ def grade(manifest: Mapping | str | Path, submissions: str | Path | Sequence[Map
         raise SymbackError(where, "no submissions", "one row per student: student, variant, then the answers")
     from symback.documents.gradebook import shown_gradebook  # lazy: start-up time
 
-    return shown_gradebook(grade_submissions(manifest, rows, columns, where, name, map_variants, follow_on_credit))
+    return shown_gradebook(grade_submissions(manifest, rows, columns, where, name, map_variants, follow_on_credit,
+                                             platform))

@@ -34,7 +34,8 @@ __getattr__, __dir__ = lazy_names(globals(), {
     "symback.documents.matrix_view": ("matrix_view_document",),
     "symback.documents.verify_document": ("build_verify_document", "claims_json", "claims_text", "steps_json",
                                           "steps_text"),
-    "symback.documents.exercise_document": ("build_exercise_document", "manifest_json"),
+    "symback.documents.exercise_document": ("build_exercise_document", "exercise_document",
+                                           "exercise_page", "manifest_json"),
     "symback.documents.gradebook": ("feedback_markdown", "feedback_name", "gradebook_csv", "misconceptions_csv"),
     "symback.documents.canvas": ("canvas_qti_zip", "canvas_warning"),
     "symback.documents.moodle": ("answers_csv", "moodle_xml"),
@@ -49,7 +50,8 @@ if TYPE_CHECKING:  # the lazy names, visible to type-checkers and editors
     from symback.checking.equivalence import DEFAULT_BUDGET
     from symback.checking.identities import IDENTITIES, derive_identity
     from symback.documents.canvas import canvas_qti_zip, canvas_warning
-    from symback.documents.exercise_document import build_exercise_document, manifest_json
+    from symback.documents.exercise_document import (build_exercise_document, exercise_document, exercise_page,
+                                                     manifest_json)
     from symback.documents.gallery import gallery, lang_suffix, matrix_stem
     from symback.documents.gradebook import feedback_markdown, feedback_name, gradebook_csv, misconceptions_csv
     from symback.documents.html_page import katex_directory, render_page
@@ -74,7 +76,7 @@ __all__ = [
     "matrix_stem", "katex_directory", "render_page", "build_identity_document", "identity_json", "identity_text",
     "build_matrix_document", "matrix_view_document",
     "build_verify_document", "claims_json", "claims_text", "steps_json", "steps_text", "build_exercise_document",
-    "manifest_json", "feedback_markdown", "feedback_name", "gradebook_csv", "misconceptions_csv", "answers_csv", "moodle_xml",
+    "exercise_document", "exercise_page", "manifest_json", "feedback_markdown", "feedback_name", "gradebook_csv", "misconceptions_csv", "answers_csv", "moodle_xml",
     "moodle_cloze_xml", "canvas_qti_zip", "canvas_warning", "prairielearn_files",
     "refuse_untypesettable", "variant_seeds",
 ]

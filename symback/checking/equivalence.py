@@ -40,6 +40,7 @@ MAX_ARGUMENT_BITS = 4096  #: exp, sin, cos, tan at |x| >= 2^4096 (mpmath reduces
                           #: digits: 2^10^6 took 26 s): the probe point counts as undefined
 PROOF_RESERVE = 1.0      #: seconds of the command's budget kept for the rest of the command, after the proofs
 MAX_SCALES = 4           #: probe sizes beyond the unit ones (the powers of ten of the constants: step(x - 1000))
+PROGRAMS = 4096          #: compiled mpmath functions kept per process (lambdify_mp)
 
 Point = Mapping[str, object]
 Value = Callable[[Point], object]
@@ -61,9 +62,18 @@ def lambdify_mp(args: Sequence[sp.Symbol], expr: sp.Expr, namespace: Mapping[str
     """``expr`` as an mpmath function of ``args`` (symback's functions included, and ``namespace``'s first).
 
     exp, sin, cos, tan and the functions built on exp refuse an argument of more than
-    :data:`MAX_ARGUMENT_BITS` bits (OverflowError: the probe point counts as undefined).
+    :data:`MAX_ARGUMENT_BITS` bits (OverflowError: the probe point counts as undefined). Without a
+    ``namespace`` the function is compiled once per process and (args, expr) (:data:`PROGRAMS` kept):
+    grading compiled the same nodes, locals and mutations again for every variant and row.
     """
-    return sp.lambdify(list(args), expr, modules=[dict(namespace or {}), _BOUNDED, MPMATH_NAMESPACE, "mpmath"])
+    if namespace:
+        return sp.lambdify(list(args), expr, modules=[dict(namespace), _BOUNDED, MPMATH_NAMESPACE, "mpmath"])
+    return _compiled(tuple(args), expr)
+
+
+@lru_cache(maxsize=PROGRAMS)
+def _compiled(args: tuple[sp.Symbol, ...], expr: sp.Expr) -> Callable:
+    return sp.lambdify(list(args), expr, modules=[_BOUNDED, MPMATH_NAMESPACE, "mpmath"])
 
 
 def _bounded(function: Callable) -> Callable:

@@ -26,6 +26,7 @@ import sympy as sp
 from symback.checking.acceptance import BLANK, CORRECT, NOT_A_NUMBER, TOO_FEW_DIGITS, judge
 from symback.checking.claim import CARRIED, ClaimResult
 from symback.checking.equivalence import WRONG
+from symback.checking.exports import platform_rows
 from symback.checking.follow_on import carried_from
 from symback.checking.manifest import REGENERATE, Manifest, read_manifest
 from symback.checking.steps import FOLLOW_ON
@@ -140,18 +141,20 @@ def read_submissions(path: str | Path) -> tuple[list[str], list[dict[str, str]]]
 def grade_submissions(manifest: Mapping[str, Any] | Manifest, rows: Sequence[Mapping[str, str]], columns: Sequence[str],
                       where: str = "submissions", manifest_name: str = "variants.json",
                       map_variants: Callable[[Callable, list], list] | None = None,
-                      follow_on_credit: float = 1.0) -> Gradebook:
+                      follow_on_credit: float = 1.0, platform: str | None = None) -> Gradebook:
     """Grade ``rows`` (CSV rows as dicts, ``columns`` the header) against ``manifest``.
 
     Raises :class:`SymbackError` naming the file and column for a missing column or a manifest that does
     not rebuild (nothing is graded then); a row of an unknown variant is listed in ``ungraded``.
     ``map_variants(work, jobs)`` runs :func:`grade_variant` over the variants (``symback grade``: in its
-    process pool). ``follow_on_credit`` (0 to 1) is what a follow-on answer is worth.
+    process pool). ``follow_on_credit`` (0 to 1) is what a follow-on answer is worth. ``platform``: the rows are
+    that platform's export (:mod:`symback.checking.exports`; None: whatever the header shows).
     """
     if not 0 <= follow_on_credit <= 1:
         raise SymbackError("--follow-on-credit", f"{follow_on_credit} is not between 0 and 1",
                            "give the share of a mark a follow-on answer earns: 1 (full), 0.5, or 0 (none)")
     plan = manifest if isinstance(manifest, Manifest) else read_manifest(manifest, manifest_name)
+    columns, rows = platform_rows(plan, columns, rows, where, platform)
     for column in FIXED_COLUMNS + tuple(q.label for q in plan.questions):
         if column not in columns:
             raise SymbackError(f"{where}: row 1", f"missing column '{column}'",
@@ -184,7 +187,8 @@ def grade_variant(manifest: Manifest, follow_on_credit: float, job: tuple[str, l
                                f"{_quoted(written)} any more", REGENERATE)
     checker = ClaimChecker(solution, limits.current().budget, 0)
     quantities = {q.label: checker.quantity(q.label, f"{manifest.name}: {q.label}") for q in manifest.questions}
-    return tuple(_grade_row(checker, manifest, quantities, number, row, vid, keys, follow_on_credit)
+    checked: dict = {}  # (label, cell) -> the verifier's result: a wrong number many students wrote, checked once
+    return tuple(_grade_row(checker, manifest, quantities, number, row, vid, keys, follow_on_credit, checked)
                  for number, row in rows)
 
 
@@ -205,7 +209,7 @@ def _quoted(text: str) -> str:
 
 
 def _grade_row(checker: ClaimChecker, manifest: Manifest, quantities: Mapping, number: int, row: Mapping[str, str],
-               vid: str, keys: Mapping, credit: float) -> Grade:
+               vid: str, keys: Mapping, credit: float, checked: dict) -> Grade:
     """One row: each cell judged by the rule, a number outside its window checked by the verifier, then follow-on."""
     marks, numbers, units = [], {}, {}
     for q in manifest.questions:
@@ -218,8 +222,10 @@ def _grade_row(checker: ClaimChecker, manifest: Manifest, quantities: Mapping, n
         verdict = judged.verdict
         value = sp.Rational(judged.number.value.numerator, judged.number.value.denominator) if judged.number else None
         if verdict is None:
-            result = checker.number(q.label, judged.number.text, quantity, checker.exact[quantity], value,
-                                    judged.number.unit)
+            if (q.label, text) not in checked:
+                checked[q.label, text] = checker.number(q.label, judged.number.text, quantity, checker.exact[quantity],
+                                                        value, judged.number.unit)
+            result = checked[q.label, text]
             verdict = CORRECT if result.verdict == CORRECT else CARRIED if result.verdict == CARRIED else WRONG
         if value is not None and value != 0:
             numbers[quantity] = (value, verdict in FULL_MARKS)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from symback.api import RegressionSolution, SymbackError, example_path, load_example, load_spec, solve
 from symback.commands import DETAILS, GRADIENTS_OF, MATRIX_CONVENTIONS, limits, messages
+from symback.cli.cluster import cluster_runner, scheduler_option
 from symback.cli.common import emit as emit_file, json_text, log_lines, write_document
 from symback.cli.faults import check_paths, limit_options, refuse_same_stem, user_error
 
@@ -44,6 +45,7 @@ def add_arguments(derive) -> None:
     derive.add_argument("--gradients-of", default="parameters", choices=GRADIENTS_OF,
                         help="md/tex/pdf, a network: the gradient sections of its parameters and hidden nodes "
                              "(parameters, default) or of its inputs and targets too (inputs)")
+    scheduler_option(derive)
     limit_options(derive)
     derive.set_defaults(run=run)
 
@@ -69,7 +71,7 @@ def run(args) -> int:
     options = _Options(tuple(formats), args.output, args.lang, args.digits, args.templates, args.view, args.convention,
                        closed_forms=args.closed_forms, detail=args.detail,
                        gradients_of=args.gradients_of)
-    results = _run_jobs(jobs, options)
+    results = _run_jobs(jobs, options, args.scheduler)
     return 2 if any(errors for _, errors in results) else 0
 
 
@@ -101,18 +103,20 @@ class _Options:
     gradients_of: str = "parameters"  #: md/tex/pdf: "parameters" or "inputs" (Solution.document)
 
 
-def _run_jobs(jobs, options: _Options):
-    """Every job, in a process pool when there are several (files only), reporting as each ends.
+def _run_jobs(jobs, options: _Options, scheduler: str | None = None):
+    """Every job, in a process pool (or on the Dask cluster of ``scheduler``) when there are several (files only),
+    reporting as each ends.
 
     A job that crashes (or a worker that dies) is reported on its own line and the others go on.
-    The workers share the command's budget (the same deadline) and die with this process.
+    The workers share the command's budget (the same deadline) and die with this process. On a cluster the
+    workers write the files: ``-o`` is a directory they all see (README 'A large course on a cluster').
     """
     if len(jobs) == 1 or options.output == "-":  # stdout keeps the order of the specs
         return [_report(_derive_job(job, options), i, len(jobs), job[0]) for i, job in enumerate(jobs, 1)]
     from symback.cli.pool import run_in_pool  # lazy: start-up time (multiprocessing, for several specs only)
 
     done = iter(range(1, len(jobs) + 1))
-    return run_in_pool(partial(_derive_job, options=options), jobs, _failed,
+    return (cluster_runner(scheduler) or run_in_pool)(partial(_derive_job, options=options), jobs, _failed,
                        lambda result, job: _report(result, next(done), len(jobs), job[0]))
 
 

@@ -1,7 +1,9 @@
 """``symback exercise``: reproducible variants of a spec, student sheets, answer keys and an LMS export.
 
-Every variant is drawn and solved first (in the process pool of ``derive`` when there are several:
-its workers share the budget and die with the command); only then is anything written, so a
+Every variant is drawn, solved and its sheet and key rendered first (in the process pool of ``derive`` when
+there are several: its workers share the budget and die with the command; or on a Dask cluster with
+``--scheduler``, :mod:`symback.cli.cluster`), each variant's worked solution built once for both, and the
+variants sharing one derivation (:mod:`symback.engine.shared`); only then is anything written, so a
 ``[vary]`` table no draw can satisfy leaves the output directory untouched. The files are one set
 (:mod:`symback.cli.outputs`): written into a staging directory under a lock on ``-o``, then moved into
 place, replacing the files of a different exercise there. PDFs are typeset in the same pool with
@@ -12,13 +14,15 @@ from __future__ import annotations
 import os
 import re
 import sys
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
 from symback.api import Exercise, SymbackError, example_path, exercise_spec, exercise_variant
-from symback.commands import (DETAILS, answers_csv, build_exercise_document, canvas_qti_zip, canvas_warning,
-                              compile_pdf, lang_suffix, manifest_json, messages, moodle_cloze_xml, moodle_xml,
+from symback.commands import (DETAILS, answers_csv, canvas_qti_zip, canvas_warning, compile_pdf, exercise_document,
+                              exercise_page, lang_suffix, manifest_json, messages, moodle_cloze_xml, moodle_xml,
                               prairielearn_files, render_document, variant_seeds, write_atomic)
+from symback.cli.cluster import cluster_runner, scheduler_option
 from symback.cli.common import json_text, log_lines
 from symback.cli.faults import check_paths, limit_options
 from symback.cli.outputs import output_set
@@ -45,6 +49,7 @@ def add_arguments(p) -> None:
                    help="the key's worked solution: full, standard (a network's default) or compact")
     p.add_argument("--format", default="md,tex,pdf", help="sheet and key formats, comma-separated: md, tex, pdf")
     p.add_argument("--templates", default=None, metavar="DIR", help="your templates, searched before the built-in ones")
+    scheduler_option(p)
     limit_options(p)
     p.set_defaults(run=run)
 
@@ -69,24 +74,45 @@ def run(args) -> int:
     check_paths(args.output, args.templates)
     spec, stored, asked = exercise_spec(example_path(args.example) if args.example else args.spec,
                                         f"example:{args.example}" if args.example else None)
-    exercise = Exercise(spec.title or Path(spec.source).stem, spec.source, stored, args.seed, spec.vary.digits, asked,
-                        _draw_all(spec, asked, args.variants, args.seed))
-    _write(exercise, args, formats, lms)
+    blank = Exercise(spec.title or Path(spec.source).stem, spec.source, stored, args.seed, spec.vary.digits, asked, ())
+    sheets = _Sheets(args.lang, args.detail, tuple(formats), args.templates)
+    drawn = _draw_all(spec, asked, args.variants, args.seed, partial(_variant_job, blank=blank, args=sheets),
+                      cluster_runner(args.scheduler))
+    _write(replace(blank, variants=tuple(variant for variant, _ in drawn)), args, formats, lms, [d for _, d in drawn])
     return 0
 
 
-def _draw_all(spec, asked, count: int, seed: int):
-    """Every variant, drawn and solved (in the pool for several), with a progress bar on a terminal."""
+@dataclass(frozen=True)
+class _Sheets:
+    """What a variant's job renders once the variant is solved: its sheet and key, in these formats."""
+
+    lang: str
+    detail: str | None
+    formats: tuple[str, ...]
+    templates: str | None
+
+
+def _draw_all(spec, asked, count: int, seed: int, work, runner) -> list:
+    """Every variant, drawn, solved and its documents rendered (in the pool, or by ``runner`` on a cluster, for
+    several), with a progress bar."""
     seeds, width = variant_seeds(seed, count), max(2, len(str(count)))
     jobs = [(spec, asked, i, s, width) for i, s in enumerate(seeds, 1)]
     if count == 1:
-        return (exercise_variant(*jobs[0]),)
-    return tuple(pool_map(_variant_job, jobs, lambda done: _progress(done, count, "solved")))
+        return [work(jobs[0])]
+    return pool_map(work, jobs, lambda done: _progress(done, count, "solved"), runner)
 
 
-def _variant_job(job):
-    """One variant, in a worker."""
-    return exercise_variant(*job)
+def _variant_job(job, blank: Exercise, args: _Sheets):
+    """One variant, in a worker: drawn and solved, then its sheet and key built (one worked-solution model) and
+    rendered; (variant, {"sheet"/"key": (page, {"md"/"tex": text})})."""
+    variant = exercise_variant(*job)
+    rendered = {}
+    for kind, key in (("sheet", False), ("key", True)):
+        page = exercise_page(blank, variant, args.lang, key, args.detail)
+        doc = exercise_document(blank, (page,), args.lang, key)
+        kinds = [k for k in ("md", "tex") if k in args.formats or (k == "tex" and "pdf" in args.formats)]
+        rendered[kind] = (page, {k: render_document(doc, k, args.templates) for k in kinds})
+    return variant, rendered
 
 
 def _progress(done: int, total: int, what: str) -> None:
@@ -100,7 +126,7 @@ SET_FILES = re.compile(r"variants\.json|answers\.csv|moodle(_cloze)?(\.\w+)?\.xm
                        r"|(sheet|key)_v\d+(\.\w+)?\.(md|tex|pdf)|(sheets|keys)(\.\w+)?\.(tex|pdf)")
 
 
-def _write(exercise: Exercise, args, formats, lms) -> None:
+def _write(exercise: Exercise, args, formats, lms, rendered: list) -> None:
     """Write the set into a staging directory, typeset its PDFs there, then move it into ``-o`` (see the module)."""
     out, suffix = Path(args.output), lang_suffix(args.lang)
     manifest = json_text(manifest_json(exercise))
@@ -111,7 +137,7 @@ def _write(exercise: Exercise, args, formats, lms) -> None:
             names.append(name)
 
         write(manifest, "variants.json")
-        pdfs = _documents(exercise, args, formats, write)
+        pdfs = _documents(exercise, args, formats, rendered, write)
         if "moodle" in lms:
             write(moodle_xml(exercise, args.lang), f"moodle{suffix}.xml")
         if "moodle-cloze" in lms:
@@ -140,22 +166,21 @@ def _replaced(manifest: str, out: Path, staging: Path) -> list[Path]:
         [p for p in (out / "prairielearn").glob("*/*") if p.is_file()]
 
 
-def _documents(exercise: Exercise, args, formats, write) -> list[tuple[str, str, float]]:
-    """Write the sheets and keys (md, tex); returns the PDFs to typeset as (LaTeX, file name, timeout)."""
+def _documents(exercise: Exercise, args, formats, rendered: list, write) -> list[tuple[str, str, float]]:
+    """Write the sheets and keys (md, tex) the variants' jobs rendered, and the documents of all variants;
+    returns the PDFs to typeset as (LaTeX, file name, timeout)."""
     suffix, pdfs = lang_suffix(args.lang), []
     for kind, key in (("sheet", False), ("key", True)):
-        for variant in exercise.variants:
-            doc = build_exercise_document(exercise, (variant,), args.lang, key, args.detail)
-            stem = f"{kind}_{variant.id}{suffix}"
+        for variant, done in zip(exercise.variants, rendered):
+            texts, stem = done[kind][1], f"{kind}_{variant.id}{suffix}"
             if "md" in formats:
-                write(render_document(doc, "md", args.templates), f"{stem}.md")
-            tex = render_document(doc, "tex", args.templates)
+                write(texts["md"], f"{stem}.md")
             if "tex" in formats:
-                write(tex, f"{stem}.tex")
+                write(texts["tex"], f"{stem}.tex")
             if "pdf" in formats:
-                pdfs.append((tex, f"{stem}.pdf", PDF_TIMEOUT))
+                pdfs.append((texts["tex"], f"{stem}.pdf", PDF_TIMEOUT))
         if "pdf" in formats or "tex" in formats:  # one document of all the variants, a page break between
-            combined = build_exercise_document(exercise, exercise.variants, args.lang, key, args.detail)
+            combined = exercise_document(exercise, tuple(done[kind][0] for done in rendered), args.lang, key)
             tex = render_document(combined, "tex", args.templates)
             if "tex" in formats:
                 write(tex, f"{kind}s{suffix}.tex")

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 import sys
+from functools import partial
 from pathlib import Path
 
 from symback.api import grade
 from symback.commands import feedback_markdown, feedback_name, gradebook_csv, messages, misconceptions_csv, write_atomic
+from symback.cli.cluster import cluster_runner, scheduler_option
 from symback.cli.faults import check_paths, limit_options
 from symback.cli.outputs import output_set
 from symback.cli.pool import pool_map
@@ -25,12 +27,18 @@ def add_arguments(p) -> None:
     """The arguments of ``grade`` (its name and help: :data:`symback.cli.COMMANDS`)."""
     p.add_argument("manifest", metavar="VARIANTS_JSON", help="the variants.json that 'symback exercise' wrote")
     p.add_argument("submissions", metavar="SUBMISSIONS_CSV",
-                   help="one row per student: student, variant, then one column per asked quantity")
+                   help="one row per student: student, variant, then one column per asked quantity "
+                        "(or a Moodle, Canvas or PrairieLearn export)")
     p.add_argument("-o", "--output", default="grades", metavar="DIR", help="output directory (default grades)")
     p.add_argument("--lang", default="en", help="feedback language: en or ko (default en)")
     p.add_argument("--follow-on-credit", type=float, default=1.0, metavar="SHARE",
                    help="what an answer that is right from the student's own wrong upstream answers earns "
                         "(error carried forward): 1 a full mark (default), 0.5 half, 0 none")
+    p.add_argument("--from", dest="platform", default=None, metavar="PLATFORM",
+                   help="the submissions are this platform's export: moodle, canvas or prairielearn (default: "
+                        "recognised by the header; "
+                        "README 'Grading a platform's export')")
+    scheduler_option(p)
     limit_options(p)
     p.set_defaults(run=run)
 
@@ -39,7 +47,9 @@ def run(args) -> int:
     """Grade every row; write gradebook.csv and feedback/<student>.row<N>.md."""
     messages(args.lang)
     check_paths(args.output)
-    book = grade(args.manifest, args.submissions, _in_pool, follow_on_credit=args.follow_on_credit)
+    book = grade(args.manifest, args.submissions, partial(_in_pool, runner=cluster_runner(args.scheduler)),
+                 follow_on_credit=args.follow_on_credit,
+                 platform=args.platform)
     out = Path(args.output)
     with output_set(out, _replaced) as staging:
         write_atomic(staging / "gradebook.csv", gradebook_csv(book))
@@ -57,9 +67,9 @@ def run(args) -> int:
     return 1 if book.ungraded else 0
 
 
-def _in_pool(work, jobs) -> list:
-    """The variants' jobs: in the pool when there are several."""
-    return [work(job) for job in jobs] if len(jobs) <= 1 else pool_map(work, jobs)
+def _in_pool(work, jobs, runner=None) -> list:
+    """The variants' jobs: in the pool (or by ``runner``, on a cluster) when there are several."""
+    return [work(job) for job in jobs] if len(jobs) <= 1 else pool_map(work, jobs, runner=runner)
 
 
 def _replaced(out: Path, staging: Path) -> list[Path]:

@@ -9,6 +9,7 @@ worker ends at once.
 """
 from __future__ import annotations
 
+import copyreg
 import os
 import queue
 import signal
@@ -16,10 +17,20 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
+from types import MappingProxyType
 from typing import Callable, Sequence
 
 from symback.commands import limits
 from symback.cli.faults import user_error
+
+
+def read_only(items: dict) -> MappingProxyType:
+    """A read-only mapping rebuilt from its items after it travelled between processes."""
+    return MappingProxyType(items)
+
+
+# a job's result may be a document model, whose tables are read-only mappings: they travel as their items
+copyreg.pickle(MappingProxyType, lambda mapping: (read_only, (dict(mapping),)))
 
 _busy = False    # in a worker: whether a job is running
 _unwinding = 0   # in a worker: the signal being handled by unwinding the job (0: none)
@@ -41,11 +52,13 @@ def run_in_pool(work: Callable, jobs: Sequence, failed: Callable, report: Callab
     return results
 
 
-def pool_map(work: Callable, jobs: Sequence, done: Callable[[int], None] | None = None) -> list:
+def pool_map(work: Callable, jobs: Sequence, done: Callable[[int], None] | None = None,
+             runner: Callable | None = None) -> list:
     """``[work(job) for job in jobs]`` in worker processes, for a command whose jobs stand or fall together.
 
     The first job that raises, whose worker dies or that the budget stops ends the command with its
-    error (one line), the other workers stopped; ``done(count)`` is called as each job ends.
+    error (one line), the other workers stopped; ``done(count)`` is called as each job ends. ``runner``
+    runs the jobs in place of :func:`run_in_pool` (:func:`symback.cli.cluster.run_on_cluster`).
     """
     results: dict[int, object] = {}
 
@@ -54,7 +67,7 @@ def pool_map(work: Callable, jobs: Sequence, done: Callable[[int], None] | None 
         if done is not None:
             done(len(results))
 
-    run_in_pool(partial(_indexed, work), list(enumerate(jobs)), _fail, report, alone=False)
+    (runner or run_in_pool)(partial(_indexed, work), list(enumerate(jobs)), _fail, report, alone=False)
     return [results[i] for i in range(len(jobs))]
 
 

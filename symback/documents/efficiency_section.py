@@ -15,7 +15,8 @@ from symback.documents.normalisation_document import NormSection, build_norm_sec
 from symback.documents.notation import Partial
 from symback.documents.printing import latex, name_latex
 from symback.documents.tex import Tex, format_number
-from symback.engine.efficiency import Efficiency, efficiency
+from symback.engine.efficiency import Efficiency
+from symback.engine.shared import shared_efficiency
 
 if TYPE_CHECKING:
     from symback.engine.solution import Solution
@@ -57,7 +58,7 @@ def build_efficiency_section(solution: "Solution", t: Mapping[str, str], digits:
         return None
     if set(getattr(solution.spec.network, "activations", ())) == {"step"}:  # every gradient is 0: nothing to count
         return EfficiencySection((), "", (), "", _truth_table(solution), None)
-    counted = efficiency(solution.derivation)
+    counted = shared_efficiency(solution.derivation)
     return EfficiencySection(_counts(counted, t), t["efficiency.summary"].format(parameters=len(counted.parameters),
                                                                                   ratio=f"{counted.ratio:.2f}"),
                              _shared(counted, solution), _more(counted, t), _truth_table(solution),

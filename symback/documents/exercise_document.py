@@ -131,21 +131,28 @@ def build_exercise_document(exercise: Exercise, variants: tuple[Variant, ...], l
 
     ``detail``: the key's worked solution, one of :data:`DETAILS` (None: the problem's own).
     """
+    return exercise_document(exercise, tuple(exercise_page(exercise, v, lang, key, detail) for v in variants), lang, key)
+
+
+def exercise_document(exercise: Exercise, pages: tuple[Page, ...], lang: str, key: bool) -> ExerciseDocument:
+    """A sheet or answer key of pages built already (:func:`exercise_page`): one variant's, or all of them."""
     t = messages(lang)
-    pages = []
-    for variant in variants:
-        worked = variant.solution.document(lang, exercise.digits + WORKED_EXTRA, detail)
-        graph = variant.solution.graph
-        given = tuple(Row(name_latex(n), value=Tex(given_text(v))) for n, v in variant.solution.values.items()
-                      if n in graph.inputs or n in graph.params)
-        questions = tuple((question_latex(a.question, graph.loss), a.rounded.text if key else "",
-                           format_number(a.value, exercise.digits + 3) if key else "") for a in variant.answers)
-        rate = None if graph.learning_rate is None else given_text(graph.learning_rate)
-        drawn = worked.diagram if key else build_diagram(variant.solution, exercise.digits, lang, labels=False)
-        pages.append(Page(variant.id, given, worked.lines["definitions"], worked.loss_name, rate, worked.conventions,
-                          drawn, questions, worked if key else None, worked.matrices))
     return ExerciseDocument(exercise.title, lang, MappingProxyType(t), key,
-                            t["exercise.instructions"].format(digits=exercise.digits), tuple(pages))
+                            t["exercise.instructions"].format(digits=exercise.digits), pages)
+
+
+def exercise_page(exercise: Exercise, variant: Variant, lang: str, key: bool, detail: str | None = None) -> Page:
+    """One variant's page of the sheet or the key (the worked solution's model is the solution's, built once)."""
+    worked = variant.solution.document(lang, exercise.digits + WORKED_EXTRA, detail)
+    graph = variant.solution.graph
+    given = tuple(Row(name_latex(n), value=Tex(given_text(v))) for n, v in variant.solution.values.items()
+                  if n in graph.inputs or n in graph.params)
+    questions = tuple((question_latex(a.question, graph.loss), a.rounded.text if key else "",
+                       format_number(a.value, exercise.digits + 3) if key else "") for a in variant.answers)
+    rate = None if graph.learning_rate is None else given_text(graph.learning_rate)
+    drawn = worked.diagram if key else build_diagram(variant.solution, exercise.digits, lang, labels=False)
+    return Page(variant.id, given, worked.lines["definitions"], worked.loss_name, rate, worked.conventions,
+                drawn, questions, worked if key else None, worked.matrices)
 
 
 def exercise_markdown(exercise: Exercise, lang: str = "en", rows: int = NOTEBOOK_ROWS) -> str:

@@ -23,10 +23,10 @@ import re
 from symback.documents.catalogue import messages
 from symback.documents.exercise_document import WORKED_EXTRA, Exercise, question_latex
 from symback.documents.lms_html import NOT_XML, asked_html, exercise_uuid, feedback_html, math_html, statement_html
+from symback.engine.vary import answer_names
 
 TOPIC = "Backpropagation"
 _NOT_QID = re.compile(r"[^a-z0-9]+")
-_NOT_NAME = re.compile(r"\W")
 _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})   #: Mustache reads {{ in question.html
 
 
@@ -44,7 +44,7 @@ def prairielearn_files(exercise: Exercise, lang: str = "en") -> dict[str, str]:
     title = NOT_XML.sub("", exercise.title) or qid
     info = {"uuid": str(exercise_uuid(exercise, f"prairielearn {lang}")), "title": title, "topic": TOPIC,
             "tags": ["symback", f"{len(exercise.variants)} variants"], "type": "v3"}
-    names = answer_names(exercise)
+    names = answer_names(exercise.questions)
     variants = []
     for variant in exercise.variants:
         worked = variant.solution.document(lang, exercise.digits + WORKED_EXTRA)
@@ -55,15 +55,6 @@ def prairielearn_files(exercise: Exercise, lang: str = "en") -> dict[str, str]:
     return {folder + "info.json": json.dumps(info, indent=2, ensure_ascii=False) + "\n",
             folder + "question.html": _question_html(exercise, names, t),
             folder + "server.py": _server_py(title, variants)}
-
-
-def answer_names(exercise: Exercise) -> tuple[str, ...]:
-    """Each asked quantity's ``answers-name``: its label in letters, digits and ``_`` (``dL/dw1``: ``dL_dw1``)."""
-    names: list[str] = []
-    for question in exercise.questions:
-        name = _NOT_NAME.sub("_", question.label.replace("'", "_new"))
-        names.append(name if name not in names else f"{name}_{len(names) + 1}")
-    return tuple(names)
 
 
 def _question_html(exercise: Exercise, names, t) -> str:

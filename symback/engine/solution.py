@@ -1,6 +1,7 @@
 """A solved graph or network problem: the derivation with its numbers, and training.
 
-:func:`solve_spec` runs the pipeline ``build_graph -> backprop -> substitute`` on a read spec.
+:func:`solve_spec` runs the pipeline ``build_graph -> backprop -> substitute`` on a read spec (the backward
+pass shared by graphs of one shape: :mod:`symback.engine.shared`).
 The public :func:`symback.solve` adds the documents to what it returns (:mod:`symback.api`).
 """
 from __future__ import annotations
@@ -12,7 +13,6 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import sympy as sp
 
-from symback.engine.backprop import backprop
 from symback.engine.compile import GraphProgram, NetworkProgram, compile_graph
 from symback.engine.derivation import PRECISION, Derivation, Numbers, chain_text
 from symback.engine.errors import SymbackError
@@ -20,6 +20,7 @@ from symback.engine.graph import Graph, build_graph, expand_nodes
 from symback.engine.layer_program import LayersProgram
 from symback.engine.network_programs import network_program
 from symback.engine.regression import RegressionSolution, regress
+from symback.engine.shared import shared_backprop
 from symback.engine.spec import Spec
 from symback.engine.substitute import substitute
 
@@ -124,7 +125,7 @@ def solve_spec(spec: Spec, precision: int = PRECISION, check: bool = True) -> So
         return regress(spec)
     graph = build_graph(spec)
     try:
-        derivation = substitute(backprop(graph), precision=precision, check=check)
+        derivation = substitute(shared_backprop(graph), precision=precision, check=check)
     except SymbackError as exc:
         raise exc.located(spec.source) if not exc.where.startswith(spec.source) else exc
     return Solution(spec, derivation)

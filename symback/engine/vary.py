@@ -16,6 +16,7 @@ closer to 0 than ``min_abs`` (default 0: any; Canvas stores an answer below 1e-4
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Callable, Mapping
@@ -35,6 +36,7 @@ MAX_TRIES = 1000                   #: draws per variant before the constraints a
 KINK_MARGIN = sp.Rational(1, 20)   #: a kink's input is at least this far from the kink
 TIE_MARGIN = Fraction(1, 50)       #: an answer is at least this many units (of its last digit) from a tie
 KINKED = (relu, leaky_relu, step, sp.Abs)
+_NOT_NAME = re.compile(r"\W")
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,16 @@ def questions(spec: Spec) -> tuple[Question, ...]:
                             "set learning_rate (and steps = 1), or remove ask.updated")
         asked.append(Question("updated", name, f"{name}'"))
     return tuple(asked)
+
+
+def answer_names(asked: tuple[Question, ...]) -> tuple[str, ...]:
+    """Each asked quantity's name as a form field (a PrairieLearn ``answers-name``): its label in letters,
+    digits and ``_`` (``dL/dw1``: ``dL_dw1``; ``w1'``: ``w1_new``), made unique."""
+    names: list[str] = []
+    for question in asked:
+        name = _NOT_NAME.sub("_", question.label.replace("'", "_new"))
+        names.append(name if name not in names else f"{name}_{len(names) + 1}")
+    return tuple(names)
 
 
 def check_vary(spec: Spec) -> None:

@@ -80,3 +80,14 @@ def test_a_tower_of_exponentials_is_undefined_at_once_not_computed_for_minutes()
     assert equivalence.call(lambda p: tower(p["x"]), {"x": mpmath.mpf(3)}) is None
     assert time.perf_counter() - start < 1
     assert equivalence.call(lambda p: tower(p["x"]), {"x": mpmath.mpf(-3)}) is not None  # small arguments: computed
+
+
+def test_a_program_is_compiled_once_per_arguments_and_formula():
+    y = sp.Symbol("y", real=True)
+    first = equivalence.lambdify_mp([x, y], sigmoid(x) * y)
+    assert equivalence.lambdify_mp((x, y), sigmoid(x) * y) is first  # another variant, another row: the same program
+    assert first(mpmath.mpf(0), mpmath.mpf(3)) == mpmath.mpf(3) / 2
+    assert equivalence.lambdify_mp([y, x], sigmoid(x) * y) is not first
+    own = equivalence.lambdify_mp([x], sigmoid(x), {"sigmoid": lambda v: v + 1})  # a namespace: its own program
+    assert own(mpmath.mpf(2)) == 3
+    assert equivalence.lambdify_mp([x], sigmoid(x))(mpmath.mpf(0)) == mpmath.mpf(1) / 2

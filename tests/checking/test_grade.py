@@ -114,3 +114,22 @@ def test_the_variants_are_handed_to_the_mapper_once_each(manifest):
     book = symback.grade(manifest, rows, mapper)
     assert sorted(seen) == sorted({r["variant"] for r in rows})
     assert [g.student for g in book.grades] == ["ana", "ben", "cy"] and [g.row for g in book.grades] == [2, 3, 4]
+
+
+def test_a_wrong_number_many_students_wrote_is_checked_once(manifest, monkeypatch):
+    from symback.checking.verify import ClaimChecker
+
+    calls = []
+    number = ClaimChecker.number
+
+    def counting(self, name, text, *rest):
+        calls.append((name, text))
+        return number(self, name, text, *rest)
+
+    monkeypatch.setattr(ClaimChecker, "number", counting)
+    key = row(manifest, "x")["dL/dw1"]
+    flipped = key[1:] if key.startswith("-") else "-" + key
+    book = symback.grade(manifest, [row(manifest, s, **{"dL/dw1": flipped}) for s in ("ann", "bo", "cy")])
+    assert calls == [("dL/dw1", flipped)]
+    assert [m.verdict for g in book.grades for m in g.marks if m.question.label == "dL/dw1"] == ["wrong"] * 3
+    assert len({id(m.result) for g in book.grades for m in g.marks if m.question.label == "dL/dw1"}) == 1

@@ -12,18 +12,8 @@ from decimal import Decimal
 import pytest
 
 from processes import live_processes
+from runs import files, run
 from symback.api import example_path
-from symback.cli import main
-
-
-def run(argv, capsys):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def files(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.needs("pdflatex", "pdfinfo")
@@ -338,3 +328,33 @@ def test_lms_canvas_warns_of_answers_it_would_round_to_zero(tmp_path, capsys):
                        capsys)
     assert code == 0 and (tmp_path / "x" / "canvas_qti.zip").is_file()
     assert err.count("\n") == 1 and "warning" in err and "1e-4" in err and "v01 L" in err and "min_abs" in err
+
+
+def test_each_variants_files_are_those_of_the_variant_derived_alone(tmp_path, capsys, monkeypatch):
+    """The pool shares one derivation and one model per variant: the files equal a from-scratch rendering of each."""
+    import symback.engine.solution as engine_solution
+    from symback.api import exercise
+    from symback.commands import build_exercise_document, render_document
+    from symback.engine.backprop import backprop
+
+    argv = ["exercise", "--example", "exercise_mazur", "--variants", 3, "--seed", 4, "--format", "md,tex"]
+    assert run(argv + ["-o", tmp_path], capsys)[0] == 0
+    monkeypatch.setattr(engine_solution, "shared_backprop", backprop)  # the reference: every variant differentiated
+    alone = exercise(example_path("exercise_mazur"), 3, 4, "example:exercise_mazur")
+    written = files(tmp_path)
+    for kind, key in (("sheet", False), ("key", True)):
+        for variant in alone.variants:
+            doc = build_exercise_document(alone, (variant,), "en", key)
+            assert written[f"{kind}_{variant.id}.md"].decode() == render_document(doc, "md")
+            assert written[f"{kind}_{variant.id}.tex"].decode() == render_document(doc, "tex")
+        combined = build_exercise_document(alone, alone.variants, "en", key)
+        assert written[f"{kind}s.tex"].decode() == render_document(combined, "tex")
+
+
+def test_grade_from_a_platform_the_csv_is_not_is_one_line_exit_2(tmp_path, capsys):
+    assert run(["exercise", "--example", "exercise_neuron", "--variants", 1, "--format", "md", "-o", tmp_path], capsys)[0] == 0
+    subs = tmp_path / "subs.csv"
+    subs.write_text("student,variant,o\nana,v01,0.5\n", encoding="utf-8")
+    code, _, err = run(["grade", tmp_path / "variants.json", subs, "--from", "canvas", "-o", tmp_path / "g"], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"symback: {subs}: row 1: not a canvas export") and not (tmp_path / "g").exists()

@@ -10,7 +10,8 @@ import pytest
 
 import symback
 from symback.documents.exercise_document import manifest_json
-from symback.documents.prairielearn import answer_names, prairielearn_files
+from symback.documents.prairielearn import prairielearn_files
+from symback.engine.vary import answer_names
 
 #: PrairieLearn's infoQuestion.json (draft-07): required keys, the types of the keys written, no other keys
 REQUIRED = {"uuid", "type", "title", "topic"}
@@ -62,8 +63,8 @@ def test_question_html_has_the_panel_and_a_sigfig_input_per_asked_quantity(exerc
     tags = [tag for tag, _ in page.found]
     assert "pl-question-panel" in tags and "pl-answer-panel" in tags
     inputs = [attrs for tag, attrs in page.found if tag == "pl-number-input"]
-    assert [a["answers-name"] for a in inputs] == list(answer_names(exercise))
-    assert len(inputs) == len(exercise.questions) and len(set(answer_names(exercise))) == len(inputs)
+    assert [a["answers-name"] for a in inputs] == list(answer_names(exercise.questions))
+    assert len(inputs) == len(exercise.questions) and len(set(answer_names(exercise.questions))) == len(inputs)
     assert all(a["comparison"] == "sigfig" and a["digits"] == str(exercise.digits) and a["label"].startswith(r"\(")
                for a in inputs)
     # Mustache sees only the two parameters: every other brace is a character reference
@@ -83,7 +84,7 @@ def test_server_py_compiles_and_generate_sets_a_variants_answers(exercise):
         namespace["generate"](data)
         variant = data["params"]["variant"]
         seen.add(variant)
-        assert list(data["correct_answers"]) == list(answer_names(exercise))
+        assert list(data["correct_answers"]) == list(answer_names(exercise.questions))
         assert [float(k) for k in keys[variant]] == list(data["correct_answers"].values())
         assert r"\(" in data["params"]["statement"] and r"\begin{aligned}" in data["params"]["solution"]
     assert seen == set(keys)

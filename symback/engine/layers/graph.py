@@ -10,7 +10,7 @@ import sympy as sp
 
 from symback.engine.expr import symbol
 from symback.engine.layers.base import Place
-from symback.engine.layers.sequence import named
+from symback.engine.layers.sequence import step_names
 from symback.engine.layers.spec import LayersSpec
 from symback.engine.losses import LOSSES
 from symback.engine.names import input_name, sample_suffix, target_name
@@ -24,9 +24,9 @@ def layers_graph(net: LayersSpec, conventions: Conventions):
     graph = GraphBuilder()
     leaf = graph.leaf
     suffixes = tuple(sample_suffix(m, s) for s in range(m))
-    batch = [[leaf(input_name(k, sf), INPUT, v) for k, sf, v in named(net.input_shape, suf, net.x[s])]
+    batch = [[leaf(input_name(k, sf), INPUT, v) for k, sf, v in step_names(net.input_shape, suf, net.x[s])]
              for s, suf in enumerate(suffixes)]
-    targets = [[leaf(target_name(j, sf), INPUT, v) for j, sf, v in named(net.layers[-1].shape_out, suf, net.t[s])]
+    targets = [[leaf(target_name(j, sf), INPUT, v) for j, sf, v in step_names(net.layers[-1].shape_out, suf, net.t[s])]
                for s, suf in enumerate(suffixes)]
     params = []
     for l, layer in enumerate(net.layers, 1):

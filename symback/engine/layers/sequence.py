@@ -20,7 +20,7 @@ import sympy as sp
 from symback.engine import limits
 from symback.engine.layers.base import Batch, Flat, Layer, LayerReader, Place, Plain, Shape, register
 
-MAX_STEPS = 256
+MAX_SEQUENCE = 256
 SEQUENCE_KINDS: set[str] = set()   #: the kinds that read a whole sequence; any other entry on one runs per step
 
 
@@ -63,7 +63,7 @@ def step_suffix(t: int, suffix: str = "") -> str:
     return f"_t{t}{suffix}"
 
 
-def named(shape: Shape, suffix: str, values: Sequence) -> list[tuple[int, str, Any]]:
+def step_names(shape: Shape, suffix: str, values: Sequence) -> list[tuple[int, str, Any]]:
     """(index, suffix, value) of a sample's inputs or targets: ``x<k>`` of a vector, ``x<k>_t<t>`` of a sequence."""
     if not is_sequence(shape):
         return [(k, suffix, v) for k, v in enumerate(values, 1)]
@@ -94,9 +94,9 @@ def read_input(reader: LayerReader, entry: Mapping) -> Steps:
     key = "network.layers[0].sequence"
     if not (isinstance(shape, list) and len(shape) == 2 and all(type(n) is int and n >= 1 for n in shape)):
         raise reader.fail(key, f"expected [T, D], got {shape!r}", "write e.g. { sequence = [3, 2] } (3 steps of 2 features)")
-    if shape[0] > MAX_STEPS or shape[1] > 4096:
+    if shape[0] > MAX_SEQUENCE or shape[1] > 4096:
         raise reader.fail(key, f"{shape[0]} steps of {shape[1]} features",
-                          f"give from 1 to {MAX_STEPS} steps of 1 to 4096 features")
+                          f"give from 1 to {MAX_SEQUENCE} steps of 1 to 4096 features")
     check_nodes(reader, key, shape[0] * shape[1], f"inputs ({shape[0]} steps x {shape[1]} features)")
     return Steps(shape)
 

@@ -26,6 +26,7 @@ import sympy as sp
 from symback.engine.conv_names import channel_input_name as conv_input_name, layer_parameter_names
 from symback.engine.conv_spec import ConvNetworkSpec, value_shapes
 from symback.engine.layers import LayersSpec
+from symback.engine.layers.sequence import step_names
 from symback.engine.errors import EvaluationError, SpecError, did_you_mean
 from symback.engine.functions import leaky_relu, relu, step
 from symback.engine.graph import build_graph
@@ -265,8 +266,15 @@ def _conv_slots(net: ConvNetworkSpec) -> dict[str, tuple]:
 
 
 def _layers_slots(net: LayersSpec) -> dict[str, tuple]:
-    """The slots of a layers-list network: x and t per sample, then ``("value", key, flat index)`` of every parameter."""
-    return _sample_slots(net) | {name: ("value", key, i) for name, (key, i) in net.parameter_slots().items()}
+    """The slots of a layers-list network: x and t per sample (``x<k>_t<t>`` of a sequence), then
+    ``("value", key, flat index)`` of every parameter."""
+    slots: dict[str, tuple] = {}
+    for s, suffix in enumerate(sample_suffix(len(net.x), s) for s in range(len(net.x))):
+        slots.update({input_name(k, named): ("x", s, i)
+                      for i, (k, named, _) in enumerate(step_names(net.input_shape, suffix, net.x[s]))})
+        slots.update({target_name(j, named): ("t", s, i)
+                      for i, (j, named, _) in enumerate(step_names(net.layers[-1].shape_out, suffix, net.t[s]))})
+    return slots | {name: ("value", key, i) for name, (key, i) in net.parameter_slots().items()}
 
 
 def _sample_slots(net) -> dict[str, tuple]:

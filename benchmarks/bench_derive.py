@@ -32,6 +32,7 @@ import os
 import random
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -96,14 +97,19 @@ def graph_toml(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def naive_cpu(graph, cap: float):
-    """``bench_backprop.naive_time`` counting CPU seconds (its cap stays wall-clock): fair to a busy machine."""
-    clock = bench_backprop.time
+def naive_cpu(graph, cap: float, cpu_cap: bool = False):
+    """``bench_backprop.naive_time`` counting CPU seconds: fair to a busy machine. Its cap stays wall-clock, or
+    with ``cpu_cap`` is CPU seconds too (a profiling timer), for a baseline that cannot finish (composing an
+    unrolled RNN): on a loaded machine a wall-clock cap would leave only a small lower bound."""
+    clock, timers = bench_backprop.time, bench_backprop.signal
     bench_backprop.time = types.SimpleNamespace(perf_counter=time.process_time)
+    if cpu_cap:
+        bench_backprop.signal = types.SimpleNamespace(signal=signal.signal, setitimer=signal.setitimer,
+                                                      ITIMER_REAL=signal.ITIMER_PROF, SIGALRM=signal.SIGPROF)
     try:
         return bench_backprop.naive_time(graph, cap)
     finally:
-        bench_backprop.time = clock
+        bench_backprop.time, bench_backprop.signal = clock, timers
 
 
 def _symback() -> list[str]:

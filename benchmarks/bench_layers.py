@@ -53,22 +53,28 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each job (median)")
     parser.add_argument("--cap", type=float, default=120.0, help="naive time cap, seconds (then extrapolated)")
     args = parser.parse_args()
+    sys.exit(compare("bn", network_toml(), f"network {LAYERS}, {SAMPLES} samples", args.repeat, args.cap))
+
+
+def compare(stem: str, spec_text: str, description: str, repeat: int, cap: float, cpu_cap: bool = False) -> int:
+    """Time ``symback derive`` (json, md+tex) of the spec against naive per-parameter diff, print, return 1 if missed
+    (``cpu_cap``: the naive cap counts CPU seconds, :func:`bench_derive.naive_cpu`)."""
     print(f"load before: {bench_derive.load()}")
     with tempfile.TemporaryDirectory() as tmp:
-        spec_path = Path(tmp) / "bn.toml"
-        spec_path.write_text(network_toml(), encoding="utf-8")
+        spec_path = Path(tmp) / f"{stem}.toml"
+        spec_path.write_text(spec_text, encoding="utf-8")
         graph = build_graph(symback.load_spec(spec_path))
         command = bench_derive._symback() + ["derive", str(spec_path), "-o", str(Path(tmp) / "out")] + bench_derive.BIG
         jobs = {}
         for label, formats in (("json", "json"), ("md+tex", "md,tex")):
-            samples = bench_derive.run_samples(command + ["--format", formats], args.repeat, single=float("inf"))
+            samples = bench_derive.run_samples(command + ["--format", formats], repeat, single=float("inf"))
             if samples is None:
-                sys.exit(f"bench_layers: the {label} job failed")
+                sys.exit(f"{Path(sys.argv[0]).stem}: the {label} job failed")
             jobs[label] = statistics.median(samples[1])
         spent = time.process_time()
-        naive, note = bench_derive.naive_cpu(graph, args.cap)
+        naive, note = bench_derive.naive_cpu(graph, cap, cpu_cap)
         spent = time.process_time() - spent  # CPU seconds the naive attempt used (its cap is wall-clock)
-    print(f"network {LAYERS}, {SAMPLES} samples: {len(graph.nodes)} names, {len(graph.params)} parameters")
+    print(f"{description}: {len(graph.nodes)} names, {len(graph.params)} parameters")
     bound = naive is None  # composing and the first diff outlasted the cap: naive > the CPU seconds spent on it
     naive = spent if bound else naive
     print(f"naive per-parameter sympy.diff: {'>' if bound else ''}{naive:.1f} s CPU ({note})")
@@ -80,8 +86,7 @@ def main() -> None:
         shown = f"{'>' if bound else ''}{speedup:.1f}x"
         print(f"{label:7s} {seconds:7.2f} s CPU   speedup {shown:>8s}   target >= {TARGET:g}x: {'met' if ok else 'NOT met'}")
     print(f"load after: {bench_derive.load()}")
-    sys.exit(1 if failed else 0)
-
+    return 1 if failed else 0
 
 if __name__ == "__main__":
     main()

@@ -135,7 +135,7 @@ def solve_cached(spec_dict):
     net = spec_dict["network"]
     shape = [{k: ({**o, "mask": len(o["mask"])} if k == "dropout" else o) for k, o in e.items()} if isinstance(e, dict) else e
              for e in net["layers"]]
-    key = json.dumps([shape, net["loss"], len(_rows(net["values"]["x"])), spec_dict.get("weight_decay")])
+    key = json.dumps([shape, net["loss"], len(spec.network.x), spec_dict.get("weight_decay")])
     if key not in _DERIVED:
         _DERIVED[key] = backprop(graph)
     derivation = substitute(_DERIVED[key], graph.point, check=False)

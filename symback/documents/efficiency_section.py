@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Mapping
 from symback.documents.conv_document import ConvSection, build_conv_section
 from symback.documents.normalisation_document import NormSection, build_norm_section
 from symback.documents.notation import Partial
+from symback.documents.sequence_document import SequenceSection, build_sequence_section
 from symback.documents.printing import latex, name_latex
 from symback.documents.tex import Tex, format_number
 from symback.engine.efficiency import Efficiency
@@ -50,6 +51,7 @@ class EfficiencySection:
     conv: ConvSection | None
     training: str = ""          #: a gate problem (0/1 inputs) trained by gradient steps: why not with steps
     norm: NormSection | None = None  #: batch and layer normalisation at layer level (layers-list networks)
+    sequence: SequenceSection | None = None  #: recurrent and attention layers at layer level (sequence networks)
 
 
 def build_efficiency_section(solution: "Solution", t: Mapping[str, str], digits: int) -> EfficiencySection | None:
@@ -63,7 +65,7 @@ def build_efficiency_section(solution: "Solution", t: Mapping[str, str], digits:
                                                                                   ratio=f"{counted.ratio:.2f}"),
                              _shared(counted, solution), _more(counted, t), _truth_table(solution),
                              build_conv_section(solution, t, digits), _training(solution, t, digits),
-                             build_norm_section(solution, t, digits))
+                             build_norm_section(solution, t, digits), build_sequence_section(solution, t, digits))
 
 
 def _counts(e: Efficiency, t: Mapping[str, str]) -> tuple[tuple[str, str, str, str, str], ...]:

@@ -13,6 +13,11 @@ name                     LaTeX                        rule
 ``z1_2``, ``b1_2``       ``z^{(1)}_{2}``, ``b^{(1)}_{2}``   (``b1`` alone is ``b_{1}``: one rule)
 ``x1_s2``, ``L_s2``      ``x^{[2]}_{1}``, ``L^{[2]}``  sample suffix ``_s<i>``: superscript [i]
 ``z1_2_s3``              ``z^{(1)[3]}_{2}``            layer and sample together
+``h1_2_t3``, ``x1_t2``    ``h^{(1)\langle 3\rangle}_{2}``  a sequence's step ``_t<t>`` (before the sample):
+                         ``x^{\langle 2\rangle}_{1}``   superscript ⟨t⟩, as Ng's a^{<t>}
+``wx1_2_1``, ``zi1_2``    ``w^{(1)}_{x,2,1}``           a sequence layer's weights and gates: the second
+                                                      letter of ``wx``/``wh``/``wq``/... ``zi``/``zf``/...
+                                                      is the first index
 ``lambda1``, ``Delta``   ``\lambda_{1}``, ``\Delta``   Greek names (``pi`` is a name: ``\pi``)
 ``xh2_1_s3``             ``\hat{x}^{(2)[3]}_{1}``      a normalised value: its stem under a hat
 ``mu2_s3``, ``var2_s3``  ``\mu^{(2)[3]}``             a per-sample statistic of layer 2 (layer normalisation)
@@ -30,6 +35,9 @@ from symback.engine.names import GREEK
 
 
 _SAMPLE = re.compile(r"(?P<base>[A-Za-z]\w*?)_s(?P<sample>\d+)\Z", re.ASCII)
+_STEP = re.compile(r"(?P<base>[A-Za-z]\w*?)_t(?P<step>\d+)\Z", re.ASCII)
+#: two-letter stems of the sequence layers, written as their first letter with the second as the first index
+SPLIT_STEMS = {f"{a}{b}" for a, bs in (("w", "xhqkv"), ("z", "ifgo")) for b in bs}
 _LAYER = re.compile(r"(?P<stem>[A-Za-z]+)(?P<layer>\d+)(?P<index>(?:_\d+)+)\Z")
 _INDEXED = re.compile(r"(?P<stem>[A-Za-z]+)(?P<index>\d*)\Z")
 _UNDERSCORED = re.compile(r"(?P<stem>[A-Za-z]+)(?P<index>(?:_(?:\d+|[A-Za-z]))+)\Z")
@@ -62,8 +70,13 @@ def name_tex(name: str) -> str:
         name, sample = match["base"], f"[{match['sample']}]"
         if match := _STATISTIC.match(name):  # mu2_s3: layer 2's mean of sample 3, not mu_2 of sample 3
             return script(stem_tex(match["stem"]), f"({match['layer']}){sample}", "")
+    if match := _STEP.match(name):
+        name, sample = match["base"], rf"\langle {match['step']}\rangle" + sample
     if match := _LAYER.match(name):
-        return script(stem_tex(match["stem"]), f"({match['layer']}){sample}", match["index"])
+        stem, index = match["stem"], match["index"]
+        if stem in SPLIT_STEMS:
+            stem, index = stem[0], f"_{stem[1]}{index}"
+        return script(stem_tex(stem), f"({match['layer']}){sample}", index)
     if match := _INDEXED.match(name) or _UNDERSCORED.match(name):
         return script(stem_tex(match["stem"]), sample, match["index"])
     if _NAME.match(name):

@@ -114,8 +114,9 @@ class Document:
 
     @property
     def plots(self) -> bool:
-        """The loss history is plotted (pgfplots)."""
-        return bool(self.history)
+        """The loss history, or a sequence layer's gradient per step, is plotted (pgfplots)."""
+        sequence = self.efficiency.sequence if self.efficiency else None
+        return bool(self.history) or bool(sequence and sequence.plots)
 
     @property
     def draws(self) -> bool:

@@ -18,6 +18,7 @@ from symback.engine.conv_names import channel_input_name, layer_parameter_names
 from symback.engine.conv_spec import ConvNetworkSpec, value_shapes
 from symback.engine.errors import SpecError
 from symback.engine.layers import LayersSpec, layers_graph
+from symback.engine.layers.sequence import step_names
 from symback.engine.names import bias_name, input_name, parameter_names, sample_suffix, target_name, weight_name
 from symback.engine.network import network_graph
 from symback.engine.rule import Conventions
@@ -122,7 +123,14 @@ def _layers_build(net: LayersSpec, conventions: Conventions, source: str) -> tup
 
 
 def _layers_slots(net: LayersSpec) -> dict[str, Slot]:
-    return _sample_slots(net) | {name: ("value", key, i) for name, (key, i) in net.parameter_slots().items()}
+    """x and t per sample (``x<k>_t<t>`` of a sequence), then ``("value", key, flat index)`` of every parameter."""
+    slots: dict[str, Slot] = {}
+    for s, suffix in enumerate(sample_suffix(len(net.x), s) for s in range(len(net.x))):
+        slots.update({input_name(k, named): ("x", s, i)
+                      for i, (k, named, _) in enumerate(step_names(net.input_shape, suffix, net.x[s]))})
+        slots.update({target_name(j, named): ("t", s, i)
+                      for i, (j, named, _) in enumerate(step_names(net.layers[-1].shape_out, suffix, net.t[s]))})
+    return slots | {name: ("value", key, i) for name, (key, i) in net.parameter_slots().items()}
 
 
 def _value_tables(net) -> dict[str, Any]:

@@ -227,3 +227,18 @@ def test_part_of_a_local_derivative_dropped_is_named(neuron, formula, by_hand, s
     exact = seed_000()
     with mpmath.workdps(40):   # the named factor is the whole difference (t = 0, i1 = 2, i2 = 5)
         assert abs(fix(by_hand(exact["o"]), exact["o"]) - exact["dL/dw1"]) < mpmath.mpf(10) ** -25
+
+
+def test_claims_about_a_recurrent_network_by_its_step_names():
+    """dL/dwh1_1_2 of the rnn example as BPTT sums it: torch.nn.RNN's gradient, rounded as claimed."""
+    from sequence_torch import torch_sequence
+    import tomllib
+
+    raw = tomllib.loads(symback.example_path("rnn").read_text(encoding="utf-8"))["network"]
+    _, grads = torch_sequence(raw["layers"], raw["values"], raw["loss"])
+    solution = symback.solve(symback.load_example("rnn"))
+    right, wrong = f"{grads['wh1_1_2']:.4g}", f"{grads['wh1_1_2'] * 3:.4g}"  # a third of the steps' terms, thrice
+    results = verify_claims(solution, [("dL/dwh1_1_2", right), ("dL/dh1_2_t0", f"{grads['h1_2_t0']:.3g}"),
+                                       ("dL/dwx1_1_1", wrong)]).results
+    assert [r.verdict for r in results[:2]] == [CORRECT, CORRECT]
+    assert results[2].verdict != CORRECT

@@ -24,6 +24,12 @@ NAMES = [
     # normalisation: the normalised value under a hat; a layer's per-sample mean and variance (layer norm)
     ("xh2_1", r"\hat{x}^{(2)}_{1}"), ("xh2_1_s3", r"\hat{x}^{(2)[3]}_{1}"), ("mu2_s3", r"\mu^{(2)[3]}"),
     ("var12_s1", r"\mathrm{var}^{(12)[1]}"), ("mu2_1", r"\mu^{(2)}_{1}"), ("mu_s2", r"\mu^{[2]}"),
+    # a sequence's step _t<t> (before the sample): an angled superscript, and the sequence layers' two-letter stems
+    ("h1_2_t3", r"h^{(1)\langle 3\rangle}_{2}"), ("x1_t2", r"x^{\langle 2\rangle}_{1}"),
+    ("x1_t2_s3", r"x^{\langle 2\rangle[3]}_{1}"), ("h1_2_t0", r"h^{(1)\langle 0\rangle}_{2}"),
+    ("wx1_2_1", "w^{(1)}_{x,2,1}"), ("wh1_1_2", "w^{(1)}_{h,1,2}"), ("wq2_1_1", "w^{(2)}_{q,1,1}"),
+    ("zf1_2_t3", r"z^{(1)\langle 3\rangle}_{f,2}"), ("y1_t3_s2", r"y^{\langle 3\rangle[2]}_{1}"),
+    ("wx1", r"\mathrm{wx}_{1}"),  # not a layer's name: the stem stays a word
     # underscore-separated indices
     ("x_1", "x_{1}"), ("w_i_j", "w_{i,j}"), ("lambda_1", r"\lambda_{1}"),
     # Greek names

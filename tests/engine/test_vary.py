@@ -230,3 +230,27 @@ def test_variants_of_a_layers_list_network_against_torch():
         oracle = {"L": loss, **{f"dL/d{n}": g for n, g in grads.items()}}
         for a in variant.answers:
             assert float(a.value) == pytest.approx(oracle[a.question.label], rel=1e-10, abs=1e-12), a.question.label
+
+
+def test_variants_of_a_sequence_network_against_torch():
+    """[vary] on the rnn example (Wh1 and the sequence x drawn): every variant's answers against torch.nn.RNN."""
+    from sequence_torch import torch_sequence
+
+    text = symback.example_path("rnn").read_text(encoding="utf-8")
+    data = {**tomllib.loads(text), "vary": {"Wh1": {"from": -1, "to": 1, "step": 0.25, "nonzero": True},
+                                            "x": {"from": -1, "to": 1, "step": 0.5}},
+            "ask": {"values": ["L", "h1_2_t2"], "gradients": ["wh1_1_2", "wx1_2_1", "x1_t1"]}}
+    check_vary(symback.spec_from_dict(data, source="rnn.toml"))
+    layers, net = data["network"]["layers"], data["network"]["values"]
+    variants = symback.exercise(data, variants=3, seed=5).variants
+    assert len({tuple(sorted(v.values.items())) for v in variants}) == 3
+    for variant in variants:
+        v = {n: float(x) for n, x in variant.values.items()}
+        values = {**net, "x": [[v[f"x1_t{t}"]] for t in (1, 2, 3)],
+                  "Wh1": [[v[f"wh1_{j}_{k}"] for k in (1, 2)] for j in (1, 2)]}
+        loss, grads = torch_sequence(layers, values, "half_sse")
+        oracle = {"L": loss, **{f"dL/d{n}": g for n, g in grads.items()}}
+        for a in variant.answers:
+            if a.question.label in oracle:
+                assert float(a.value) == pytest.approx(oracle[a.question.label], rel=1e-10, abs=1e-12), a.question.label
+        assert {a.question.label for a in variant.answers} >= {"L", "dL/dwh1_1_2", "dL/dwx1_2_1", "dL/dx1_t1"}

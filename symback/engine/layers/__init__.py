@@ -4,7 +4,8 @@ Importing the package registers every kind (:data:`symback.engine.layers.base.LA
 ``batchnorm``, ``layernorm`` and ``dropout`` as tables, activations by name. Adding a kind is one module
 here that defines its layer and registers its reader (README "Adding a layer").
 """
-from symback.engine.layers import batchnorm, dense, dropout, layernorm  # noqa: F401  (each registers its kind)
+from symback.engine.layers import (attention, batchnorm, dense, dropout, layernorm, lstm,  # noqa: F401  (each registers its kind)
+                                   rnn, sequence)
 from symback.engine.layers.graph import layers_graph
 from symback.engine.layers.reader import is_layers_list, read_layers
 from symback.engine.layers.spec import LayersSpec

@@ -10,6 +10,7 @@ import sympy as sp
 
 from symback.engine.expr import symbol
 from symback.engine.layers.base import Place
+from symback.engine.layers.sequence import step_names
 from symback.engine.layers.spec import LayersSpec
 from symback.engine.losses import LOSSES
 from symback.engine.names import input_name, sample_suffix, target_name
@@ -23,8 +24,10 @@ def layers_graph(net: LayersSpec, conventions: Conventions):
     graph = GraphBuilder()
     leaf = graph.leaf
     suffixes = tuple(sample_suffix(m, s) for s in range(m))
-    batch = [[leaf(input_name(k, suf), INPUT, v) for k, v in enumerate(net.x[s], 1)] for s, suf in enumerate(suffixes)]
-    targets = [[leaf(target_name(j, suf), INPUT, v) for j, v in enumerate(net.t[s], 1)] for s, suf in enumerate(suffixes)]
+    batch = [[leaf(input_name(k, sf), INPUT, v) for k, sf, v in step_names(net.input_shape, suf, net.x[s])]
+             for s, suf in enumerate(suffixes)]
+    targets = [[leaf(target_name(j, sf), INPUT, v) for j, sf, v in step_names(net.layers[-1].shape_out, suf, net.t[s])]
+               for s, suf in enumerate(suffixes)]
     params = []
     for l, layer in enumerate(net.layers, 1):
         names = iter(layer.parameter_names(l))
@@ -37,13 +40,17 @@ def layers_graph(net: LayersSpec, conventions: Conventions):
     decay = net.weight_decay
     data = "E" if decay else "L"
     loss = LOSSES[net.loss]
-    terms = [graph.node(f"L{suf}" if m > 1 else data, loss.build(batch[s], targets[s])) for s, suf in enumerate(suffixes)]
+    width = net.layers[-1].shape_out[-1]  # the loss of a sequence is summed over its steps
+    terms = [graph.node(f"L{suf}" if m > 1 else data,
+                        sp.Add(*(loss.build(batch[s][k:k + width], targets[s][k:k + width])
+                                 for k in range(0, len(batch[s]), width))))
+             for s, suf in enumerate(suffixes)]
     total = graph.node(data, sp.Rational(1, m) * sp.Add(*terms)) if m > 1 else terms[0]
     if decay:
         regulariser = graph.node("R", decay / 2 * sp.Add(*(symbol(w) ** 2 for w in net.decayed)))
         graph.node("L", total + regulariser)
     groups = ()
-    if loss.targets_sum_to_one and net.outputs > 1:
-        groups = tuple(tuple(t.name for t in row) for row in targets)
+    if loss.targets_sum_to_one and width > 1:
+        groups = tuple(tuple(t.name for t in row[k:k + width]) for row in targets for k in range(0, len(row), width))
     ordered = [n for n in graph.leaves if n.kind == INPUT] + [n for n in graph.leaves if n.kind == PARAM]
     return tuple(ordered) + tuple(graph.nodes), graph.point, "L", groups, graph.neurons

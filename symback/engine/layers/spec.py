@@ -12,6 +12,7 @@ The first entry is the input width; layer l is the l-th entry after it, so its v
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import sympy as sp
@@ -63,7 +64,8 @@ class LayersSpec:
         """The number of names the neuron-level graph has (checked before it is built)."""
         m = len(self.x)
         nodes = sum(layer.nodes(m) for layer in self.layers)
-        return m * (self.input_shape[0] + self.outputs + 1) + nodes + len(self.parameter_names) + 3
+        sizes = sum(math.prod(shape) for shape in (self.input_shape, self.layers[-1].shape_out))
+        return m * (sizes + 1) + nodes + len(self.parameter_names) + 3
 
     @property
     def outputs(self) -> int:

@@ -25,8 +25,11 @@ if TYPE_CHECKING:
 
 def _layers_matrix(solution: "Solution", convention: str) -> LayersForm:
     graph = solution.graph
-    return layers_form(solution.spec.network, solution.numbers, graph.conventions, convention,
-                       graph.learning_rate if graph.optimizer is None else None, graph.frozen)
+    try:
+        return layers_form(solution.spec.network, solution.numbers, graph.conventions, convention,
+                           graph.learning_rate if graph.optimizer is None else None, graph.frozen)
+    except SymbackError as exc:  # a layer kind without a layer-level form: name the spec it is in
+        raise exc.located(solution.spec.source) from None
 
 
 def _conv_matrix(solution: "Solution", convention: str) -> MatrixForm:

@@ -140,3 +140,13 @@ def test_a_pdf_too_large_to_typeset_is_refused_before_anything_is_derived(tmp_pa
     monkeypatch.undo()
     code, out, err = run(["derive", "--example", "mazur_222", "--detail", "full", "--format", "md", "-o", tmp_path], capsys)
     assert code == 0 and (tmp_path / "mazur_222.md").exists()
+
+
+def test_a_layer_kind_without_a_matrix_form_is_refused_naming_its_spec(tmp_path, capsys):
+    """Among several specs, the one whose recurrent layer has no layer-level view is named; the others are written."""
+    rnn = tmp_path / "my_rnn.toml"
+    rnn.write_text(symback.example_path("rnn").read_text(encoding="utf-8"))
+    code, out, err = run(["derive", rnn, "--example", "mazur_222", "--view", "matrix", "-o", tmp_path / "out"], capsys)
+    assert code == 2 and "Traceback" not in err and err.count("\n") == 1
+    assert f"{rnn}: network.layers[1].rnn: has no layer-level (matrix) form; use --view neuron" in err
+    assert (tmp_path / "out" / "mazur_222.json").exists() and not (tmp_path / "out" / "my_rnn.json").exists()
